@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * DRM accel UAPI of the FastRPC driver for Qualcomm Hexagon DSPs.
+ */
+#ifndef _UAPI_DRM_FASTRPC_ACCEL_H_
+#define _UAPI_DRM_FASTRPC_ACCEL_H_
+
+#include "drm.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/**
+ * DOC: FastRPC accel UAPI rules
+ *
+ * - One accel device (``/dev/accel/accelN``) exists per DSP domain. Find the
+ *   one you want with %DRM_IOCTL_FASTRPC_QUERY and
+ *   %DRM_FASTRPC_QUERY_DEVICE_INFO, never by its minor number.
+ * - Each open file is one client. A client creates or attaches to one
+ *   process (protection domain, PD) on the DSP with
+ *   %DRM_IOCTL_FASTRPC_PROCESS_INIT, and then calls remote methods with
+ *   %DRM_IOCTL_FASTRPC_INVOKE. Closing the file releases the process.
+ * - Ioctl ids are an append-only enum: new ioctls go at the end; entries are
+ *   never re-ordered, replaced or removed.
+ * - Structures only grow at the end. A field added later has zero as its
+ *   "old behaviour" value, so an older binary that passes a shorter struct
+ *   keeps working (DRM zero-extends it).
+ * - Every flags, pad and reserved field is checked: a bit or value the
+ *   driver does not know gives -EINVAL.
+ * - Pointers are passed as __u64 user addresses. Arrays are passed as a
+ *   pointer, a count and the size of one element as userspace knows it.
+ * - A DSP that goes away (subsystem restart) leaves the device in place:
+ *   calls in flight fail with -EPIPE and new calls with -ENODEV until the
+ *   DSP is back, after which a client must re-create its process.
+ */
+
+/**
+ * DOC: FastRPC accel ioctl ids
+ *
+ * Place new ioctls at the end, don't re-order, don't replace or remove
+ * entries.
+ */
+enum drm_fastrpc_ioctl_id {
+	/** @DRM_FASTRPC_QUERY: query device information */
+	DRM_FASTRPC_QUERY = 0,
+
+	/** @DRM_FASTRPC_PROCESS_INIT: create or attach to a DSP process */
+	DRM_FASTRPC_PROCESS_INIT,
+
+	/** @DRM_FASTRPC_INVOKE: call a method on the DSP */
+	DRM_FASTRPC_INVOKE,
+};
+
+/* Domain ids, as the FastRPC userspace numbers them */
+#define DRM_FASTRPC_DOMAIN_ADSP		0
+#define DRM_FASTRPC_DOMAIN_MDSP		1
+#define DRM_FASTRPC_DOMAIN_SDSP		2
+#define DRM_FASTRPC_DOMAIN_CDSP		3
+#define DRM_FASTRPC_DOMAIN_CDSP1	4
+#define DRM_FASTRPC_DOMAIN_GDSP0	5
+#define DRM_FASTRPC_DOMAIN_GDSP1	6
+
+/** DRM_FASTRPC_DOMAIN_NAME_LEN - size of &drm_fastrpc_device_info.domain */
+#define DRM_FASTRPC_DOMAIN_NAME_LEN	16
+
+/** DRM_FASTRPC_DSP_ATTR_COUNT - number of DSP capability attributes */
+#define DRM_FASTRPC_DSP_ATTR_COUNT	256
+
+/* Query types of &drm_fastrpc_query.type */
+/* DRM_FASTRPC_QUERY_DEVICE_INFO: &struct drm_fastrpc_device_info */
+#define DRM_FASTRPC_QUERY_DEVICE_INFO	0
+/*
+ * DRM_FASTRPC_QUERY_DSP_ATTRS: an array of %DRM_FASTRPC_DSP_ATTR_COUNT
+ * __u32 capability values reported by the DSP, indexed by attribute id.
+ * Entry 0 (domain support) is 1. Fails with -EOPNOTSUPP when the DSP does
+ * not answer capability queries.
+ */
+#define DRM_FASTRPC_QUERY_DSP_ATTRS	1
+
+/**
+ * struct drm_fastrpc_query - query information about the device
+ *
+ * With @pointer 0, only @size is written: the full size of the answer.
+ * Otherwise the first @size bytes of the answer are written to @pointer
+ * (bytes past the answer's end are zeroed) and @size is set to the full
+ * size of the answer.
+ */
+struct drm_fastrpc_query {
+	/** @type: In. DRM_FASTRPC_QUERY_* */
+	__u32 type;
+
+	/** @size: In/Out. Size of the buffer at @pointer, then of the answer */
+	__u32 size;
+
+	/** @pointer: In. User address of the answer buffer, or 0 */
+	__u64 pointer;
+};
+
+/* Flags of &drm_fastrpc_device_info.flags */
+/* DRM_FASTRPC_DEVICE_ONLINE: the DSP channel is up */
+#define DRM_FASTRPC_DEVICE_ONLINE	(1 << 0)
+/* DRM_FASTRPC_DEVICE_SECURE: the channel is a secure domain */
+#define DRM_FASTRPC_DEVICE_SECURE	(1 << 1)
+
+/**
+ * struct drm_fastrpc_device_info - answer to %DRM_FASTRPC_QUERY_DEVICE_INFO
+ */
+struct drm_fastrpc_device_info {
+	/** @domain: Out. NUL-terminated domain label: "adsp", "cdsp", ... */
+	__u8 domain[DRM_FASTRPC_DOMAIN_NAME_LEN];
+
+	/** @domain_id: Out. DRM_FASTRPC_DOMAIN_* */
+	__u32 domain_id;
+
+	/** @flags: Out. DRM_FASTRPC_DEVICE_* */
+	__u32 flags;
+
+	/** @driver_major: Out. Driver interface major version */
+	__u32 driver_major;
+
+	/** @driver_minor: Out. Driver interface minor version */
+	__u32 driver_minor;
+
+	/** @protocol_version: Out. Version of the DSP wire protocol spoken */
+	__u32 protocol_version;
+
+	/** @num_sessions: Out. Context-bank sessions for processes, 0 offline */
+	__u32 num_sessions;
+};
+
+/* Kinds of &drm_fastrpc_process_init.kind */
+/* DRM_FASTRPC_PROCESS_DYNAMIC: create a dynamic user PD from a shell */
+#define DRM_FASTRPC_PROCESS_DYNAMIC	0
+/* DRM_FASTRPC_PROCESS_ROOT: attach to the root (guest OS) PD */
+#define DRM_FASTRPC_PROCESS_ROOT	1
+
+/* Flags of &drm_fastrpc_process_init.flags */
+/* DRM_FASTRPC_PROCESS_UNSIGNED: unsigned PD (dynamic PDs only) */
+#define DRM_FASTRPC_PROCESS_UNSIGNED	(1 << 0)
+/* DRM_FASTRPC_PROCESS_DEBUG: debug PD (dynamic PDs only) */
+#define DRM_FASTRPC_PROCESS_DEBUG	(1 << 1)
+#define DRM_FASTRPC_PROCESS_FLAGS	(DRM_FASTRPC_PROCESS_UNSIGNED | \
+					 DRM_FASTRPC_PROCESS_DEBUG)
+
+/** DRM_FASTRPC_SHELL_MAX_SIZE - largest shell image accepted */
+#define DRM_FASTRPC_SHELL_MAX_SIZE	(2 * 1024 * 1024)
+
+/**
+ * struct drm_fastrpc_process_init - create or attach to a DSP process
+ *
+ * Binds the file to a context-bank session and to a process on the DSP.
+ * A file has at most one process: a second call gives -EALREADY. When no
+ * session is free the call gives -EBUSY.
+ */
+struct drm_fastrpc_process_init {
+	/** @kind: In. DRM_FASTRPC_PROCESS_* */
+	__u32 kind;
+
+	/** @flags: In. DRM_FASTRPC_PROCESS_* flags */
+	__u32 flags;
+
+	/**
+	 * @shell: In. User address of the shell ELF image for a dynamic PD,
+	 * or 0. Must be 0 for other kinds.
+	 */
+	__u64 shell;
+
+	/**
+	 * @shell_size: In. Size of the image at @shell, at most
+	 * %DRM_FASTRPC_SHELL_MAX_SIZE (-E2BIG otherwise); 0 lets the DSP use
+	 * its built-in shell. Must be 0 for other kinds.
+	 */
+	__u32 shell_size;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
+/**
+ * struct drm_fastrpc_arg - one argument of a remote call
+ *
+ * The argument's bytes are copied into the call's payload (in-buffers
+ * before the call, out-buffers after a successful one).
+ */
+struct drm_fastrpc_arg {
+	/** @ptr: In. User address of the buffer (ignored when @length is 0) */
+	__u64 ptr;
+
+	/** @length: In. Length of the buffer in bytes */
+	__u64 length;
+
+	/** @flags: MBZ. Reserved for buffer-object arguments */
+	__u32 flags;
+
+	/** @handle: MBZ. Reserved for buffer-object arguments */
+	__u32 handle;
+
+	/** @offset: MBZ. Reserved for buffer-object arguments */
+	__u64 offset;
+};
+
+/** DRM_FASTRPC_ARG_MIN_SIZE - smallest accepted &drm_fastrpc_invoke.arg_size */
+#define DRM_FASTRPC_ARG_MIN_SIZE	16
+
+/** DRM_FASTRPC_INLINE_MAX - largest total of inline argument bytes */
+#define DRM_FASTRPC_INLINE_MAX		(64 * 1024 * 1024)
+
+/**
+ * struct drm_fastrpc_invoke - call a method of a module on the DSP
+ *
+ * @sc is the FastRPC scalars word: method in bits 28:24, the number of
+ * in-buffers in bits 23:16, of out-buffers in bits 15:8, of in-handles in
+ * bits 7:4 and of out-handles in bits 3:0. @args holds the in-buffers
+ * followed by the out-buffers. Handle arguments are not supported yet
+ * (-EOPNOTSUPP).
+ *
+ * Errors: -EINVAL for a malformed request, -EPERM for a handle reserved to
+ * the kernel, -ENOTCONN before %DRM_IOCTL_FASTRPC_PROCESS_INIT, -EFAULT for
+ * an argument that is not readable or writable user memory, -EOVERFLOW for
+ * a range that wraps around, -E2BIG when the inline bytes exceed
+ * %DRM_FASTRPC_INLINE_MAX, -ETIMEDOUT when @timeout_ms expires, -EINTR when
+ * the caller is killed, -ENODEV when the DSP is offline, -EPIPE when it goes
+ * away during the call. When the DSP method fails, @dsp_status holds its
+ * result and the call fails with the errno listed in
+ * Documentation/accel/fastrpc/uapi.rst; out-buffers are then not written.
+ */
+struct drm_fastrpc_invoke {
+	/** @handle: In. Remote handle of the module */
+	__u32 handle;
+
+	/** @sc: In. Scalars word */
+	__u32 sc;
+
+	/** @args: In. User address of an array of &struct drm_fastrpc_arg */
+	__u64 args;
+
+	/** @num_args: In. Number of entries at @args; must match @sc */
+	__u32 num_args;
+
+	/**
+	 * @arg_size: In. Size of one entry at @args, at least
+	 * %DRM_FASTRPC_ARG_MIN_SIZE and at most 4096
+	 */
+	__u32 arg_size;
+
+	/** @timeout_ms: In. Give up after this many ms; 0 waits until done */
+	__u32 timeout_ms;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @dsp_status: Out. Raw result of the DSP method, 0 on success */
+	__u32 dsp_status;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
+#define DRM_IOCTL_FASTRPC(__access, __id, __type) \
+	DRM_IO ## __access(DRM_COMMAND_BASE + DRM_FASTRPC_ ## __id, \
+			   struct drm_fastrpc_ ## __type)
+
+#define DRM_IOCTL_FASTRPC_QUERY \
+	DRM_IOCTL_FASTRPC(WR, QUERY, query)
+#define DRM_IOCTL_FASTRPC_PROCESS_INIT \
+	DRM_IOCTL_FASTRPC(WR, PROCESS_INIT, process_init)
+#define DRM_IOCTL_FASTRPC_INVOKE \
+	DRM_IOCTL_FASTRPC(WR, INVOKE, invoke)
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* _UAPI_DRM_FASTRPC_ACCEL_H_ */
