@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Simulated Hexagon DSP: debugfs counters and fault knobs.
+ *
+ * /sys/kernel/debug/fastrpc_sim/<name>/ holds one read-only file per
+ * counter and one read-write file per fault knob. A knob holds the number
+ * of replies it still affects.
+ */
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+
+#include "fastrpc_sim.h"
+
+static const char * const fastrpc_sim_stat_names[FASTRPC_SIM_NR_STATS] = {
+	[FASTRPC_SIM_STAT_MESSAGES] = "messages",
+	[FASTRPC_SIM_STAT_REPLIES] = "replies",
+	[FASTRPC_SIM_STAT_ERRORS] = "errors",
+	[FASTRPC_SIM_STAT_FAULTS] = "faults",
+	[FASTRPC_SIM_STAT_BAD_REQUESTS] = "bad_requests",
+	[FASTRPC_SIM_STAT_INLINE_BYTES] = "inline_bytes",
+};
+
+static const char * const fastrpc_sim_knob_names[FASTRPC_SIM_NR_KNOBS] = {
+	[FASTRPC_SIM_KNOB_DROP_REPLY] = "drop_reply",
+	[FASTRPC_SIM_KNOB_SHORT_REPLY] = "short_reply",
+	[FASTRPC_SIM_KNOB_DUP_REPLY] = "dup_reply",
+	[FASTRPC_SIM_KNOB_BAD_CTX] = "bad_ctx",
+	[FASTRPC_SIM_KNOB_NOTIFY] = "notify",
+};
+
+static int fastrpc_sim_stat_get(void *data, u64 *val)
+{
+	*val = atomic64_read(data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fastrpc_sim_stat_fops, fastrpc_sim_stat_get, NULL,
+			 "%llu\n");
+
+/**
+ * fastrpc_sim_debugfs_add() - create the debugfs directory of a DSP
+ * @dsp: the DSP
+ * @parent: directory to create it in
+ */
+void fastrpc_sim_debugfs_add(struct fastrpc_sim_dsp *dsp,
+			     struct dentry *parent)
+{
+	int i;
+
+	dsp->debugfs = debugfs_create_dir(dsp->name, parent);
+
+	for (i = 0; i < FASTRPC_SIM_NR_STATS; i++)
+		debugfs_create_file_unsafe(fastrpc_sim_stat_names[i], 0444,
+					   dsp->debugfs, &dsp->stats[i],
+					   &fastrpc_sim_stat_fops);
+
+	for (i = 0; i < FASTRPC_SIM_NR_KNOBS; i++)
+		debugfs_create_atomic_t(fastrpc_sim_knob_names[i], 0600,
+					dsp->debugfs, &dsp->knobs[i]);
+}
+
+/**
+ * fastrpc_sim_debugfs_remove() - remove the debugfs directory of a DSP
+ * @dsp: the DSP
+ */
+void fastrpc_sim_debugfs_remove(struct fastrpc_sim_dsp *dsp)
+{
+	debugfs_remove_recursive(dsp->debugfs);
+	dsp->debugfs = NULL;
+}

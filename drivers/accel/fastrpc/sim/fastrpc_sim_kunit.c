@@ -1,0 +1,878 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the simulated DSP: request checks, built-in modules, and
+ * the request queue with its fault knobs, against an endpoint of the test.
+ *
+ * Requests are laid out as a FastRPC driver lays them out, in a kernel
+ * buffer that the tests' memory translation presents at a fake device
+ * address. The buffer is larger than the payload, so that an address check
+ * that is missing or wrong lets a request reach memory it must not, and the
+ * test fails.
+ */
+
+#include <linux/bits.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/rpmsg.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <kunit/test.h>
+
+#include "../fastrpc_proto.h"
+#include "fastrpc_sim.h"
+
+#define FASTRPC_SIM_TEST_PAGE		4096
+#define FASTRPC_SIM_TEST_BASE		0x10000000ULL
+#define FASTRPC_SIM_TEST_SID		3
+#define FASTRPC_SIM_TEST_MEM_PAGES	8
+#define FASTRPC_SIM_TEST_MEM_SIZE	\
+	(FASTRPC_SIM_TEST_MEM_PAGES * FASTRPC_SIM_TEST_PAGE)
+/* Pages 0-1: payload; 4-5: init memory of a PD; 6: memory nobody described */
+#define FASTRPC_SIM_TEST_PAYLOAD_SIZE	(2 * FASTRPC_SIM_TEST_PAGE)
+#define FASTRPC_SIM_TEST_IMEM_OFF	(4 * FASTRPC_SIM_TEST_PAGE)
+#define FASTRPC_SIM_TEST_IMEM_SIZE	(2 * FASTRPC_SIM_TEST_PAGE)
+#define FASTRPC_SIM_TEST_OUTSIDE_OFF	(6 * FASTRPC_SIM_TEST_PAGE)
+#define FASTRPC_SIM_TEST_MAX_BUFS	8
+
+#define FASTRPC_SIM_TEST_EBADPARM	FASTRPC_DSP_ERR(FASTRPC_AEE_EBADPARM)
+#define FASTRPC_SIM_TEST_EBADSTATE	FASTRPC_DSP_ERR(FASTRPC_AEE_EBADSTATE)
+#define FASTRPC_SIM_TEST_EINVHANDLE	FASTRPC_DSP_ERR(FASTRPC_AEE_EINVHANDLE)
+#define FASTRPC_SIM_TEST_ENOSUCHMOD	FASTRPC_DSP_ERR(FASTRPC_AEE_ENOSUCHMOD)
+
+#define FASTRPC_SIM_TEST_CALC_URI \
+	"file:///libcalculator_skel.so?calculator_skel_handle_invoke&_modver=1.0&_dom=cdsp"
+#define FASTRPC_SIM_TEST_SIMTEST_URI \
+	"file:///libsimtest_skel.so?simtest_skel_handle_invoke"
+
+#define FASTRPC_SIM_TEST_MAX_RX		8
+
+/**
+ * struct fastrpc_sim_test_rx - what the DSP sent to the test's endpoint
+ * @lock: protects @len, @data and @n
+ * @wq: woken on each message
+ * @len: length of each message
+ * @data: first bytes of each message
+ * @n: number of messages
+ */
+struct fastrpc_sim_test_rx {
+	spinlock_t lock;	/* protects len, data, n */
+	wait_queue_head_t wq;
+	int len[FASTRPC_SIM_TEST_MAX_RX];
+	u8 data[FASTRPC_SIM_TEST_MAX_RX][24];
+	unsigned int n;
+};
+
+struct fastrpc_sim_test {
+	struct fastrpc_sim_dsp *dsp;
+	u8 *mem;
+	struct rpmsg_endpoint ept;
+	struct fastrpc_sim_test_rx rx;
+	bool ept_set;
+};
+
+/**
+ * struct fastrpc_sim_test_call - a request to build and run
+ * @pid: msg.pid
+ * @handle: msg.handle
+ * @sc: msg.sc
+ * @len: length of each buffer argument
+ * @data: contents of each buffer argument, or NULL for zeroes
+ * @off: payload offset of each buffer argument, set by the builder
+ * @msg: the message, set by the builder
+ */
+struct fastrpc_sim_test_call {
+	u32 pid;
+	u32 handle;
+	u32 sc;
+	u32 len[FASTRPC_SIM_TEST_MAX_BUFS];
+	const void *data[FASTRPC_SIM_TEST_MAX_BUFS];
+	size_t off[FASTRPC_SIM_TEST_MAX_BUFS];
+	struct fastrpc_msg msg;
+};
+
+static void *fastrpc_sim_test_map(void *priv, u32 sid, u64 iova, size_t len)
+{
+	struct fastrpc_sim_test *t = priv;
+
+	if (sid != FASTRPC_SIM_TEST_SID || iova < FASTRPC_SIM_TEST_BASE ||
+	    len > FASTRPC_SIM_TEST_MEM_SIZE ||
+	    iova - FASTRPC_SIM_TEST_BASE > FASTRPC_SIM_TEST_MEM_SIZE - len)
+		return NULL;
+
+	return t->mem + (iova - FASTRPC_SIM_TEST_BASE);
+}
+
+static void fastrpc_sim_test_unmap(void *priv, void *va)
+{
+}
+
+static const struct fastrpc_sim_mem_ops fastrpc_sim_test_mem_ops = {
+	.map = fastrpc_sim_test_map,
+	.unmap = fastrpc_sim_test_unmap,
+};
+
+static u64 fastrpc_sim_test_addr(u64 off)
+{
+	return fastrpc_wire_addr(FASTRPC_SIM_TEST_SID,
+				 FASTRPC_SIM_TEST_BASE + off);
+}
+
+static union fastrpc_remote_arg *
+fastrpc_sim_test_rpra(struct fastrpc_sim_test *t, u32 sc, u32 i)
+{
+	return (union fastrpc_remote_arg *)t->mem + i;
+}
+
+static struct fastrpc_phy_page *
+fastrpc_sim_test_page(struct fastrpc_sim_test *t, u32 sc, u32 i)
+{
+	u32 nargs = fastrpc_sc_nargs(sc);
+
+	return (struct fastrpc_phy_page *)
+		(t->mem + nargs * (sizeof(union fastrpc_remote_arg) +
+				   sizeof(struct fastrpc_invoke_buf))) + i;
+}
+
+/* Lay the request out in the payload as the drivers do, inline. */
+static void fastrpc_sim_test_build(struct kunit *test,
+				   struct fastrpc_sim_test_call *c)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u32 nargs = fastrpc_sc_nargs(c->sc);
+	u32 nbufs = fastrpc_sc_nbufs(c->sc);
+	struct fastrpc_invoke_buf *list;
+	size_t off;
+	u32 i;
+
+	KUNIT_ASSERT_LE(test, nbufs, FASTRPC_SIM_TEST_MAX_BUFS);
+	memset(t->mem, 0, FASTRPC_SIM_TEST_PAYLOAD_SIZE);
+
+	list = (struct fastrpc_invoke_buf *)
+		(t->mem + nargs * sizeof(union fastrpc_remote_arg));
+	off = ALIGN(fastrpc_meta_len(nargs), FASTRPC_INLINE_ALIGN);
+	for (i = 0; i < nbufs; i++) {
+		union fastrpc_remote_arg *rpra = fastrpc_sim_test_rpra(t, c->sc, i);
+		struct fastrpc_phy_page *page = fastrpc_sim_test_page(t, c->sc, i);
+		u32 len = c->len[i];
+		u64 first, last;
+
+		list[i].pgidx = cpu_to_le32(i);
+		if (!len)
+			continue;
+
+		c->off[i] = off;
+		first = off / FASTRPC_SIM_TEST_PAGE;
+		last = (off + len - 1) / FASTRPC_SIM_TEST_PAGE;
+		/* pv is a host address: only its in-page offset matters */
+		rpra->buf.pv = cpu_to_le64(0x7f1234560000ULL +
+					   off % FASTRPC_SIM_TEST_PAGE);
+		rpra->buf.len = cpu_to_le64(len);
+		list[i].num = cpu_to_le32(1);
+		page->addr = cpu_to_le64(fastrpc_sim_test_addr(first *
+							       FASTRPC_SIM_TEST_PAGE));
+		page->size = cpu_to_le64((last - first + 1) *
+					 FASTRPC_SIM_TEST_PAGE);
+		if (c->data[i])
+			memcpy(t->mem + off, c->data[i], len);
+		off = ALIGN(off + len, FASTRPC_INLINE_ALIGN);
+	}
+	KUNIT_ASSERT_LE(test, off, FASTRPC_SIM_TEST_PAYLOAD_SIZE);
+
+	c->msg = (struct fastrpc_msg) {
+		.pid = cpu_to_le32(c->pid),
+		.tid = cpu_to_le32(1),
+		.ctx = cpu_to_le64(0x12345600),
+		.handle = cpu_to_le32(c->handle),
+		.sc = cpu_to_le32(c->sc),
+		.addr = cpu_to_le64(fastrpc_sim_test_addr(0)),
+		.size = cpu_to_le64(FASTRPC_SIM_TEST_PAYLOAD_SIZE),
+	};
+}
+
+static u32 fastrpc_sim_test_run(struct kunit *test,
+				struct fastrpc_sim_test_call *c)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	unsigned int delay_ms;
+
+	return fastrpc_sim_dsp_handle(t->dsp, &c->msg, sizeof(c->msg),
+				      &delay_ms);
+}
+
+static u32 fastrpc_sim_test_call(struct kunit *test,
+				 struct fastrpc_sim_test_call *c)
+{
+	fastrpc_sim_test_build(test, c);
+	return fastrpc_sim_test_run(test, c);
+}
+
+static u64 fastrpc_sim_test_stat(struct kunit *test, enum fastrpc_sim_stat s)
+{
+	struct fastrpc_sim_test *t = test->priv;
+
+	return atomic64_read(&t->dsp->stats[s]);
+}
+
+static void *fastrpc_sim_test_out(struct kunit *test,
+				  struct fastrpc_sim_test_call *c, u32 i)
+{
+	struct fastrpc_sim_test *t = test->priv;
+
+	return t->mem + c->off[i];
+}
+
+/* A capability query for @n attributes; out0 holds n u32s */
+static void fastrpc_sim_test_caps(struct fastrpc_sim_test_call *c, __le32 *n)
+{
+	*c = (struct fastrpc_sim_test_call) {
+		.handle = FASTRPC_HANDLE_DSP_UTILS,
+		.sc = FASTRPC_SC(FASTRPC_DSP_UTILS_CAPS_METHOD, 1, 1),
+		.len = { sizeof(*n), le32_to_cpu(*n) * sizeof(u32) },
+		.data = { n },
+	};
+}
+
+static void fastrpc_sim_test_attach(struct kunit *test, u32 pgid)
+{
+	__le32 in = cpu_to_le32(pgid);
+	struct fastrpc_sim_test_call c = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_ATTACH, 1, 0),
+		.len = { sizeof(in) },
+		.data = { &in },
+	};
+
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+}
+
+/* remotectl1 open1 of @uri in PD @pgid; returns the handle */
+static u32 fastrpc_sim_test_open(struct kunit *test, u32 pgid,
+				 const char *uri, s32 *dlerr)
+{
+	__le32 hdr[2] = { cpu_to_le32(strlen(uri) + 1), cpu_to_le32(64) };
+	struct fastrpc_sim_test_call c = {
+		.pid = pgid,
+		.handle = FASTRPC_HANDLE_REMOTECTL1,
+		.sc = FASTRPC_SC(2, 2, 2),
+		.len = { sizeof(hdr), strlen(uri) + 1, 8, 64 },
+		.data = { hdr, uri },
+	};
+	u8 *out;
+
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	out = fastrpc_sim_test_out(test, &c, 2);
+	*dlerr = get_unaligned_le32(out + 4);
+	return get_unaligned_le32(out);
+}
+
+static void fastrpc_sim_test_good_request(struct kunit *test)
+{
+	static const u32 expect[] = { 1, 0, 4, 0x40000, 1, 0x73, 0, 0 };
+	__le32 n = cpu_to_le32(ARRAY_SIZE(expect));
+	struct fastrpc_sim_test_call c;
+	u8 *out;
+	u32 i;
+
+	fastrpc_sim_test_caps(&c, &n);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+
+	out = fastrpc_sim_test_out(test, &c, 1);
+	for (i = 0; i < ARRAY_SIZE(expect); i++)
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(out + 4 * i),
+				expect[i]);
+
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BAD_REQUESTS), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_INLINE_BYTES),
+			sizeof(n) + sizeof(expect));
+}
+
+static void fastrpc_sim_test_pages_outside_payload(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u8 *outside = t->mem + FASTRPC_SIM_TEST_OUTSIDE_OFF;
+	__le32 n = cpu_to_le32(4);
+	struct fastrpc_sim_test_call c;
+	struct fastrpc_phy_page *page;
+
+	memset(outside, 0xa5, FASTRPC_SIM_TEST_PAGE);
+
+	/* out0 described in memory that is neither payload nor PD memory */
+	fastrpc_sim_test_caps(&c, &n);
+	fastrpc_sim_test_build(test, &c);
+	page = fastrpc_sim_test_page(t, c.sc, 1);
+	page->addr = cpu_to_le64(fastrpc_sim_test_addr(FASTRPC_SIM_TEST_OUTSIDE_OFF));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 1);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(outside, 0xa5, FASTRPC_SIM_TEST_PAGE),
+			    NULL);
+
+	/* in0 read from there */
+	fastrpc_sim_test_build(test, &c);
+	page = fastrpc_sim_test_page(t, c.sc, 0);
+	page->addr = cpu_to_le64(fastrpc_sim_test_addr(FASTRPC_SIM_TEST_OUTSIDE_OFF));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_INLINE_BYTES), 0);
+
+	/* the payload's page range straddling its end */
+	fastrpc_sim_test_build(test, &c);
+	page = fastrpc_sim_test_page(t, c.sc, 1);
+	page->addr = cpu_to_le64(fastrpc_sim_test_addr(FASTRPC_SIM_TEST_PAGE));
+	page->size = cpu_to_le64(2 * FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 3);
+}
+
+static void fastrpc_sim_test_arg_past_pages(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(4);
+	struct fastrpc_sim_test_call c;
+	union fastrpc_remote_arg *rpra;
+	u8 *out;
+
+	/* out0 runs past its one page, although not past the payload */
+	fastrpc_sim_test_caps(&c, &n);
+	fastrpc_sim_test_build(test, &c);
+	rpra = fastrpc_sim_test_rpra(t, c.sc, 1);
+	rpra->buf.len = cpu_to_le64(FASTRPC_SIM_TEST_PAGE - c.off[1] + 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 1);
+	out = fastrpc_sim_test_out(test, &c, 1);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(out, 0, 16), NULL);
+
+	/* an in-page offset that pushes out0 past the page */
+	fastrpc_sim_test_build(test, &c);
+	rpra = fastrpc_sim_test_rpra(t, c.sc, 1);
+	rpra->buf.pv = cpu_to_le64(0x7f1234560ff8ULL);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 2);
+}
+
+static void fastrpc_sim_test_nargs_too_large(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	struct fastrpc_msg msg = {
+		.handle = cpu_to_le32(FASTRPC_HANDLE_DSP_UTILS),
+		/* 40 * 200 + 384 bytes of metadata do not fit in 8 KiB */
+		.sc = cpu_to_le32(FASTRPC_SC(0, 100, 100)),
+		.addr = cpu_to_le64(fastrpc_sim_test_addr(0)),
+		.size = cpu_to_le64(FASTRPC_SIM_TEST_PAYLOAD_SIZE),
+	};
+	unsigned int delay_ms;
+
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_handle(t->dsp, &msg, sizeof(msg),
+						     &delay_ms),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BAD_REQUESTS), 1);
+
+	/* a message of the wrong length */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_handle(t->dsp, &msg, sizeof(msg) - 1,
+						     &delay_ms),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BAD_REQUESTS), 2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 0);
+}
+
+static void fastrpc_sim_test_overflow(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(4);
+	struct fastrpc_sim_test_call c;
+	union fastrpc_remote_arg *rpra;
+	struct fastrpc_phy_page *page;
+
+	fastrpc_sim_test_caps(&c, &n);
+
+	/* huge argument length */
+	fastrpc_sim_test_build(test, &c);
+	rpra = fastrpc_sim_test_rpra(t, c.sc, 1);
+	rpra->buf.len = cpu_to_le64(U64_MAX);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+
+	/* in-page offset + length wrapping around */
+	fastrpc_sim_test_build(test, &c);
+	rpra = fastrpc_sim_test_rpra(t, c.sc, 1);
+	rpra->buf.pv = cpu_to_le64(0xfff);
+	rpra->buf.len = cpu_to_le64(U64_MAX - 0xffe);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+
+	/* page range wrapping around */
+	fastrpc_sim_test_build(test, &c);
+	page = fastrpc_sim_test_page(t, c.sc, 1);
+	page->size = cpu_to_le64(U64_MAX - FASTRPC_SIM_TEST_PAGE + 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 3);
+
+	/* payload size wrapping around */
+	fastrpc_sim_test_build(test, &c);
+	c.msg.size = cpu_to_le64(U64_MAX);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+
+	/* payload running past the 32-bit IOVA space */
+	fastrpc_sim_test_build(test, &c);
+	c.msg.addr = cpu_to_le64(fastrpc_wire_addr(FASTRPC_SIM_TEST_SID,
+						   0xfffff000));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BAD_REQUESTS), 2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_INLINE_BYTES), 0);
+}
+
+static void fastrpc_sim_test_calculator(struct kunit *test)
+{
+	static const s32 vals[] = { 1, -2, 30, 4000, -7 };
+	__le32 vec[ARRAY_SIZE(vals)];
+	__le32 n = cpu_to_le32(ARRAY_SIZE(vals));
+	struct fastrpc_sim_test_call c;
+	u32 handle, i;
+	s32 dlerr;
+
+	for (i = 0; i < ARRAY_SIZE(vals); i++)
+		vec[i] = cpu_to_le32(vals[i]);
+
+	fastrpc_sim_test_attach(test, 100);
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_CALC_URI,
+				       &dlerr);
+	KUNIT_EXPECT_EQ(test, dlerr, 0);
+	KUNIT_EXPECT_GE(test, handle, 0x1000);
+
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(2, 2, 1),
+		.len = { sizeof(n), sizeof(vec), sizeof(s64) },
+		.data = { &n, vec },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	KUNIT_EXPECT_EQ(test, (s64)get_unaligned_le64(fastrpc_sim_test_out(test, &c, 2)),
+			4022);
+
+	c.sc = FASTRPC_SC(3, 2, 1);
+	c.len[2] = sizeof(s32);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	KUNIT_EXPECT_EQ(test, (s32)get_unaligned_le32(fastrpc_sim_test_out(test, &c, 2)),
+			4000);
+
+	/* in1 shorter than 4 n bytes */
+	c.len[1] = sizeof(vec) - 1;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+
+	/* another PD cannot use the handle */
+	c.pid = 200;
+	c.len[1] = sizeof(vec);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADSTATE);
+	fastrpc_sim_test_attach(test, 200);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EINVHANDLE);
+
+	/* unknown modules are reported in dlerr */
+	fastrpc_sim_test_open(test, 100, "file:///libnope_skel.so", &dlerr);
+	KUNIT_EXPECT_EQ(test, (u32)dlerr, FASTRPC_SIM_TEST_ENOSUCHMOD);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 0);
+}
+
+static void fastrpc_sim_test_echo(struct kunit *test)
+{
+	static const char a[8] = "abcdefg", b[16] = "0123456789abcde";
+	struct fastrpc_sim_test_call c;
+	u32 handle;
+	s32 dlerr;
+
+	fastrpc_sim_test_attach(test, 100);
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(2, 2, 2),
+		.len = { sizeof(a), sizeof(b), sizeof(a), sizeof(b) },
+		.data = { a, b },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	KUNIT_EXPECT_MEMEQ(test, fastrpc_sim_test_out(test, &c, 2), a, sizeof(a));
+	KUNIT_EXPECT_MEMEQ(test, fastrpc_sim_test_out(test, &c, 3), b, sizeof(b));
+
+	/* lengths must match */
+	c.len[3] = sizeof(b) - 4;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(fastrpc_sim_test_out(test, &c, 2), 0,
+					     sizeof(a)), NULL);
+}
+
+static void fastrpc_sim_test_init_memory(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u8 *imem = t->mem + FASTRPC_SIM_TEST_IMEM_OFF;
+	struct fastrpc_create_req req = {
+		.pgid = cpu_to_le32(300),
+		.namelen = cpu_to_le32(6),
+		.pageslen = cpu_to_le32(1),
+	};
+	struct fastrpc_phy_page mem = {
+		.addr = cpu_to_le64(fastrpc_sim_test_addr(FASTRPC_SIM_TEST_IMEM_OFF)),
+		.size = cpu_to_le64(FASTRPC_SIM_TEST_IMEM_SIZE),
+	};
+	__le32 val = cpu_to_le32(0x11223344);
+	struct fastrpc_sim_test_call c = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_CREATE, 4, 0),
+		.len = { sizeof(req), 6, 0, sizeof(mem) },
+		.data = { &req, "kunit", NULL, &mem },
+	};
+	struct fastrpc_phy_page *page;
+	unsigned int delay_ms;
+	u32 handle;
+	s32 dlerr;
+
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	handle = fastrpc_sim_test_open(test, 300, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+
+	fastrpc_sim_test_attach(test, 301);
+
+	/* fill, with out0 in the PD's init memory */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 300,
+		.handle = handle,
+		.sc = FASTRPC_SC(5, 1, 1),
+		.len = { sizeof(val), 64 },
+		.data = { &val },
+	};
+	fastrpc_sim_test_build(test, &c);
+	page = fastrpc_sim_test_page(t, c.sc, 1);
+	page->addr = cpu_to_le64(fastrpc_sim_test_addr(FASTRPC_SIM_TEST_IMEM_OFF +
+						       FASTRPC_SIM_TEST_PAGE));
+	page->size = cpu_to_le64(FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(imem + FASTRPC_SIM_TEST_PAGE +
+						 c.off[1] % FASTRPC_SIM_TEST_PAGE + 60),
+			0x11223344);
+
+	/* another PD has no access to it */
+	c.msg.pid = cpu_to_le32(301);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 1);
+
+	/* sleep asks for a delayed reply */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 300,
+		.handle = handle,
+		.sc = FASTRPC_SC(3, 1, 0),
+		.len = { sizeof(val) },
+		.data = { &val },
+	};
+	val = cpu_to_le32(25);
+	fastrpc_sim_test_build(test, &c);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_handle(t->dsp, &c.msg, sizeof(c.msg),
+						     &delay_ms), 0);
+	KUNIT_EXPECT_EQ(test, delay_ms, 25);
+
+	/* after RELEASE the PD is gone */
+	c = (struct fastrpc_sim_test_call) {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_RELEASE, 1, 0),
+		.len = { sizeof(req.pgid) },
+		.data = { &req.pgid },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 300,
+		.handle = handle,
+		.sc = FASTRPC_SC(4, 1, 0),
+		.len = { sizeof(val) },
+		.data = { &val },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADSTATE);
+}
+
+static int fastrpc_sim_test_rx_cb(struct rpmsg_device *rpdev, void *data,
+				  int len, void *priv, u32 src)
+{
+	struct fastrpc_sim_test_rx *rx = priv;
+
+	spin_lock(&rx->lock);
+	if (rx->n < FASTRPC_SIM_TEST_MAX_RX) {
+		rx->len[rx->n] = len;
+		memcpy(rx->data[rx->n], data, min_t(int, len, sizeof(rx->data[0])));
+	}
+	rx->n++;
+	spin_unlock(&rx->lock);
+	wake_up(&rx->wq);
+	return 0;
+}
+
+static unsigned int fastrpc_sim_test_rx_count(struct fastrpc_sim_test *t)
+{
+	unsigned int n;
+
+	spin_lock(&t->rx.lock);
+	n = t->rx.n;
+	spin_unlock(&t->rx.lock);
+	return n;
+}
+
+/* Connect the DSP to an endpoint of the test, with no rpmsg device. */
+static void fastrpc_sim_test_connect(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+
+	spin_lock_init(&t->rx.lock);
+	init_waitqueue_head(&t->rx.wq);
+	kref_init(&t->ept.refcount);	/* never dropped: the test owns it */
+	mutex_init(&t->ept.cb_lock);
+	t->ept.cb = fastrpc_sim_test_rx_cb;
+	t->ept.priv = &t->rx;
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_dsp_set_ept(t->dsp, &t->ept), 0);
+	t->ept_set = true;
+	fastrpc_sim_dsp_start(t->dsp);
+}
+
+/* Queue the request as send() does and wait until it has been handled. */
+static void fastrpc_sim_test_queue(struct kunit *test,
+				   struct fastrpc_sim_test_call *c, u64 ctx)
+{
+	struct fastrpc_sim_test *t = test->priv;
+
+	fastrpc_sim_test_build(test, c);
+	c->msg.ctx = cpu_to_le64(ctx);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_dsp_queue(t->dsp, &c->msg,
+						    sizeof(c->msg)), 0);
+	flush_workqueue(t->dsp->wq);
+}
+
+static void fastrpc_sim_test_expect_rsp(struct kunit *test, unsigned int i,
+					int len, u64 ctx, u32 retval)
+{
+	struct fastrpc_sim_test *t = test->priv;
+
+	KUNIT_ASSERT_LT(test, i, FASTRPC_SIM_TEST_MAX_RX);
+	KUNIT_EXPECT_EQ(test, t->rx.len[i], len);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(t->rx.data[i]), ctx);
+	if (len == sizeof(struct fastrpc_rsp))
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->rx.data[i] + 8),
+				retval);
+}
+
+static void fastrpc_sim_test_knobs(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	atomic_t *knobs = t->dsp->knobs;
+	__le32 n = cpu_to_le32(2);
+	struct fastrpc_sim_test_call c;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_test_caps(&c, &n);
+
+	/* one reply per request */
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 1);
+	fastrpc_sim_test_expect_rsp(test, 0, 16, 0x100, 0);
+
+	atomic_set(&knobs[FASTRPC_SIM_KNOB_DROP_REPLY], 1);
+	fastrpc_sim_test_queue(test, &c, 0x200);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 1);
+
+	atomic_set(&knobs[FASTRPC_SIM_KNOB_DUP_REPLY], 1);
+	fastrpc_sim_test_queue(test, &c, 0x300);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 3);
+	fastrpc_sim_test_expect_rsp(test, 1, 16, 0x300, 0);
+	fastrpc_sim_test_expect_rsp(test, 2, 16, 0x300, 0);
+
+	atomic_set(&knobs[FASTRPC_SIM_KNOB_SHORT_REPLY], 1);
+	fastrpc_sim_test_queue(test, &c, 0x400);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 4);
+	fastrpc_sim_test_expect_rsp(test, 3, 8, 0x400, 0);
+
+	atomic_set(&knobs[FASTRPC_SIM_KNOB_BAD_CTX], 1);
+	fastrpc_sim_test_queue(test, &c, 0x500);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 5);
+	fastrpc_sim_test_expect_rsp(test, 4, 16, 0x400, 0);
+
+	atomic_set(&knobs[FASTRPC_SIM_KNOB_NOTIFY], 1);
+	fastrpc_sim_test_queue(test, &c, 0x600);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 7);
+	fastrpc_sim_test_expect_rsp(test, 5, sizeof(struct fastrpc_notif_rsp),
+				    FASTRPC_NOTIF_CTX, 0);
+	fastrpc_sim_test_expect_rsp(test, 6, 16, 0x600, 0);
+
+	/* knobs are used up */
+	fastrpc_sim_test_queue(test, &c, 0x700);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 8);
+
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_MESSAGES), 7);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REPLIES), 7);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_ERRORS), 0);
+}
+
+static void fastrpc_sim_test_sleep_release(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 pgid = cpu_to_le32(100), ms = cpu_to_le32(20000);
+	struct fastrpc_sim_test_call c;
+	unsigned int i, n;
+	u32 handle;
+	s32 dlerr;
+
+	fastrpc_sim_test_attach(test, 100);
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+	fastrpc_sim_test_connect(test);
+
+	/* two long sleeps */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(3, 1, 0),
+		.len = { sizeof(ms) },
+		.data = { &ms },
+	};
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	fastrpc_sim_test_queue(test, &c, 0x200);
+
+	/* other calls are not held up */
+	c.sc = FASTRPC_SC(4, 1, 0);
+	fastrpc_sim_test_queue(test, &c, 0x300);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 1);
+	fastrpc_sim_test_expect_rsp(test, 0, 16, 0x300, 20000);
+
+	/* RELEASE answers both sleeping calls */
+	c = (struct fastrpc_sim_test_call) {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_RELEASE, 1, 0),
+		.len = { sizeof(pgid) },
+		.data = { &pgid },
+	};
+	fastrpc_sim_test_queue(test, &c, 0x400);
+	KUNIT_EXPECT_GT(test, wait_event_timeout(t->rx.wq,
+						 fastrpc_sim_test_rx_count(t) >= 4,
+						 5 * HZ), 0);
+	n = fastrpc_sim_test_rx_count(t);
+	KUNIT_ASSERT_EQ(test, n, 4);
+	for (i = 1; i < n; i++) {
+		u64 ctx = get_unaligned_le64(t->rx.data[i]);
+		u32 ret = get_unaligned_le32(t->rx.data[i] + 8);
+
+		KUNIT_EXPECT_EQ(test, ret, ctx == 0x400 ? 0 :
+				FASTRPC_SIM_TEST_EBADSTATE);
+	}
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_ERRORS), 3);
+}
+
+static void fastrpc_sim_test_stop(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 ms = cpu_to_le32(20000);
+	struct fastrpc_sim_test_call c;
+	unsigned long t0 = jiffies;
+	u32 handle;
+	s32 dlerr;
+
+	fastrpc_sim_test_attach(test, 100);
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+	fastrpc_sim_test_connect(test);
+
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(3, 1, 0),
+		.len = { sizeof(ms) },
+		.data = { &ms },
+	};
+	fastrpc_sim_test_queue(test, &c, 0x100);
+
+	/* a crash drops the sleeping call without a reply, at once */
+	fastrpc_sim_dsp_stop(t->dsp);
+	KUNIT_EXPECT_LT(test, jiffies - t0, 5 * HZ);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_queue(t->dsp, &c.msg, sizeof(c.msg)),
+			-EPIPE);
+
+	/* and forgets the PDs */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADSTATE);
+}
+
+static int fastrpc_sim_test_init(struct kunit *test)
+{
+	struct fastrpc_sim_test *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->mem = kunit_kzalloc(test, FASTRPC_SIM_TEST_MEM_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t->mem);
+
+	t->dsp = fastrpc_sim_dsp_create("kunit", &fastrpc_sim_test_mem_ops, t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->dsp);
+
+	test->priv = t;
+	return 0;
+}
+
+static void fastrpc_sim_test_exit(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+
+	if (t->ept_set) {
+		fastrpc_sim_dsp_stop(t->dsp);
+		fastrpc_sim_dsp_clear_ept(t->dsp, &t->ept);
+	}
+	fastrpc_sim_dsp_destroy(t->dsp);
+}
+
+static struct kunit_case fastrpc_sim_test_cases[] = {
+	KUNIT_CASE(fastrpc_sim_test_good_request),
+	KUNIT_CASE(fastrpc_sim_test_pages_outside_payload),
+	KUNIT_CASE(fastrpc_sim_test_arg_past_pages),
+	KUNIT_CASE(fastrpc_sim_test_nargs_too_large),
+	KUNIT_CASE(fastrpc_sim_test_overflow),
+	KUNIT_CASE(fastrpc_sim_test_calculator),
+	KUNIT_CASE(fastrpc_sim_test_echo),
+	KUNIT_CASE(fastrpc_sim_test_init_memory),
+	KUNIT_CASE(fastrpc_sim_test_knobs),
+	KUNIT_CASE(fastrpc_sim_test_sleep_release),
+	KUNIT_CASE(fastrpc_sim_test_stop),
+	{}
+};
+
+static struct kunit_suite fastrpc_sim_test_suite = {
+	.name = "fastrpc_sim",
+	.init = fastrpc_sim_test_init,
+	.exit = fastrpc_sim_test_exit,
+	.test_cases = fastrpc_sim_test_cases,
+};
+
+kunit_test_suite(fastrpc_sim_test_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests of the simulated FastRPC DSP");
+MODULE_LICENSE("GPL");

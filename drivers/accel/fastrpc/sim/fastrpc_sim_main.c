@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Simulated Hexagon DSP for the FastRPC drivers.
+ *
+ * Each live instance is a device-tree node built at run time, as a Qualcomm
+ * DT describes a FastRPC channel, and an rpmsg device with that node whose
+ * endpoint hands the host's messages to the simulated DSP. The FastRPC
+ * drivers bind to it by OF compatible, as they do on hardware.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/idr.h>
+#include <linux/kref.h>
+#include <linux/lockdep.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/rpmsg.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "rpmsg_internal.h"
+
+#include "fastrpc_sim.h"
+
+#define FASTRPC_SIM_CHANNEL	"fastrpcglink-apps-dsp"
+#define FASTRPC_SIM_MTU		512
+
+/**
+ * struct fastrpc_sim_rpdev - the rpmsg device of a live instance
+ * @rpdev: the rpmsg device
+ * @dsp: the DSP behind it
+ */
+struct fastrpc_sim_rpdev {
+	struct rpmsg_device rpdev;
+	struct fastrpc_sim_dsp *dsp;
+};
+
+/**
+ * struct fastrpc_sim_ept - an endpoint created by the driver
+ * @ept: the endpoint
+ * @dsp: the DSP messages go to
+ */
+struct fastrpc_sim_ept {
+	struct rpmsg_endpoint ept;
+	struct fastrpc_sim_dsp *dsp;
+};
+
+struct dentry *fastrpc_sim_debugfs_root;
+
+/* Container of the instance nodes: /fastrpc-sim */
+static struct of_changeset fastrpc_sim_root_ocs;
+static struct device_node *fastrpc_sim_root_np;
+static struct platform_device *fastrpc_sim_pdev;
+
+static inline struct fastrpc_sim_rpdev *
+to_fastrpc_sim_rpdev(struct rpmsg_device *rpdev)
+{
+	return container_of(rpdev, struct fastrpc_sim_rpdev, rpdev);
+}
+
+static inline struct fastrpc_sim_ept *
+to_fastrpc_sim_ept(struct rpmsg_endpoint *ept)
+{
+	return container_of(ept, struct fastrpc_sim_ept, ept);
+}
+
+/**
+ * fastrpc_sim_ept_release() - free an endpoint
+ * @ref: the endpoint's refcount
+ */
+void fastrpc_sim_ept_release(struct kref *ref)
+{
+	struct rpmsg_endpoint *ept = container_of(ref, struct rpmsg_endpoint,
+						  refcount);
+
+	mutex_destroy(&ept->cb_lock);
+	kfree(to_fastrpc_sim_ept(ept));
+}
+
+static void fastrpc_sim_destroy_ept(struct rpmsg_endpoint *ept)
+{
+	fastrpc_sim_dsp_clear_ept(to_fastrpc_sim_ept(ept)->dsp, ept);
+
+	/* Wait for a reply being delivered, and stop later ones. */
+	mutex_lock(&ept->cb_lock);
+	ept->cb = NULL;
+	mutex_unlock(&ept->cb_lock);
+
+	kref_put(&ept->refcount, fastrpc_sim_ept_release);
+}
+
+static int fastrpc_sim_send(struct rpmsg_endpoint *ept, void *data, int len)
+{
+	return fastrpc_sim_dsp_queue(to_fastrpc_sim_ept(ept)->dsp, data, len);
+}
+
+static int fastrpc_sim_sendto(struct rpmsg_endpoint *ept, void *data, int len,
+			      u32 dst)
+{
+	return fastrpc_sim_send(ept, data, len);
+}
+
+static ssize_t fastrpc_sim_get_mtu(struct rpmsg_endpoint *ept)
+{
+	return FASTRPC_SIM_MTU;
+}
+
+static const struct rpmsg_endpoint_ops fastrpc_sim_ept_ops = {
+	.destroy_ept = fastrpc_sim_destroy_ept,
+	.send = fastrpc_sim_send,
+	.sendto = fastrpc_sim_sendto,
+	.trysend = fastrpc_sim_send,
+	.trysendto = fastrpc_sim_sendto,
+	.get_mtu = fastrpc_sim_get_mtu,
+};
+
+static struct rpmsg_endpoint *
+fastrpc_sim_create_ept(struct rpmsg_device *rpdev, rpmsg_rx_cb_t cb,
+		       void *priv, struct rpmsg_channel_info chinfo)
+{
+	struct fastrpc_sim_dsp *dsp = to_fastrpc_sim_rpdev(rpdev)->dsp;
+	struct fastrpc_sim_ept *sept;
+	struct rpmsg_endpoint *ept;
+
+	sept = kzalloc(sizeof(*sept), GFP_KERNEL);
+	if (!sept)
+		return NULL;
+
+	sept->dsp = dsp;
+	ept = &sept->ept;
+	kref_init(&ept->refcount);	/* put in fastrpc_sim_destroy_ept() */
+	mutex_init(&ept->cb_lock);
+	ept->rpdev = rpdev;
+	ept->cb = cb;
+	ept->priv = priv;
+	ept->addr = chinfo.src;
+	ept->ops = &fastrpc_sim_ept_ops;
+
+	if (fastrpc_sim_dsp_set_ept(dsp, ept)) {
+		/* The simulated channel has a single endpoint. */
+		kref_put(&ept->refcount, fastrpc_sim_ept_release);
+		return NULL;
+	}
+
+	return ept;
+}
+
+static const struct rpmsg_device_ops fastrpc_sim_rpdev_ops = {
+	.create_ept = fastrpc_sim_create_ept,
+};
+
+static void fastrpc_sim_rpdev_release(struct device *dev)
+{
+	struct rpmsg_device *rpdev = to_rpmsg_device(dev);
+
+	of_node_put(dev->of_node);
+	kfree(to_fastrpc_sim_rpdev(rpdev));
+}
+
+static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
+{
+	const char *name = config_item_name(&sdev->group.cg_item);
+	struct of_changeset *ocs = &sdev->ocs;
+	struct device_node *np, *cb;
+	char *full_name;
+	u32 i;
+	int ret;
+
+	lockdep_assert_held(&sdev->lock);
+
+	of_changeset_init(ocs);
+
+	full_name = kasprintf(GFP_KERNEL, "fastrpc-sim-%s", name);
+	if (!full_name) {
+		ret = -ENOMEM;
+		goto err_destroy_ocs;
+	}
+	np = of_changeset_create_node(ocs, fastrpc_sim_root_np, full_name);
+	kfree(full_name);
+	if (!np) {
+		ret = -ENOMEM;
+		goto err_destroy_ocs;
+	}
+
+	ret = of_changeset_add_prop_string(ocs, np, "compatible",
+					   "qcom,fastrpc");
+	if (!ret)
+		ret = of_changeset_add_prop_string(ocs, np, "label",
+						   sdev->label);
+	if (!ret && !sdev->secure)
+		ret = of_changeset_add_prop_bool(ocs, np,
+						 "qcom,non-secure-domain");
+	if (!ret)
+		ret = of_changeset_add_prop_u32(ocs, np, "#address-cells", 1);
+	if (!ret)
+		ret = of_changeset_add_prop_u32(ocs, np, "#size-cells", 0);
+	if (ret)
+		goto err_put_np;
+
+	for (i = 1; i <= sdev->sessions; i++) {
+		char cb_name[sizeof("compute-cb@4294967295")];
+
+		snprintf(cb_name, sizeof(cb_name), "compute-cb@%u", i);
+		cb = of_changeset_create_node(ocs, np, cb_name);
+		if (!cb) {
+			ret = -ENOMEM;
+			goto err_put_np;
+		}
+
+		ret = of_changeset_add_prop_string(ocs, cb, "compatible",
+						   "qcom,fastrpc-compute-cb");
+		if (!ret)
+			ret = of_changeset_add_prop_u32(ocs, cb, "reg", i);
+		if (!ret && sdev->nsessions > 1)
+			ret = of_changeset_add_prop_u32(ocs, cb,
+							"qcom,nsessions",
+							sdev->nsessions);
+		/* The changeset holds its own reference. */
+		of_node_put(cb);
+		if (ret)
+			goto err_put_np;
+	}
+
+	ret = of_changeset_apply(ocs);
+	if (ret)
+		goto err_put_np;
+
+	sdev->np = np;
+	return 0;
+
+err_put_np:
+	of_node_put(np);
+err_destroy_ocs:
+	of_changeset_destroy(ocs);
+	return ret;
+}
+
+static void fastrpc_sim_of_remove_locked(struct fastrpc_sim_dev *sdev)
+{
+	lockdep_assert_held(&sdev->lock);
+
+	of_changeset_revert(&sdev->ocs);
+	of_changeset_destroy(&sdev->ocs);
+	of_node_put(sdev->np);
+	sdev->np = NULL;
+}
+
+static int fastrpc_sim_rpdev_register_locked(struct fastrpc_sim_dev *sdev)
+{
+	struct fastrpc_sim_rpdev *srpdev;
+	struct rpmsg_device *rpdev;
+	int ret;
+
+	lockdep_assert_held(&sdev->lock);
+
+	srpdev = kzalloc(sizeof(*srpdev), GFP_KERNEL);
+	if (!srpdev)
+		return -ENOMEM;
+
+	srpdev->dsp = sdev->dsp;
+	rpdev = &srpdev->rpdev;
+	strscpy(rpdev->id.name, FASTRPC_SIM_CHANNEL, sizeof(rpdev->id.name));
+	rpdev->src = RPMSG_ADDR_ANY;
+	rpdev->dst = sdev->id;
+	rpdev->ops = &fastrpc_sim_rpdev_ops;
+	rpdev->dev.parent = &fastrpc_sim_pdev->dev;
+	rpdev->dev.of_node = of_node_get(sdev->np);	/* put in release */
+	rpdev->dev.release = fastrpc_sim_rpdev_release;
+
+	/* On failure this drops the last reference, which frees @srpdev. */
+	ret = rpmsg_register_device(rpdev);
+	if (ret)
+		return ret;
+
+	sdev->rpdev = rpdev;
+	return 0;
+}
+
+/**
+ * fastrpc_sim_dev_activate_locked() - make an instance live
+ * @sdev: the instance
+ *
+ * Builds the DT node of the channel, starts the DSP and registers the rpmsg
+ * device, whose probe may bind a FastRPC driver right away.
+ *
+ * Return: 0 or a negative error code.
+ */
+int fastrpc_sim_dev_activate_locked(struct fastrpc_sim_dev *sdev)
+{
+	int ret;
+
+	lockdep_assert_held(&sdev->lock);
+
+	ret = fastrpc_sim_of_build_locked(sdev);
+	if (ret)
+		return ret;
+
+	fastrpc_sim_dsp_start(sdev->dsp);
+
+	ret = fastrpc_sim_rpdev_register_locked(sdev);
+	if (ret)
+		goto err_stop_dsp;
+
+	sdev->live = true;
+	return 0;
+
+err_stop_dsp:
+	fastrpc_sim_dsp_stop(sdev->dsp);
+	fastrpc_sim_of_remove_locked(sdev);
+	return ret;
+}
+
+/**
+ * fastrpc_sim_dev_deactivate_locked() - take an instance down
+ * @sdev: the live instance
+ *
+ * What a DSP crash looks like to the host: the rpmsg device goes away,
+ * outstanding requests are never answered and all PDs are lost.
+ */
+void fastrpc_sim_dev_deactivate_locked(struct fastrpc_sim_dev *sdev)
+{
+	lockdep_assert_held(&sdev->lock);
+
+	/* Unbinds the driver, which destroys its endpoint. */
+	device_unregister(&sdev->rpdev->dev);
+	sdev->rpdev = NULL;
+	fastrpc_sim_dsp_stop(sdev->dsp);
+	fastrpc_sim_of_remove_locked(sdev);
+	sdev->live = false;
+}
+
+static int __init fastrpc_sim_of_root_init(void)
+{
+	struct device_node *root, *np;
+	int ret;
+
+	root = of_find_node_by_path("/");
+	if (!root)
+		return -ENODEV;
+
+	of_changeset_init(&fastrpc_sim_root_ocs);
+	np = of_changeset_create_node(&fastrpc_sim_root_ocs, root,
+				      "fastrpc-sim");
+	if (!np) {
+		ret = -ENOMEM;
+		goto err_destroy_ocs;
+	}
+
+	ret = of_changeset_apply(&fastrpc_sim_root_ocs);
+	if (ret)
+		goto err_put_np;
+
+	of_node_put(root);
+	fastrpc_sim_root_np = np;
+	return 0;
+
+err_put_np:
+	of_node_put(np);
+err_destroy_ocs:
+	of_changeset_destroy(&fastrpc_sim_root_ocs);
+	of_node_put(root);
+	return ret;
+}
+
+static void fastrpc_sim_of_root_exit(void)
+{
+	of_changeset_revert(&fastrpc_sim_root_ocs);
+	of_changeset_destroy(&fastrpc_sim_root_ocs);
+	of_node_put(fastrpc_sim_root_np);
+}
+
+static int __init fastrpc_sim_init(void)
+{
+	int ret;
+
+	ret = fastrpc_sim_of_root_init();
+	if (ret)
+		return ret;
+
+	fastrpc_sim_pdev = platform_device_register_simple("fastrpc_sim",
+							   PLATFORM_DEVID_NONE,
+							   NULL, 0);
+	if (IS_ERR(fastrpc_sim_pdev)) {
+		ret = PTR_ERR(fastrpc_sim_pdev);
+		goto err_remove_of_root;
+	}
+
+	fastrpc_sim_debugfs_root = debugfs_create_dir("fastrpc_sim", NULL);
+
+	ret = fastrpc_sim_configfs_init();
+	if (ret)
+		goto err_remove_debugfs;
+
+	return 0;
+
+err_remove_debugfs:
+	debugfs_remove_recursive(fastrpc_sim_debugfs_root);
+	platform_device_unregister(fastrpc_sim_pdev);
+err_remove_of_root:
+	fastrpc_sim_of_root_exit();
+	return ret;
+}
+module_init(fastrpc_sim_init);
+
+static void __exit fastrpc_sim_exit(void)
+{
+	/* configfs holds a module reference per instance: none is left. */
+	fastrpc_sim_configfs_exit();
+	debugfs_remove_recursive(fastrpc_sim_debugfs_root);
+	platform_device_unregister(fastrpc_sim_pdev);
+	fastrpc_sim_of_root_exit();
+}
+module_exit(fastrpc_sim_exit);
+
+MODULE_DESCRIPTION("Simulated Qualcomm Hexagon DSP for the FastRPC drivers");
+MODULE_LICENSE("GPL");
