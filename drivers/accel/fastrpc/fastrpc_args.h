@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * FastRPC accel driver: payload layout of a call (pure functions).
+ */
+#ifndef __FASTRPC_ARGS_H__
+#define __FASTRPC_ARGS_H__
+
+#include <linux/types.h>
+
+/* Most buffer arguments a scalars word can describe (in + out) */
+#define FASTRPC_MAX_BUFS	(2 * 255)
+
+/**
+ * struct fastrpc_buf_rec - the kernel's record of one buffer argument
+ * @len: length in bytes (input of fastrpc_layout_compute())
+ * @offset: offset of the argument's copy in the payload
+ */
+struct fastrpc_buf_rec {
+	u64 len;
+	size_t offset;
+};
+
+/**
+ * struct fastrpc_layout - where everything sits in a call's payload
+ * @nbufs: number of buffer arguments
+ * @meta_len: length of the metadata (rpra, list, pages, fdlist, crclist)
+ * @inline_off: start of the inline data, ALIGN(@meta_len, 128)
+ * @inline_len: sum of the argument lengths
+ * @end: end of the last byte used in the payload
+ * @size: size of the payload buffer, PAGE_ALIGN(@end)
+ * @bufs: one record per buffer argument, in the order of the scalars word
+ */
+struct fastrpc_layout {
+	u32 nbufs;
+	size_t meta_len;
+	size_t inline_off;
+	size_t inline_len;
+	size_t end;
+	size_t size;
+	struct fastrpc_buf_rec bufs[] __counted_by(nbufs);
+};
+
+int fastrpc_args_check_range(u64 ptr, u64 len);
+int fastrpc_layout_compute(struct fastrpc_layout *layout);
+void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
+			       void *payload, u32 sid, dma_addr_t dma);
+
+#endif /* __FASTRPC_ARGS_H__ */

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * FastRPC accel driver: the channel to one DSP and its table of calls.
+ */
+#ifndef __FASTRPC_CHANNEL_H__
+#define __FASTRPC_CHANNEL_H__
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#include <uapi/drm/fastrpc_accel.h>
+
+struct fastrpc_call;
+struct fastrpc_device;
+struct fastrpc_msg;
+struct rpmsg_device;
+struct rpmsg_endpoint;
+
+/**
+ * struct fastrpc_channel - the rpmsg channel to one DSP
+ * @ref: references: the rpmsg binding (until remove), the device while the
+ *	channel is attached to it, each file with a process on it, each
+ *	context bank and each call
+ * @fdev: device of the channel's domain; it outlives every channel
+ * @secure: the channel is a secure domain (no qcom,non-secure-domain)
+ * @send_lock: see DOC: Locking
+ * @ept: the rpmsg endpoint, NULL once the channel is stopped
+ * @lock: see DOC: Locking
+ * @calls: calls waiting for a reply, indexed by the context table index
+ *	(1..%FASTRPC_CTX_MAX_INDEX)
+ * @next_index: next index to try
+ * @seq: sequence number of the last call sent
+ * @dead: the channel was stopped; no call is accepted any more
+ * @session_lock: see DOC: Locking
+ * @cbs: context banks, &struct fastrpc_cb
+ * @attrs_lock: see DOC: Locking
+ * @attrs_valid: @dsp_attrs holds the DSP's answer
+ * @dsp_attrs: cached DSP capability attributes
+ */
+struct fastrpc_channel {
+	struct kref ref;
+	struct fastrpc_device *fdev;
+	bool secure;
+
+	struct rw_semaphore send_lock; /* protects ept */
+	struct rpmsg_endpoint *ept;
+
+	spinlock_t lock; /* protects calls, next_index, seq, dead, call state */
+	struct xarray calls;
+	u32 next_index;
+	u64 seq;
+	bool dead;
+
+	struct mutex session_lock; /* protects cbs and their slots */
+	struct list_head cbs;
+
+	struct mutex attrs_lock; /* protects attrs_valid, dsp_attrs */
+	bool attrs_valid;
+	u32 dsp_attrs[DRM_FASTRPC_DSP_ATTR_COUNT];
+};
+
+/**
+ * struct fastrpc_reply_match - what a reply must match in the table
+ * @ctx: context word sent with the call
+ * @answered: the call was completed (by a reply or by channel removal)
+ */
+struct fastrpc_reply_match {
+	u64 ctx;
+	bool answered;
+};
+
+/**
+ * enum fastrpc_reply_class - verdict on a message from the DSP
+ * @FASTRPC_REPLY_GOOD: a reply that completes its call
+ * @FASTRPC_REPLY_SHORT: shorter than &struct fastrpc_rsp
+ * @FASTRPC_REPLY_NOTIFICATION: a PD notification (%FASTRPC_NOTIF_CTX)
+ * @FASTRPC_REPLY_BAD_INDEX: no call at the context word's index
+ * @FASTRPC_REPLY_MISMATCH: the call at that index has another context word
+ *	(stale or forged sequence number, PD bits)
+ * @FASTRPC_REPLY_ANSWERED: the call was already completed
+ */
+enum fastrpc_reply_class {
+	FASTRPC_REPLY_GOOD,
+	FASTRPC_REPLY_SHORT,
+	FASTRPC_REPLY_NOTIFICATION,
+	FASTRPC_REPLY_BAD_INDEX,
+	FASTRPC_REPLY_MISMATCH,
+	FASTRPC_REPLY_ANSWERED,
+};
+
+enum fastrpc_reply_class
+fastrpc_reply_classify(const void *data, size_t len,
+		       const struct fastrpc_reply_match *entry);
+
+struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
+					       struct rpmsg_endpoint *ept,
+					       bool secure);
+void fastrpc_channel_start(struct fastrpc_channel *channel);
+void fastrpc_channel_stop(struct fastrpc_channel *channel);
+struct fastrpc_channel *fastrpc_channel_get(struct fastrpc_channel *channel);
+void fastrpc_channel_put(struct fastrpc_channel *channel);
+bool fastrpc_channel_is_dead(struct fastrpc_channel *channel);
+int fastrpc_channel_submit(struct fastrpc_channel *channel,
+			   struct fastrpc_call *call, struct fastrpc_msg *msg,
+			   u32 pd);
+bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
+			     struct fastrpc_call *call);
+void fastrpc_channel_retire_client(struct fastrpc_channel *channel,
+				   u32 client);
+void fastrpc_channel_receive(struct fastrpc_channel *channel,
+			     const void *data, size_t len);
+
+#endif /* __FASTRPC_CHANNEL_H__ */

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FastRPC accel driver for Qualcomm Hexagon DSPs.
+ *
+ * One DRM accel device per DSP domain. It is created at the first probe of a
+ * channel of its domain and lives until the module is unloaded; channels
+ * (one per rpmsg device) attach to it and detach from it across subsystem
+ * restarts, switching it online and offline.
+ */
+
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/rpmsg.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+
+#include <uapi/drm/fastrpc_accel.h>
+
+#include "fastrpc_channel.h"
+#include "fastrpc_debugfs.h"
+#include "fastrpc_drv.h"
+#include "fastrpc_invoke.h"
+#include "fastrpc_proc.h"
+#include "fastrpc_proto.h"
+#include "fastrpc_rpmsg.h"
+#include "fastrpc_session.h"
+
+static const char * const fastrpc_domain_labels[FASTRPC_NUM_DOMAINS] = {
+	[DRM_FASTRPC_DOMAIN_ADSP] = "adsp",
+	[DRM_FASTRPC_DOMAIN_MDSP] = "mdsp",
+	[DRM_FASTRPC_DOMAIN_SDSP] = "sdsp",
+	[DRM_FASTRPC_DOMAIN_CDSP] = "cdsp",
+	[DRM_FASTRPC_DOMAIN_CDSP1] = "cdsp1",
+	[DRM_FASTRPC_DOMAIN_GDSP0] = "gdsp0",
+	[DRM_FASTRPC_DOMAIN_GDSP1] = "gdsp1",
+};
+
+static DEFINE_MUTEX(fastrpc_devices_lock); /* protects fastrpc_devices */
+static struct fastrpc_device *fastrpc_devices[FASTRPC_NUM_DOMAINS];
+
+/**
+ * fastrpc_domain_from_label() - domain id of a device-tree label
+ * @label: the ``label`` property of a channel node
+ *
+ * Return: DRM_FASTRPC_DOMAIN_*, or -EINVAL for an unknown label.
+ */
+int fastrpc_domain_from_label(const char *label)
+{
+	return match_string(fastrpc_domain_labels, FASTRPC_NUM_DOMAINS, label);
+}
+
+static int fastrpc_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct fastrpc_file *ffile;
+
+	ffile = kzalloc(sizeof(*ffile), GFP_KERNEL);
+	if (!ffile)
+		return -ENOMEM;
+
+	ffile->fdev = to_fastrpc_device(drm);
+	mutex_init(&ffile->lock);
+	ffile->pd = FASTRPC_PD_ROOT;
+	file->driver_priv = ffile;
+	return 0;
+}
+
+static void fastrpc_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct fastrpc_file *ffile = file->driver_priv;
+
+	fastrpc_proc_release(ffile);
+	mutex_destroy(&ffile->lock);
+	kfree(ffile);
+}
+
+#define FASTRPC_IOCTL(_name, _func, _flags) \
+	DRM_IOCTL_DEF_DRV(FASTRPC_##_name, fastrpc_ioctl_##_func, _flags)
+
+static const struct drm_ioctl_desc fastrpc_ioctls[] = {
+	FASTRPC_IOCTL(QUERY, query, 0),
+	FASTRPC_IOCTL(PROCESS_INIT, process_init, 0),
+	FASTRPC_IOCTL(INVOKE, invoke, 0),
+};
+
+DEFINE_DRM_ACCEL_FOPS(fastrpc_accel_fops);
+
+static const struct drm_driver fastrpc_drm_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.open = fastrpc_open,
+	.postclose = fastrpc_postclose,
+	.ioctls = fastrpc_ioctls,
+	.num_ioctls = ARRAY_SIZE(fastrpc_ioctls),
+	.fops = &fastrpc_accel_fops,
+	.name = "fastrpc",
+	.desc = "Qualcomm FastRPC (Hexagon DSP)",
+	.major = FASTRPC_DRIVER_MAJOR,
+	.minor = FASTRPC_DRIVER_MINOR,
+};
+
+static void fastrpc_device_fini_clients(struct drm_device *drm, void *arg)
+{
+	xa_destroy(&to_fastrpc_device(drm)->clients);
+}
+
+static struct fastrpc_device *fastrpc_device_create(u32 domain_id)
+{
+	const char *label = fastrpc_domain_labels[domain_id];
+	struct fastrpc_device *fdev;
+	struct device *root;
+	char name[32];
+	int ret;
+
+	snprintf(name, sizeof(name), "fastrpc-%s", label);
+	root = root_device_register(name);
+	if (IS_ERR(root))
+		return ERR_CAST(root);
+
+	/* Freed by devres when the root device is unregistered */
+	fdev = devm_drm_dev_alloc(root, &fastrpc_drm_driver,
+				  struct fastrpc_device, drm);
+	if (IS_ERR(fdev)) {
+		ret = PTR_ERR(fdev);
+		goto err_unregister_root;
+	}
+
+	fdev->root = root;
+	fdev->domain_id = domain_id;
+	fdev->label = label;
+	xa_init_flags(&fdev->clients, XA_FLAGS_ALLOC1);
+	ret = drmm_add_action_or_reset(&fdev->drm, fastrpc_device_fini_clients,
+				       NULL);
+	if (ret)
+		goto err_unregister_root;
+	ret = drmm_mutex_init(&fdev->drm, &fdev->lock);
+	if (ret)
+		goto err_unregister_root;
+
+	fastrpc_debugfs_init(fdev);
+
+	ret = drm_dev_register(&fdev->drm, 0);
+	if (ret)
+		goto err_unregister_root;
+
+	return fdev;
+
+err_unregister_root:
+	root_device_unregister(root);
+	return ERR_PTR(ret);
+}
+
+static void fastrpc_device_destroy(struct fastrpc_device *fdev)
+{
+	drm_dev_unplug(&fdev->drm);
+	root_device_unregister(fdev->root);
+}
+
+/**
+ * fastrpc_device_get_or_create() - the accel device of a domain
+ * @domain_id: DRM_FASTRPC_DOMAIN_*
+ *
+ * Creates and registers the device at the first call for @domain_id. The
+ * device lives until the module is unloaded.
+ *
+ * Return: the device, or an ERR_PTR().
+ */
+struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id)
+{
+	struct fastrpc_device *fdev;
+
+	if (domain_id >= FASTRPC_NUM_DOMAINS)
+		return ERR_PTR(-EINVAL);
+
+	mutex_lock(&fastrpc_devices_lock);
+	fdev = fastrpc_devices[domain_id];
+	if (!fdev) {
+		fdev = fastrpc_device_create(domain_id);
+		if (!IS_ERR(fdev))
+			fastrpc_devices[domain_id] = fdev;
+	}
+	mutex_unlock(&fastrpc_devices_lock);
+
+	return fdev;
+}
+
+/**
+ * fastrpc_device_attach() - bind a channel to its domain's device
+ * @fdev: the device
+ * @channel: the channel
+ *
+ * The device goes online.
+ *
+ * Return: 0, or -EBUSY when the device has a channel already.
+ */
+int fastrpc_device_attach(struct fastrpc_device *fdev,
+			  struct fastrpc_channel *channel)
+{
+	int ret = 0;
+
+	mutex_lock(&fdev->lock);
+	if (fdev->channel) {
+		ret = -EBUSY;
+	} else {
+		/* Put in fastrpc_device_detach() */
+		fdev->channel = fastrpc_channel_get(channel);
+		fdev->secure = channel->secure;
+	}
+	mutex_unlock(&fdev->lock);
+
+	return ret;
+}
+
+/**
+ * fastrpc_device_detach() - unbind a channel from its domain's device
+ * @fdev: the device
+ * @channel: the channel, bound with fastrpc_device_attach()
+ *
+ * The device goes offline.
+ */
+void fastrpc_device_detach(struct fastrpc_device *fdev,
+			   struct fastrpc_channel *channel)
+{
+	struct fastrpc_channel *old = NULL;
+
+	mutex_lock(&fdev->lock);
+	if (fdev->channel == channel) {
+		old = fdev->channel;
+		fdev->channel = NULL;
+	}
+	mutex_unlock(&fdev->lock);
+
+	fastrpc_channel_put(old);
+}
+
+/**
+ * fastrpc_device_get_channel() - the channel of an online device
+ * @fdev: the device
+ *
+ * Return: the channel with a reference for the caller, or NULL when the
+ * device is offline.
+ */
+struct fastrpc_channel *fastrpc_device_get_channel(struct fastrpc_device *fdev)
+{
+	struct fastrpc_channel *channel = NULL;
+
+	mutex_lock(&fdev->lock);
+	if (fdev->channel)
+		channel = fastrpc_channel_get(fdev->channel);
+	mutex_unlock(&fdev->lock);
+
+	return channel;
+}
+
+/**
+ * fastrpc_device_is_online() - does the device have a channel?
+ * @fdev: the device
+ *
+ * Return: true when a channel is attached.
+ */
+bool fastrpc_device_is_online(struct fastrpc_device *fdev)
+{
+	bool online;
+
+	mutex_lock(&fdev->lock);
+	online = fdev->channel;
+	mutex_unlock(&fdev->lock);
+
+	return online;
+}
+
+static int __init fastrpc_init(void)
+{
+	int ret;
+
+	ret = fastrpc_invoke_init();
+	if (ret)
+		return ret;
+
+	ret = platform_driver_register(&fastrpc_cb_driver);
+	if (ret)
+		goto err_invoke_exit;
+
+	ret = register_rpmsg_driver(&fastrpc_rpmsg_driver);
+	if (ret)
+		goto err_unregister_cb;
+
+	return 0;
+
+err_unregister_cb:
+	platform_driver_unregister(&fastrpc_cb_driver);
+err_invoke_exit:
+	fastrpc_invoke_exit();
+	return ret;
+}
+module_init(fastrpc_init);
+
+static void __exit fastrpc_exit(void)
+{
+	int i;
+
+	unregister_rpmsg_driver(&fastrpc_rpmsg_driver);
+	platform_driver_unregister(&fastrpc_cb_driver);
+	/* Frees the calls still queued; they may hold the last channel refs */
+	fastrpc_invoke_exit();
+
+	for (i = FASTRPC_NUM_DOMAINS - 1; i >= 0; i--) {
+		if (fastrpc_devices[i])
+			fastrpc_device_destroy(fastrpc_devices[i]);
+		fastrpc_devices[i] = NULL;
+	}
+}
+module_exit(fastrpc_exit);
+
+MODULE_DESCRIPTION("Qualcomm FastRPC accel driver");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * FastRPC accel driver: devices, files and the module core.
+ */
+#ifndef __FASTRPC_DRV_H__
+#define __FASTRPC_DRV_H__
+
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_print.h>
+
+#include "fastrpc_session.h"
+
+/*
+ * Driver interface version, reported by DRM_IOCTL_VERSION and
+ * DRM_FASTRPC_QUERY_DEVICE_INFO.
+ *
+ * 1.0: initial version: QUERY, PROCESS_INIT, INVOKE with inline arguments
+ */
+#define FASTRPC_DRIVER_MAJOR		1
+#define FASTRPC_DRIVER_MINOR		0
+
+/* Version of the DSP wire protocol of fastrpc_proto.h */
+#define FASTRPC_PROTOCOL_VERSION	1
+
+/* Number of DSP domains, DRM_FASTRPC_DOMAIN_ADSP..DRM_FASTRPC_DOMAIN_GDSP1 */
+#define FASTRPC_NUM_DOMAINS		7
+
+struct drm_file;
+struct fastrpc_channel;
+
+/**
+ * DOC: Locking
+ *
+ * ``fastrpc_devices_lock`` (global mutex)
+ *   protects the table of per-domain devices; taken only at channel probe
+ *   and at module exit.
+ * ``fastrpc_device.lock`` (mutex)
+ *   protects the device's channel pointer, online and secure state.
+ * ``fastrpc_file.lock`` (mutex)
+ *   protects the file's process state: channel, session, client id, PD type
+ *   and init memory. PROCESS_INIT holds it across its DSP call; INVOKE only
+ *   takes references under it and calls the DSP without it.
+ * ``fastrpc_channel.attrs_lock`` (mutex)
+ *   protects the cached DSP capability attributes; held across the
+ *   capability query so that only one query is sent.
+ * ``fastrpc_channel.session_lock`` (mutex)
+ *   protects the channel's list of context banks and, in each, the owner
+ *   process and the use count of every slot.
+ * ``fastrpc_channel.send_lock`` (rw_semaphore)
+ *   protects the channel's rpmsg endpoint: senders hold it for reading,
+ *   channel removal takes it for writing before the endpoint goes away.
+ * ``fastrpc_channel.lock`` (spinlock, taken in the rpmsg callback)
+ *   protects the context table, the sequence counter and the state of each
+ *   call in the table (context word, answered, result).
+ *
+ * Order: ``fastrpc_devices_lock`` -> ``fastrpc_device.lock`` ->
+ * ``fastrpc_file.lock`` -> ``fastrpc_channel.attrs_lock`` ->
+ * ``fastrpc_channel.session_lock`` -> ``fastrpc_channel.send_lock`` ->
+ * ``fastrpc_channel.lock``. The rpmsg endpoint's ``cb_lock`` (held by the
+ * transport around the callback) comes before ``fastrpc_channel.lock``.
+ * Functions that expect a lock held end in ``_locked`` and assert it.
+ */
+
+/**
+ * enum fastrpc_counter - debugfs counters of a device
+ * @FASTRPC_CNT_CALLS: calls sent to the DSP
+ * @FASTRPC_CNT_REPLIES: replies that completed a call
+ * @FASTRPC_CNT_REPLIES_REJECTED: replies dropped as short, unknown, stale or
+ *	duplicated
+ * @FASTRPC_CNT_NOTIFICATIONS: PD notifications received and dropped
+ * @FASTRPC_CNT_IN_FLIGHT: calls in a context table now
+ * @FASTRPC_CNT_ABANDONED: calls whose caller gave up (timeout or kill)
+ * @FASTRPC_CNT_SESSIONS_BUSY: session requests refused, no slot free
+ * @FASTRPC_CNT_COUNT: number of counters
+ */
+enum fastrpc_counter {
+	FASTRPC_CNT_CALLS,
+	FASTRPC_CNT_REPLIES,
+	FASTRPC_CNT_REPLIES_REJECTED,
+	FASTRPC_CNT_NOTIFICATIONS,
+	FASTRPC_CNT_IN_FLIGHT,
+	FASTRPC_CNT_ABANDONED,
+	FASTRPC_CNT_SESSIONS_BUSY,
+	FASTRPC_CNT_COUNT,
+};
+
+/**
+ * struct fastrpc_device - one DSP domain, behind /dev/accel/accelN
+ * @drm: DRM device; its parent is @root
+ * @root: per-domain root device owned by the driver
+ * @domain_id: DRM_FASTRPC_DOMAIN_*
+ * @label: domain label ("adsp", "cdsp", ...)
+ * @lock: see DOC: Locking
+ * @channel: the bound channel (a reference is held), NULL while offline
+ * @secure: the last bound channel was a secure domain
+ * @clients: client ids (pgid) in use, 1..INT_MAX, allocated cyclically
+ * @next_client: next client id to try
+ * @counters: debugfs counters, see &enum fastrpc_counter
+ *
+ * Created fully initialised and registered at the first probe of a channel
+ * of its domain; lives until the module is unloaded.
+ */
+struct fastrpc_device {
+	struct drm_device drm;
+	struct device *root;
+	u32 domain_id;
+	const char *label;
+
+	struct mutex lock; /* protects channel, secure */
+	struct fastrpc_channel *channel;
+	bool secure;
+
+	struct xarray clients;
+	u32 next_client;
+
+	atomic64_t counters[FASTRPC_CNT_COUNT];
+};
+
+/**
+ * struct fastrpc_file - one open file, one client of the DSP
+ * @fdev: device of the file
+ * @lock: see DOC: Locking
+ * @channel: channel of the file's process (a reference), NULL before init
+ * @session: session of the file's process, NULL before init
+ * @client_id: client id (pgid) the DSP knows the process by, 0 before init
+ * @pd: PD type of the process, FASTRPC_PD_*
+ * @init_mem: init memory of a dynamic PD, kept until the file is closed
+ */
+struct fastrpc_file {
+	struct fastrpc_device *fdev;
+
+	struct mutex lock; /* protects channel, session, client_id, pd, init_mem */
+	struct fastrpc_channel *channel;
+	struct fastrpc_session *session;
+	u32 client_id;
+	u32 pd;
+	struct fastrpc_dma init_mem;
+};
+
+static inline struct fastrpc_device *to_fastrpc_device(struct drm_device *drm)
+{
+	return container_of(drm, struct fastrpc_device, drm);
+}
+
+static inline void fastrpc_count(struct fastrpc_device *fdev,
+				 enum fastrpc_counter counter)
+{
+	atomic64_inc(&fdev->counters[counter]);
+}
+
+static inline void fastrpc_uncount(struct fastrpc_device *fdev,
+				   enum fastrpc_counter counter)
+{
+	atomic64_dec(&fdev->counters[counter]);
+}
+
+int fastrpc_domain_from_label(const char *label);
+struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id);
+int fastrpc_device_attach(struct fastrpc_device *fdev,
+			  struct fastrpc_channel *channel);
+void fastrpc_device_detach(struct fastrpc_device *fdev,
+			   struct fastrpc_channel *channel);
+struct fastrpc_channel *fastrpc_device_get_channel(struct fastrpc_device *fdev);
+bool fastrpc_device_is_online(struct fastrpc_device *fdev);
+
+#endif /* __FASTRPC_DRV_H__ */

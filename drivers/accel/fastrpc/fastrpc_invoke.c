@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FastRPC accel driver: remote calls.
+ *
+ * A call copies its in-buffers into a payload allocated on the session's
+ * device, goes through the channel's context table and waits (killable, never
+ * interruptible, so that it is never sent twice) for its reply. On success
+ * the out-buffers are copied back using only the kernel's own record of their
+ * place in the payload.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+
+#include <kunit/visibility.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+
+#include <uapi/drm/fastrpc_accel.h>
+
+#include "fastrpc_args.h"
+#include "fastrpc_channel.h"
+#include "fastrpc_drv.h"
+#include "fastrpc_invoke.h"
+#include "fastrpc_proc.h"
+#include "fastrpc_proto.h"
+#include "fastrpc_session.h"
+
+/* Largest accepted &drm_fastrpc_invoke.arg_size */
+#define FASTRPC_ARG_MAX_SIZE	4096
+
+static unsigned int kernel_timeout_ms = 10000;
+module_param(kernel_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(kernel_timeout_ms,
+		 "Timeout of kernel-originated DSP calls in ms (default 10000)");
+
+/* Frees calls whose last reference went in atomic context */
+static struct workqueue_struct *fastrpc_release_wq;
+
+/**
+ * fastrpc_kernel_timeout_ms() - timeout of kernel-originated calls
+ *
+ * Return: the timeout in ms, at least 1.
+ */
+u32 fastrpc_kernel_timeout_ms(void)
+{
+	return max(READ_ONCE(kernel_timeout_ms), 1U);
+}
+
+/**
+ * fastrpc_dsp_result_to_errno() - map the result of a DSP method to an errno
+ * @retval: the raw result from the DSP's reply
+ *
+ * ======================================== ===============
+ * DSP result                               errno
+ * ======================================== ===============
+ * 0                                        0
+ * FASTRPC_DSP_ERR(ENOMEMORY)               -ENOMEM
+ * FASTRPC_DSP_ERR(EBADPARM)                -EINVAL
+ * FASTRPC_DSP_ERR(EUNSUPPORTED)            -EOPNOTSUPP
+ * FASTRPC_DSP_ERR(ERESOURCENOTFOUND),      -ENOENT
+ * FASTRPC_DSP_ERR(ENOSUCH),
+ * FASTRPC_DSP_ERR(ENOSUCHMOD)
+ * FASTRPC_DSP_ERR(EINVHANDLE)              -EBADF
+ * FASTRPC_DSP_ERR(EBADSTATE)               -EBADFD
+ * FASTRPC_DSP_ERR(EINTERRUPTED)            -EINTR
+ * anything else                            -EREMOTEIO
+ * ======================================== ===============
+ *
+ * The raw value always reaches userspace in &drm_fastrpc_invoke.dsp_status.
+ *
+ * Return: the errno of the table.
+ */
+int fastrpc_dsp_result_to_errno(u32 retval)
+{
+	switch (retval) {
+	case 0:
+		return 0;
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_ENOMEMORY):
+		return -ENOMEM;
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_EBADPARM):
+		return -EINVAL;
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_EUNSUPPORTED):
+		return -EOPNOTSUPP;
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_ERESOURCENOTFOUND):
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_ENOSUCH):
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_ENOSUCHMOD):
+		return -ENOENT;
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_EINVHANDLE):
+		return -EBADF;
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_EBADSTATE):
+		return -EBADFD;
+	case FASTRPC_DSP_ERR(FASTRPC_AEE_EINTERRUPTED):
+		return -EINTR;
+	default:
+		return -EREMOTEIO;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(fastrpc_dsp_result_to_errno);
+
+/*
+ * The payload buffer of a call. Kept in these two helpers so that a payload
+ * cache can replace the allocation later.
+ */
+static int fastrpc_call_payload_alloc(struct fastrpc_call *call)
+{
+	return fastrpc_session_dma_alloc(call->session, call->layout->size,
+					 &call->payload);
+}
+
+static void fastrpc_call_payload_free(struct fastrpc_call *call)
+{
+	fastrpc_session_dma_free(call->session, &call->payload);
+}
+
+static void fastrpc_call_free(struct fastrpc_call *call)
+{
+	fastrpc_call_payload_free(call);
+	fastrpc_session_put(call->session);
+	fastrpc_channel_put(call->channel);
+	kfree(call->layout);
+	kfree(call);
+}
+
+static void fastrpc_call_release(struct kref *ref)
+{
+	fastrpc_call_free(container_of(ref, struct fastrpc_call, ref));
+}
+
+static void fastrpc_call_release_work(struct work_struct *work)
+{
+	fastrpc_call_free(container_of(work, struct fastrpc_call,
+				       release_work));
+}
+
+/* dma_free_coherent() and the session mutex need process context */
+static void fastrpc_call_release_deferred(struct kref *ref)
+{
+	struct fastrpc_call *call = container_of(ref, struct fastrpc_call, ref);
+
+	queue_work(fastrpc_release_wq, &call->release_work);
+}
+
+static void fastrpc_call_put(struct fastrpc_call *call)
+{
+	kref_put(&call->ref, fastrpc_call_release);
+}
+
+/**
+ * fastrpc_call_put_deferred() - drop a reference to a call, in any context
+ * @call: the call
+ *
+ * If it is the last one, the call is freed from a work item.
+ */
+void fastrpc_call_put_deferred(struct fastrpc_call *call)
+{
+	kref_put(&call->ref, fastrpc_call_release_deferred);
+}
+
+static int fastrpc_call_copy_in(struct fastrpc_call *call,
+				const struct fastrpc_karg *args, u32 inbufs)
+{
+	u32 i;
+
+	for (i = 0; i < inbufs; i++) {
+		const struct fastrpc_buf_rec *rec = &call->layout->bufs[i];
+		void *dst = call->payload.vaddr + rec->offset;
+
+		if (!rec->len)
+			continue;
+		if (!args[i].user)
+			memcpy(dst, args[i].kptr, rec->len);
+		else if (copy_from_user(dst, args[i].uptr, rec->len))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* Uses only the kernel's record of offsets and lengths, never the payload's */
+static int fastrpc_call_copy_out(struct fastrpc_call *call,
+				 const struct fastrpc_karg *args, u32 inbufs)
+{
+	u32 i;
+
+	for (i = inbufs; i < call->layout->nbufs; i++) {
+		const struct fastrpc_buf_rec *rec = &call->layout->bufs[i];
+		const void *src = call->payload.vaddr + rec->offset;
+
+		if (!rec->len)
+			continue;
+		if (!args[i].user)
+			memcpy(args[i].kptr, src, rec->len);
+		else if (copy_to_user(args[i].uptr, src, rec->len))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static int fastrpc_call_wait(struct fastrpc_call *call, u32 timeout_ms,
+			     bool killable)
+{
+	unsigned long timeout = MAX_SCHEDULE_TIMEOUT;
+	long left;
+
+	if (timeout_ms)
+		timeout = msecs_to_jiffies(timeout_ms);
+
+	if (killable)
+		left = wait_for_completion_killable_timeout(&call->done,
+							    timeout);
+	else
+		left = wait_for_completion_timeout(&call->done, timeout);
+	if (left > 0)
+		return 0;
+
+	if (!fastrpc_channel_abandon(call->channel, call))
+		return 0;
+	return left ? -EINTR : -ETIMEDOUT;
+}
+
+static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *args,
+						  u32 nargs)
+{
+	struct fastrpc_layout *layout;
+	u32 i;
+	int ret;
+
+	layout = kzalloc(struct_size(layout, bufs, nargs), GFP_KERNEL);
+	if (!layout)
+		return ERR_PTR(-ENOMEM);
+
+	layout->nbufs = nargs;
+	for (i = 0; i < nargs; i++)
+		layout->bufs[i].len = args[i].len;
+
+	ret = fastrpc_layout_compute(layout);
+	if (ret) {
+		kfree(layout);
+		return ERR_PTR(ret);
+	}
+	return layout;
+}
+
+/**
+ * fastrpc_call_sync() - make a remote call and wait for its result
+ * @channel: channel to send the call on
+ * @session: session whose device holds the payload
+ * @params: what to call; @params->dsp_status is written when the DSP replied
+ *
+ * Out-buffers are written only when the DSP method succeeded.
+ *
+ * Return: 0 on success; -E2BIG, -EOVERFLOW or -EINVAL for arguments that do
+ * not fit, -EFAULT for user memory that cannot be read or written, -ENOMEM,
+ * -EPIPE when the channel is or goes away, -EBUSY when the context table is
+ * full, -ETIMEDOUT, -EINTR when killed, or the errno of the DSP's result
+ * (fastrpc_dsp_result_to_errno()).
+ */
+int fastrpc_call_sync(struct fastrpc_channel *channel,
+		      struct fastrpc_session *session,
+		      struct fastrpc_call_params *params)
+{
+	u32 inbufs = fastrpc_sc_inbufs(params->sc);
+	struct fastrpc_layout *layout;
+	struct fastrpc_call *call;
+	struct fastrpc_msg msg;
+	u32 i;
+	int ret;
+
+	if (fastrpc_sc_nbufs(params->sc) != params->nargs ||
+	    fastrpc_sc_inhandles(params->sc) ||
+	    fastrpc_sc_outhandles(params->sc))
+		return -EINVAL;
+
+	layout = fastrpc_call_layout(params->args, params->nargs);
+	if (IS_ERR(layout))
+		return PTR_ERR(layout);
+
+	for (i = 0; i < params->nargs; i++) {
+		if (params->args[i].user && params->args[i].len &&
+		    !access_ok(params->args[i].uptr, params->args[i].len)) {
+			kfree(layout);
+			return -EFAULT;
+		}
+	}
+
+	call = kzalloc(sizeof(*call), GFP_KERNEL);
+	if (!call) {
+		kfree(layout);
+		return -ENOMEM;
+	}
+	kref_init(&call->ref);
+	INIT_WORK(&call->release_work, fastrpc_call_release_work);
+	init_completion(&call->done);
+	call->layout = layout;
+	call->client = params->client;
+	/* Both put in fastrpc_call_free() */
+	call->channel = fastrpc_channel_get(channel);
+	fastrpc_session_get(session);
+	call->session = session;
+
+	ret = fastrpc_call_payload_alloc(call);
+	if (ret)
+		goto out_put;
+
+	ret = fastrpc_call_copy_in(call, params->args, inbufs);
+	if (ret)
+		goto out_put;
+
+	fastrpc_layout_write_meta(layout, call->payload.vaddr,
+				  fastrpc_session_sid(session),
+				  call->payload.dma);
+
+	msg = (struct fastrpc_msg) {
+		.pid = cpu_to_le32(params->pid),
+		.tid = cpu_to_le32(task_pid_nr(current)),
+		.handle = cpu_to_le32(params->handle),
+		.sc = cpu_to_le32(params->sc),
+		.addr = cpu_to_le64(fastrpc_session_wire_addr(session,
+							      call->payload.dma)),
+		.size = cpu_to_le64(call->payload.size),
+	};
+	ret = fastrpc_channel_submit(channel, call, &msg, params->pd);
+	if (ret)
+		goto out_put;
+
+	ret = fastrpc_call_wait(call, params->timeout_ms, params->killable);
+	if (ret)
+		goto out_put;
+
+	ret = call->result;
+	if (ret)
+		goto out_put;
+
+	params->dsp_status = call->retval;
+	ret = fastrpc_dsp_result_to_errno(call->retval);
+	if (ret)
+		goto out_put;
+
+	ret = fastrpc_call_copy_out(call, params->args, inbufs);
+
+out_put:
+	/* The caller's reference; the table may still hold its own */
+	fastrpc_call_put(call);
+	return ret;
+}
+
+static int fastrpc_invoke_read_args(const struct drm_fastrpc_invoke *inv,
+				    struct fastrpc_karg *kargs)
+{
+	const u8 __user *uargs = u64_to_user_ptr(inv->args);
+	struct drm_fastrpc_arg arg;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < inv->num_args; i++) {
+		ret = copy_struct_from_user(&arg, sizeof(arg),
+					    uargs + (size_t)i * inv->arg_size,
+					    inv->arg_size);
+		/* Unknown trailing bytes are reserved fields: -EINVAL */
+		if (ret == -E2BIG)
+			return -EINVAL;
+		if (ret)
+			return ret;
+
+		if (arg.flags || arg.handle || arg.offset)
+			return -EINVAL;
+
+		ret = fastrpc_args_check_range(arg.ptr, arg.length);
+		if (ret)
+			return ret;
+
+		kargs[i].len = arg.length;
+		kargs[i].user = true;
+		kargs[i].uptr = u64_to_user_ptr(arg.ptr);
+	}
+	return 0;
+}
+
+static int fastrpc_invoke_check(const struct drm_fastrpc_invoke *inv)
+{
+	if (inv->flags || inv->pad)
+		return -EINVAL;
+	if (inv->handle == FASTRPC_HANDLE_INIT)
+		return -EPERM;
+	if (fastrpc_sc_inhandles(inv->sc) || fastrpc_sc_outhandles(inv->sc))
+		return -EOPNOTSUPP;
+	if (inv->num_args != fastrpc_sc_nbufs(inv->sc))
+		return -EINVAL;
+	if (inv->arg_size < DRM_FASTRPC_ARG_MIN_SIZE ||
+	    inv->arg_size > FASTRPC_ARG_MAX_SIZE)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * fastrpc_ioctl_invoke() - DRM_IOCTL_FASTRPC_INVOKE
+ * @drm: the DRM device
+ * @data: &struct drm_fastrpc_invoke
+ * @file: the DRM file
+ *
+ * Return: 0 or a negative errno, see &struct drm_fastrpc_invoke.
+ */
+int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct fastrpc_file *ffile = file->driver_priv;
+	struct drm_fastrpc_invoke *inv = data;
+	struct fastrpc_call_params params;
+	struct fastrpc_proc_ref proc;
+	struct fastrpc_karg *kargs;
+	int ret, idx;
+
+	inv->dsp_status = 0;
+	ret = fastrpc_invoke_check(inv);
+	if (ret)
+		return ret;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	ret = fastrpc_proc_get(ffile, &proc);
+	if (ret)
+		goto out_exit;
+
+	kargs = kcalloc(inv->num_args, sizeof(*kargs), GFP_KERNEL);
+	if (!kargs) {
+		ret = -ENOMEM;
+		goto out_put_proc;
+	}
+
+	ret = fastrpc_invoke_read_args(inv, kargs);
+	if (ret)
+		goto out_free_args;
+
+	params = (struct fastrpc_call_params) {
+		.handle = inv->handle,
+		.sc = inv->sc,
+		.pid = proc.client_id,
+		.client = proc.client_id,
+		.pd = proc.pd,
+		.args = kargs,
+		.nargs = inv->num_args,
+		.timeout_ms = inv->timeout_ms,
+		.killable = true,
+	};
+	ret = fastrpc_call_sync(proc.channel, proc.session, &params);
+	inv->dsp_status = params.dsp_status;
+
+out_free_args:
+	kfree(kargs);
+out_put_proc:
+	fastrpc_proc_put(&proc);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * fastrpc_invoke_init() - set up what remote calls need at module load
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int fastrpc_invoke_init(void)
+{
+	fastrpc_release_wq = alloc_workqueue("fastrpc_release", 0, 0);
+	if (!fastrpc_release_wq)
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * fastrpc_invoke_exit() - free calls still queued for release, at unload
+ */
+void fastrpc_invoke_exit(void)
+{
+	destroy_workqueue(fastrpc_release_wq);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * FastRPC accel driver: remote calls.
+ */
+#ifndef __FASTRPC_INVOKE_H__
+#define __FASTRPC_INVOKE_H__
+
+#include <linux/completion.h>
+#include <linux/kref.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "fastrpc_channel.h"
+#include "fastrpc_session.h"
+
+struct drm_device;
+struct drm_file;
+struct fastrpc_layout;
+
+/**
+ * struct fastrpc_karg - one buffer argument of a call
+ * @len: length in bytes
+ * @user: @uptr is used (a user call), otherwise @kptr
+ * @uptr: user address of the argument
+ * @kptr: kernel address of the argument
+ *
+ * Where the bytes come from (or go to) is always stated by the caller in
+ * @user, never guessed from the address.
+ */
+struct fastrpc_karg {
+	u64 len;
+	bool user;
+	union {
+		void __user *uptr;
+		void *kptr;
+	};
+};
+
+/**
+ * struct fastrpc_call_params - what to call and how
+ * @handle: remote handle
+ * @sc: scalars word; buffer arguments only
+ * @pid: client id sent in the message, 0 for a kernel call
+ * @client: client id the call acts for, kernel calls included; 0 for none
+ * @pd: PD type, FASTRPC_PD_*
+ * @args: @nargs buffer arguments, in-buffers first
+ * @nargs: number of buffer arguments, fastrpc_sc_nbufs(@sc)
+ * @timeout_ms: give up after this many ms, 0 waits until done
+ * @killable: a fatal signal ends the wait
+ * @dsp_status: Out. Raw result of the DSP method, when it replied
+ */
+struct fastrpc_call_params {
+	u32 handle;
+	u32 sc;
+	u32 pid;
+	u32 client;
+	u32 pd;
+	struct fastrpc_karg *args;
+	u32 nargs;
+	u32 timeout_ms;
+	bool killable;
+	u32 dsp_status;
+};
+
+/**
+ * struct fastrpc_call - one remote call
+ * @ref: references: the caller's, and the context table's until the call is
+ *	answered or the channel is stopped
+ * @channel: channel of the call (a reference)
+ * @session: session whose device holds the payload (a slot use)
+ * @release_work: frees the call when the last reference goes in atomic
+ *	context
+ * @client: client id the call acts for (&fastrpc_call_params.client)
+ * @index: index in the channel's context table
+ * @match: context word and answered state, under &fastrpc_channel.lock
+ * @result: 0 once the DSP replied, -EPIPE when the channel went away; under
+ *	&fastrpc_channel.lock until @done
+ * @retval: the DSP's result, valid when @result is 0
+ * @done: completed exactly once, when @match.answered is set
+ * @payload: the payload buffer; the DSP may write to it until it replies
+ * @layout: the kernel's record of every argument's place in @payload
+ */
+struct fastrpc_call {
+	struct kref ref;
+	struct fastrpc_channel *channel;
+	struct fastrpc_session *session;
+	struct work_struct release_work;
+
+	u32 client;
+	u32 index;
+	struct fastrpc_reply_match match;
+	int result;
+	u32 retval;
+	struct completion done;
+
+	struct fastrpc_dma payload;
+	struct fastrpc_layout *layout;
+};
+
+int fastrpc_dsp_result_to_errno(u32 retval);
+void fastrpc_call_put_deferred(struct fastrpc_call *call);
+int fastrpc_call_sync(struct fastrpc_channel *channel,
+		      struct fastrpc_session *session,
+		      struct fastrpc_call_params *params);
+u32 fastrpc_kernel_timeout_ms(void);
+int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int fastrpc_invoke_init(void);
+void fastrpc_invoke_exit(void);
+
+#endif /* __FASTRPC_INVOKE_H__ */

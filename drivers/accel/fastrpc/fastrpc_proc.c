@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FastRPC accel driver: DSP processes, capability and device queries.
+ *
+ * PROCESS_INIT binds a file to a session slot and a client id and creates
+ * (INIT CREATE) or attaches to (INIT ATTACH) a process on the DSP. Closing
+ * the file sends INIT RELEASE and gives everything back.
+ */
+
+#include <linux/minmax.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+
+#include <uapi/drm/fastrpc_accel.h>
+
+#include "fastrpc_channel.h"
+#include "fastrpc_drv.h"
+#include "fastrpc_invoke.h"
+#include "fastrpc_proc.h"
+#include "fastrpc_proto.h"
+#include "fastrpc_session.h"
+
+static_assert(DRM_FASTRPC_DSP_ATTR_COUNT == FASTRPC_DSP_ATTR_COUNT);
+
+/**
+ * fastrpc_proc_get() - take references to a file's process for a call
+ * @ffile: the file
+ * @ref: written; release with fastrpc_proc_put()
+ *
+ * Return: 0, -ENOTCONN when the file has no process, -ENODEV when the
+ * process's DSP went away and the device is offline, -EPIPE when it went
+ * away and the device is back with a new channel.
+ */
+int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
+{
+	bool dead = false;
+	int ret = 0;
+
+	memset(ref, 0, sizeof(*ref));
+
+	mutex_lock(&ffile->lock);
+	if (!ffile->session) {
+		ret = -ENOTCONN;
+	} else if (fastrpc_channel_is_dead(ffile->channel) ||
+		   fastrpc_session_is_dead(ffile->session)) {
+		dead = true;
+	} else {
+		/* Both put in fastrpc_proc_put() */
+		ref->channel = fastrpc_channel_get(ffile->channel);
+		fastrpc_session_get(ffile->session);
+		ref->session = ffile->session;
+		ref->client_id = ffile->client_id;
+		ref->pd = ffile->pd;
+	}
+	mutex_unlock(&ffile->lock);
+
+	if (dead)
+		ret = fastrpc_device_is_online(ffile->fdev) ? -EPIPE : -ENODEV;
+	return ret;
+}
+
+/**
+ * fastrpc_proc_put() - drop the references of fastrpc_proc_get()
+ * @ref: the references
+ */
+void fastrpc_proc_put(struct fastrpc_proc_ref *ref)
+{
+	fastrpc_session_put(ref->session);
+	fastrpc_channel_put(ref->channel);
+	memset(ref, 0, sizeof(*ref));
+}
+
+static void fastrpc_proc_teardown_locked(struct fastrpc_file *ffile)
+{
+	lockdep_assert_held(&ffile->lock);
+
+	fastrpc_session_dma_free(ffile->session, &ffile->init_mem);
+	/* The slot use and channel reference of fastrpc_ioctl_process_init() */
+	fastrpc_session_put(ffile->session);
+	fastrpc_channel_put(ffile->channel);
+	xa_erase(&ffile->fdev->clients, ffile->client_id);
+
+	ffile->session = NULL;
+	ffile->channel = NULL;
+	ffile->client_id = 0;
+	ffile->pd = FASTRPC_PD_ROOT;
+}
+
+/*
+ * When a call that set up or tore down a DSP process gets no answer, the DSP
+ * may still use the process's init memory: leave it allocated rather than
+ * free memory the DSP can write to.
+ */
+static void fastrpc_proc_forget_init_mem_locked(struct fastrpc_file *ffile)
+{
+	lockdep_assert_held(&ffile->lock);
+
+	if (!ffile->init_mem.vaddr)
+		return;
+	drm_dbg_driver(&ffile->fdev->drm,
+		       "client %u: DSP did not answer, %zu bytes of init memory leaked\n",
+		       ffile->client_id, ffile->init_mem.size);
+	ffile->init_mem.vaddr = NULL;
+}
+
+/* The call was sent and the DSP has not answered it */
+static bool fastrpc_proc_unanswered(int ret, u32 dsp_status)
+{
+	return (ret == -ETIMEDOUT || ret == -EINTR) && !dsp_status;
+}
+
+static int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
+					 struct fastrpc_karg *args, u32 nargs,
+					 bool killable, u32 *dsp_status)
+{
+	struct fastrpc_call_params params = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = sc,
+		.pid = 0,
+		.client = ffile->client_id,
+		.pd = ffile->pd,
+		.args = args,
+		.nargs = nargs,
+		.timeout_ms = fastrpc_kernel_timeout_ms(),
+		.killable = killable,
+	};
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	ret = fastrpc_call_sync(ffile->channel, ffile->session, &params);
+	*dsp_status = params.dsp_status;
+	return ret;
+}
+
+static int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
+				      const struct drm_fastrpc_process_init *init)
+{
+	struct fastrpc_create_req req;
+	struct fastrpc_phy_page page;
+	struct fastrpc_karg args[4];
+	char name[TASK_COMM_LEN];
+	u32 attrs = 0, method, dsp_status = 0;
+	size_t memlen;
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	memlen = ALIGN(max_t(size_t, SZ_2M, 4 * (size_t)init->shell_size),
+		       SZ_1M);
+	ret = fastrpc_session_dma_alloc(ffile->session, memlen,
+					&ffile->init_mem);
+	if (ret)
+		return ret;
+
+	if (init->flags & DRM_FASTRPC_PROCESS_UNSIGNED)
+		attrs |= FASTRPC_CREATE_ATTR_UNSIGNED;
+	if (init->flags & DRM_FASTRPC_PROCESS_DEBUG)
+		attrs |= FASTRPC_CREATE_ATTR_DEBUG;
+	method = attrs ? FASTRPC_RMID_INIT_CREATE_ATTR : FASTRPC_RMID_INIT_CREATE;
+
+	get_task_comm(name, current);
+	req = (struct fastrpc_create_req) {
+		.pgid = cpu_to_le32(ffile->client_id),
+		.namelen = cpu_to_le32(strlen(name) + 1),
+		.filelen = cpu_to_le32(init->shell_size),
+		.pageslen = cpu_to_le32(1),
+		.attrs = cpu_to_le32(attrs),
+		.siglen = 0,
+	};
+	page = (struct fastrpc_phy_page) {
+		.addr = cpu_to_le64(fastrpc_session_wire_addr(ffile->session,
+							      ffile->init_mem.dma)),
+		.size = cpu_to_le64(memlen),
+	};
+
+	args[0] = (struct fastrpc_karg) { .len = sizeof(req), .kptr = &req };
+	args[1] = (struct fastrpc_karg) { .len = strlen(name) + 1, .kptr = name };
+	args[2] = (struct fastrpc_karg) {
+		.len = init->shell_size,
+		.user = true,
+		.uptr = u64_to_user_ptr(init->shell),
+	};
+	args[3] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
+
+	ffile->pd = FASTRPC_PD_USER;
+	ret = fastrpc_proc_init_call_locked(ffile,
+					    FASTRPC_SC(method, ARRAY_SIZE(args), 0),
+					    args, ARRAY_SIZE(args), true,
+					    &dsp_status);
+	if (fastrpc_proc_unanswered(ret, dsp_status))
+		fastrpc_proc_forget_init_mem_locked(ffile);
+	return ret;
+}
+
+static int fastrpc_proc_attach_locked(struct fastrpc_file *ffile)
+{
+	__le32 pgid = cpu_to_le32(ffile->client_id);
+	struct fastrpc_karg arg = { .len = sizeof(pgid), .kptr = &pgid };
+	u32 dsp_status;
+
+	lockdep_assert_held(&ffile->lock);
+
+	ffile->pd = FASTRPC_PD_ROOT;
+	return fastrpc_proc_init_call_locked(ffile,
+					     FASTRPC_SC(FASTRPC_RMID_INIT_ATTACH, 1, 0),
+					     &arg, 1, true, &dsp_status);
+}
+
+/**
+ * fastrpc_ioctl_process_init() - DRM_IOCTL_FASTRPC_PROCESS_INIT
+ * @drm: the DRM device
+ * @data: &struct drm_fastrpc_process_init
+ * @file: the DRM file
+ *
+ * A file whose process was lost with its DSP (subsystem restart) may create
+ * a new one.
+ *
+ * Return: 0, -EINVAL for a malformed request, -E2BIG for a shell that is too
+ * large, -ENODEV when the DSP is offline, -EALREADY when the file has a
+ * process, -EBUSY when no session is free, -EFAULT, -ENOMEM, or the errno of
+ * the DSP call.
+ */
+int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	struct drm_fastrpc_process_init *init = data;
+	struct fastrpc_file *ffile = file->driver_priv;
+	struct fastrpc_device *fdev = ffile->fdev;
+	struct fastrpc_channel *channel;
+	struct fastrpc_session *session;
+	u32 client_id;
+	int ret, idx;
+
+	if (init->kind > DRM_FASTRPC_PROCESS_ROOT ||
+	    init->flags & ~DRM_FASTRPC_PROCESS_FLAGS || init->pad)
+		return -EINVAL;
+	if (init->kind != DRM_FASTRPC_PROCESS_DYNAMIC &&
+	    (init->flags || init->shell || init->shell_size))
+		return -EINVAL;
+	if (init->shell_size > DRM_FASTRPC_SHELL_MAX_SIZE)
+		return -E2BIG;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	/* Handed to the file below, or put on error */
+	channel = fastrpc_device_get_channel(fdev);
+	if (!channel) {
+		ret = -ENODEV;
+		goto out_exit;
+	}
+
+	mutex_lock(&ffile->lock);
+	if (ffile->session) {
+		if (!fastrpc_channel_is_dead(ffile->channel) &&
+		    !fastrpc_session_is_dead(ffile->session)) {
+			ret = -EALREADY;
+			goto err_unlock;
+		}
+		/* The DSP of the old process is gone: nothing to release */
+		fastrpc_proc_teardown_locked(ffile);
+	}
+
+	session = fastrpc_session_acquire(channel, current->mm);
+	if (IS_ERR(session)) {
+		ret = PTR_ERR(session);
+		goto err_unlock;
+	}
+
+	ret = xa_alloc_cyclic(&fdev->clients, &client_id, ffile,
+			      XA_LIMIT(1, INT_MAX), &fdev->next_client,
+			      GFP_KERNEL);
+	if (ret < 0)
+		goto err_put_session;
+
+	ffile->channel = channel;
+	ffile->session = session;
+	ffile->client_id = client_id;
+
+	if (init->kind == DRM_FASTRPC_PROCESS_DYNAMIC)
+		ret = fastrpc_proc_create_locked(ffile, init);
+	else
+		ret = fastrpc_proc_attach_locked(ffile);
+	if (ret) {
+		drm_dbg_driver(drm, "client %u: process init failed: %d\n",
+			       client_id, ret);
+		fastrpc_proc_teardown_locked(ffile);
+	}
+	mutex_unlock(&ffile->lock);
+	drm_dev_exit(idx);
+	return ret;
+
+err_put_session:
+	fastrpc_session_put(session);
+err_unlock:
+	mutex_unlock(&ffile->lock);
+	fastrpc_channel_put(channel);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * fastrpc_proc_release() - release a file's DSP process, at close
+ * @ffile: the file
+ *
+ * Sends INIT RELEASE (kernel call, not killable, with the kernel timeout)
+ * when the process's channel is alive, then gives back the init memory, the
+ * session and the client id.
+ */
+void fastrpc_proc_release(struct fastrpc_file *ffile)
+{
+	struct drm_device *drm = &ffile->fdev->drm;
+	u32 dsp_status = 0;
+	__le32 pgid;
+	int ret, idx;
+
+	mutex_lock(&ffile->lock);
+	if (!ffile->session)
+		goto out_unlock;
+
+	if (!fastrpc_channel_is_dead(ffile->channel) &&
+	    !fastrpc_session_is_dead(ffile->session) &&
+	    drm_dev_enter(drm, &idx)) {
+		struct fastrpc_karg arg = { .len = sizeof(pgid), .kptr = &pgid };
+
+		pgid = cpu_to_le32(ffile->client_id);
+		ret = fastrpc_proc_init_call_locked(ffile,
+						    FASTRPC_SC(FASTRPC_RMID_INIT_RELEASE, 1, 0),
+						    &arg, 1, false, &dsp_status);
+		drm_dev_exit(idx);
+		if (ret)
+			drm_dbg_driver(drm, "client %u: release: %d (%#x)\n",
+				       ffile->client_id, ret, dsp_status);
+		/*
+		 * Once the DSP released the process, no call of it can be
+		 * answered any more; unless it did, it may still use the
+		 * process's memory.
+		 */
+		if (!ret)
+			fastrpc_channel_retire_client(ffile->channel,
+						      ffile->client_id);
+		else if (ret != -EPIPE && !dsp_status)
+			fastrpc_proc_forget_init_mem_locked(ffile);
+	}
+	fastrpc_proc_teardown_locked(ffile);
+
+out_unlock:
+	mutex_unlock(&ffile->lock);
+}
+
+static int fastrpc_query_answer(struct drm_fastrpc_query *query,
+				const void *answer, u32 full)
+{
+	void __user *ptr = u64_to_user_ptr(query->pointer);
+
+	if (query->pointer) {
+		if (copy_to_user(ptr, answer, min(query->size, full)))
+			return -EFAULT;
+		if (query->size > full &&
+		    clear_user(ptr + full, query->size - full))
+			return -EFAULT;
+	}
+	query->size = full;
+	return 0;
+}
+
+static int fastrpc_query_device_info(struct fastrpc_device *fdev,
+				     struct drm_fastrpc_query *query)
+{
+	struct drm_fastrpc_device_info info = {
+		.domain_id = fdev->domain_id,
+		.driver_major = FASTRPC_DRIVER_MAJOR,
+		.driver_minor = FASTRPC_DRIVER_MINOR,
+		.protocol_version = FASTRPC_PROTOCOL_VERSION,
+	};
+
+	strscpy((char *)info.domain, fdev->label, sizeof(info.domain));
+
+	mutex_lock(&fdev->lock);
+	if (fdev->channel) {
+		info.flags |= DRM_FASTRPC_DEVICE_ONLINE;
+		info.num_sessions = fastrpc_channel_num_sessions(fdev->channel);
+	}
+	if (fdev->secure)
+		info.flags |= DRM_FASTRPC_DEVICE_SECURE;
+	mutex_unlock(&fdev->lock);
+
+	return fastrpc_query_answer(query, &info, sizeof(info));
+}
+
+/*
+ * The capability query needs a payload on a context bank: the file's own
+ * session when it has a process, otherwise a slot borrowed (for the calling
+ * process) for the duration of the call.
+ */
+static int fastrpc_query_dsp_attrs_locked(struct fastrpc_proc_ref *proc)
+{
+	struct fastrpc_channel *channel = proc->channel;
+	__le32 n = cpu_to_le32(FASTRPC_DSP_ATTR_QUERY_LEN);
+	struct fastrpc_session *session = proc->session;
+	struct fastrpc_call_params params;
+	struct fastrpc_karg args[2];
+	__le32 *out;
+	u32 k;
+	int ret;
+
+	lockdep_assert_held(&channel->attrs_lock);
+
+	if (channel->attrs_valid)
+		return 0;
+
+	out = kcalloc(FASTRPC_DSP_ATTR_QUERY_LEN, sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+
+	if (!session) {
+		/* Borrowed slot, put below */
+		session = fastrpc_session_acquire(channel, current->mm);
+		if (IS_ERR(session)) {
+			ret = PTR_ERR(session);
+			goto out_free;
+		}
+	}
+
+	args[0] = (struct fastrpc_karg) { .len = sizeof(n), .kptr = &n };
+	args[1] = (struct fastrpc_karg) {
+		.len = FASTRPC_DSP_ATTR_QUERY_LEN * sizeof(*out),
+		.kptr = out,
+	};
+	params = (struct fastrpc_call_params) {
+		.handle = FASTRPC_HANDLE_DSP_UTILS,
+		.sc = FASTRPC_SC(FASTRPC_DSP_UTILS_CAPS_METHOD, 1, 1),
+		.pid = 0,
+		.client = proc->client_id,
+		.pd = proc->pd,
+		.args = args,
+		.nargs = ARRAY_SIZE(args),
+		.timeout_ms = fastrpc_kernel_timeout_ms(),
+		.killable = true,
+	};
+	ret = fastrpc_call_sync(channel, session, &params);
+	if (!ret) {
+		channel->dsp_attrs[0] = 1;
+		for (k = 0; k < FASTRPC_DSP_ATTR_QUERY_LEN; k++)
+			channel->dsp_attrs[k + 1] = le32_to_cpu(out[k]);
+		channel->attrs_valid = true;
+	}
+
+	if (session != proc->session)
+		fastrpc_session_put(session);
+out_free:
+	kfree(out);
+	return ret;
+}
+
+static int fastrpc_query_dsp_attrs(struct fastrpc_file *ffile,
+				   struct drm_fastrpc_query *query)
+{
+	struct fastrpc_device *fdev = ffile->fdev;
+	struct fastrpc_proc_ref proc;
+	u32 *attrs;
+	int ret, idx;
+
+	if (!drm_dev_enter(&fdev->drm, &idx))
+		return -ENODEV;
+
+	ret = fastrpc_proc_get(ffile, &proc);
+	if (ret == -ENOTCONN) {
+		/* No process: the device's channel, put by fastrpc_proc_put() */
+		proc.channel = fastrpc_device_get_channel(fdev);
+		ret = proc.channel ? 0 : -ENODEV;
+	}
+	if (ret)
+		goto out_exit;
+
+	attrs = kcalloc(DRM_FASTRPC_DSP_ATTR_COUNT, sizeof(*attrs), GFP_KERNEL);
+	if (!attrs) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+
+	mutex_lock(&proc.channel->attrs_lock);
+	ret = fastrpc_query_dsp_attrs_locked(&proc);
+	if (!ret)
+		memcpy(attrs, proc.channel->dsp_attrs,
+		       sizeof(proc.channel->dsp_attrs));
+	mutex_unlock(&proc.channel->attrs_lock);
+
+	if (!ret)
+		ret = fastrpc_query_answer(query, attrs,
+					   DRM_FASTRPC_DSP_ATTR_COUNT *
+					   sizeof(*attrs));
+	kfree(attrs);
+out_put:
+	fastrpc_proc_put(&proc);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * fastrpc_ioctl_query() - DRM_IOCTL_FASTRPC_QUERY
+ * @drm: the DRM device
+ * @data: &struct drm_fastrpc_query
+ * @file: the DRM file
+ *
+ * Return: 0, -EINVAL for an unknown query type, -EFAULT, or for
+ * %DRM_FASTRPC_QUERY_DSP_ATTRS -ENODEV when the DSP is offline, -EBUSY when
+ * no session is free for the call, -EOPNOTSUPP when the DSP does not answer
+ * capability queries, or the errno of the DSP call.
+ */
+int fastrpc_ioctl_query(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct fastrpc_file *ffile = file->driver_priv;
+	struct drm_fastrpc_query *query = data;
+
+	switch (query->type) {
+	case DRM_FASTRPC_QUERY_DEVICE_INFO:
+		return fastrpc_query_device_info(ffile->fdev, query);
+	case DRM_FASTRPC_QUERY_DSP_ATTRS:
+		return fastrpc_query_dsp_attrs(ffile, query);
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * FastRPC accel driver: DSP processes, capability and device queries.
+ */
+#ifndef __FASTRPC_PROC_H__
+#define __FASTRPC_PROC_H__
+
+#include <linux/types.h>
+
+struct drm_device;
+struct drm_file;
+struct fastrpc_channel;
+struct fastrpc_file;
+struct fastrpc_session;
+
+/**
+ * struct fastrpc_proc_ref - references to a file's process for one call
+ * @channel: the process's channel (a reference)
+ * @session: the process's session (a slot use)
+ * @client_id: client id of the process
+ * @pd: PD type of the process
+ */
+struct fastrpc_proc_ref {
+	struct fastrpc_channel *channel;
+	struct fastrpc_session *session;
+	u32 client_id;
+	u32 pd;
+};
+
+int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref);
+void fastrpc_proc_put(struct fastrpc_proc_ref *ref);
+void fastrpc_proc_release(struct fastrpc_file *ffile);
+int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
+			       struct drm_file *file);
+int fastrpc_ioctl_query(struct drm_device *drm, void *data,
+			struct drm_file *file);
+
+#endif /* __FASTRPC_PROC_H__ */

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FastRPC accel driver: the rpmsg driver of the DSP channels.
+ *
+ * A thin layer: probe reads the device tree, creates the channel, attaches
+ * it to the domain's accel device and populates the context banks; remove
+ * undoes that in reverse; the callback hands messages to the channel.
+ */
+
+#include <linux/of.h>
+#include <linux/of_platform.h>
+#include <linux/rpmsg.h>
+
+#include <drm/drm_print.h>
+
+#include "fastrpc_channel.h"
+#include "fastrpc_drv.h"
+#include "fastrpc_rpmsg.h"
+
+/**
+ * fastrpc_rpmsg_channel() - the channel of a device bound to this driver
+ * @dev: a device, e.g. the parent of a context bank
+ *
+ * Only valid while @dev stays bound (a child device's probe qualifies).
+ *
+ * Return: the channel, or NULL when @dev is not a bound FastRPC channel.
+ */
+struct fastrpc_channel *fastrpc_rpmsg_channel(struct device *dev)
+{
+	if (!dev || dev->driver != &fastrpc_rpmsg_driver.drv)
+		return NULL;
+	return dev_get_drvdata(dev);
+}
+
+static int fastrpc_rpmsg_callback(struct rpmsg_device *rpdev, void *data,
+				  int len, void *priv, u32 addr)
+{
+	struct fastrpc_channel *channel = priv;
+
+	/* Not started yet (or a transport that lost our priv): drop it */
+	if (!channel || len < 0)
+		return 0;
+
+	fastrpc_channel_receive(channel, data, len);
+	return 0;
+}
+
+static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
+{
+	struct device_node *np = rpdev->dev.of_node;
+	struct fastrpc_channel *channel;
+	struct fastrpc_device *fdev;
+	const char *label;
+	int domain, ret;
+	bool secure;
+
+	ret = of_property_read_string(np, "label", &label);
+	if (ret) {
+		dev_err(&rpdev->dev, "no label: %d\n", ret);
+		return ret;
+	}
+	domain = fastrpc_domain_from_label(label);
+	if (domain < 0) {
+		dev_err(&rpdev->dev, "unknown domain \"%s\"\n", label);
+		return domain;
+	}
+	secure = !of_property_read_bool(np, "qcom,non-secure-domain");
+
+	fdev = fastrpc_device_get_or_create(domain);
+	if (IS_ERR(fdev))
+		return PTR_ERR(fdev);
+
+	channel = fastrpc_channel_create(fdev, rpdev->ept, secure);
+	if (IS_ERR(channel))
+		return PTR_ERR(channel);
+	dev_set_drvdata(&rpdev->dev, channel);
+
+	ret = fastrpc_device_attach(fdev, channel);
+	if (ret) {
+		drm_err(&fdev->drm, "%s: domain already has a channel\n",
+			dev_name(&rpdev->dev));
+		goto err_put_channel;
+	}
+
+	ret = of_platform_populate(np, NULL, NULL, &rpdev->dev);
+	if (ret) {
+		drm_err(&fdev->drm, "populating context banks: %d\n", ret);
+		goto err_depopulate;
+	}
+
+	fastrpc_channel_start(channel);
+	drm_info(&fdev->drm, "%s: %s channel up\n", dev_name(&rpdev->dev),
+		 secure ? "secure" : "non-secure");
+	return 0;
+
+err_depopulate:
+	/* of_platform_populate() leaves the children it created */
+	of_platform_depopulate(&rpdev->dev);
+	fastrpc_device_detach(fdev, channel);
+err_put_channel:
+	dev_set_drvdata(&rpdev->dev, NULL);
+	fastrpc_channel_put(channel);
+	return ret;
+}
+
+static void fastrpc_rpmsg_remove(struct rpmsg_device *rpdev)
+{
+	struct fastrpc_channel *channel = dev_get_drvdata(&rpdev->dev);
+	struct fastrpc_device *fdev = channel->fdev;
+
+	fastrpc_device_detach(fdev, channel);
+	fastrpc_channel_stop(channel);
+	/* fastrpc_channel_stop() destroyed the endpoint */
+	rpdev->ept = NULL;
+	of_platform_depopulate(&rpdev->dev);
+
+	drm_info(&fdev->drm, "%s: channel down\n", dev_name(&rpdev->dev));
+	/* The reference of fastrpc_channel_create() in probe */
+	fastrpc_channel_put(channel);
+}
+
+static const struct of_device_id fastrpc_rpmsg_of_match[] = {
+	{ .compatible = "qcom,fastrpc" },
+	{}
+};
+MODULE_DEVICE_TABLE(of, fastrpc_rpmsg_of_match);
+
+struct rpmsg_driver fastrpc_rpmsg_driver = {
+	.probe = fastrpc_rpmsg_probe,
+	.remove = fastrpc_rpmsg_remove,
+	.callback = fastrpc_rpmsg_callback,
+	.drv = {
+		.name = "qcom,fastrpc",
+		.of_match_table = fastrpc_rpmsg_of_match,
+	},
+};

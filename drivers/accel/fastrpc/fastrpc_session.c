@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FastRPC accel driver: context banks and their session slots.
+ *
+ * Every compute-cb child of a channel's node is a context bank: an SMMU
+ * context with its own address space and stream id. The driver binds them
+ * with its own platform driver so that DMA is set up on the real device.
+ * A context bank with qcom,nsessions = <n> has n slots sharing its address
+ * space, so its slots are only handed to files of one process at a time.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/mm_types.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "fastrpc_channel.h"
+#include "fastrpc_drv.h"
+#include "fastrpc_proto.h"
+#include "fastrpc_rpmsg.h"
+#include "fastrpc_session.h"
+
+static void fastrpc_cb_release(struct kref *ref)
+{
+	struct fastrpc_cb *cb = container_of(ref, struct fastrpc_cb, ref);
+
+	put_device(cb->dev);
+	fastrpc_channel_put(cb->channel);
+	kfree(cb);
+}
+
+static struct fastrpc_cb *
+fastrpc_session_find_cb_locked(struct fastrpc_channel *channel,
+			       struct mm_struct *mm)
+{
+	struct fastrpc_cb *cb, *found = NULL;
+
+	lockdep_assert_held(&channel->session_lock);
+
+	/*
+	 * A bank this process already uses comes first, so that free banks
+	 * stay free for other processes.
+	 */
+	list_for_each_entry(cb, &channel->cbs, node) {
+		if (cb->dead || cb->busy == cb->nslots)
+			continue;
+		if (cb->owner == mm)
+			return cb;
+		if (!cb->owner && !found)
+			found = cb;
+	}
+	return found;
+}
+
+/**
+ * fastrpc_session_acquire() - take a free session slot for a process
+ * @channel: the channel
+ * @mm: the process; slots of one context bank only go to one process
+ *
+ * The slot is released with fastrpc_session_put().
+ *
+ * Return: the slot, ERR_PTR(-EPIPE) when the channel is stopped, or
+ * ERR_PTR(-EBUSY) when no slot is free for @mm.
+ */
+struct fastrpc_session *fastrpc_session_acquire(struct fastrpc_channel *channel,
+						struct mm_struct *mm)
+{
+	struct fastrpc_session *session = NULL;
+	struct fastrpc_cb *cb;
+	u32 i;
+
+	if (fastrpc_channel_is_dead(channel))
+		return ERR_PTR(-EPIPE);
+
+	mutex_lock(&channel->session_lock);
+	cb = fastrpc_session_find_cb_locked(channel, mm);
+	if (!cb) {
+		mutex_unlock(&channel->session_lock);
+		fastrpc_count(channel->fdev, FASTRPC_CNT_SESSIONS_BUSY);
+		return ERR_PTR(-EBUSY);
+	}
+
+	for (i = 0; i < cb->nslots; i++) {
+		if (!cb->slots[i].users) {
+			session = &cb->slots[i];
+			break;
+		}
+	}
+
+	if (!cb->owner) {
+		/* Dropped in fastrpc_session_put() when the bank is free */
+		mmgrab(mm);
+		cb->owner = mm;
+	}
+	cb->busy++;
+	session->users = 1;
+	/* Put in fastrpc_session_put() */
+	kref_get(&cb->ref);
+	mutex_unlock(&channel->session_lock);
+
+	return session;
+}
+
+/**
+ * fastrpc_session_get() - add a user (a call) to a session slot in use
+ * @session: the slot
+ */
+void fastrpc_session_get(struct fastrpc_session *session)
+{
+	struct fastrpc_cb *cb = session->cb;
+
+	mutex_lock(&cb->channel->session_lock);
+	session->users++;
+	/* Put in fastrpc_session_put() */
+	kref_get(&cb->ref);
+	mutex_unlock(&cb->channel->session_lock);
+}
+
+/**
+ * fastrpc_session_put() - drop a user of a session slot
+ * @session: the slot, may be NULL
+ *
+ * The slot is free when its last user is gone.
+ */
+void fastrpc_session_put(struct fastrpc_session *session)
+{
+	struct mm_struct *owner = NULL;
+	struct fastrpc_cb *cb;
+
+	if (!session)
+		return;
+
+	cb = session->cb;
+	mutex_lock(&cb->channel->session_lock);
+	if (!--session->users && !--cb->busy) {
+		owner = cb->owner;
+		cb->owner = NULL;
+	}
+	mutex_unlock(&cb->channel->session_lock);
+
+	if (owner)
+		mmdrop(owner);
+	kref_put(&cb->ref, fastrpc_cb_release);
+}
+
+/**
+ * fastrpc_session_is_dead() - is the slot's context bank gone?
+ * @session: the slot
+ *
+ * Return: true once the context bank's device was unbound.
+ */
+bool fastrpc_session_is_dead(struct fastrpc_session *session)
+{
+	struct fastrpc_cb *cb = session->cb;
+	bool dead;
+
+	mutex_lock(&cb->channel->session_lock);
+	dead = cb->dead;
+	mutex_unlock(&cb->channel->session_lock);
+
+	return dead;
+}
+
+/**
+ * fastrpc_session_sid() - stream id of a slot's context bank
+ * @session: the slot
+ *
+ * Return: the stream id.
+ */
+u32 fastrpc_session_sid(struct fastrpc_session *session)
+{
+	return session->cb->sid;
+}
+
+/**
+ * fastrpc_session_wire_addr() - DSP encoding of a device address
+ * @session: the slot whose device @dma belongs to
+ * @dma: device address
+ *
+ * Return: @dma with the stream id in bits 63:32.
+ */
+u64 fastrpc_session_wire_addr(struct fastrpc_session *session, dma_addr_t dma)
+{
+	return fastrpc_wire_addr(session->cb->sid, dma);
+}
+
+/**
+ * fastrpc_session_dma_alloc() - allocate coherent memory on a slot's device
+ * @session: the slot
+ * @size: size in bytes, a multiple of the page size
+ * @buf: the buffer, written
+ *
+ * The memory is zeroed.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
+			      struct fastrpc_dma *buf)
+{
+	buf->vaddr = dma_alloc_coherent(session->cb->dev, size, &buf->dma,
+					GFP_KERNEL | __GFP_NOWARN);
+	if (!buf->vaddr)
+		return -ENOMEM;
+	buf->size = size;
+	return 0;
+}
+
+/**
+ * fastrpc_session_dma_free() - free memory of fastrpc_session_dma_alloc()
+ * @session: the slot
+ * @buf: the buffer; nothing happens when it was not allocated
+ */
+void fastrpc_session_dma_free(struct fastrpc_session *session,
+			      struct fastrpc_dma *buf)
+{
+	if (!buf->vaddr)
+		return;
+	dma_free_coherent(session->cb->dev, buf->size, buf->vaddr, buf->dma);
+	buf->vaddr = NULL;
+}
+
+/**
+ * fastrpc_channel_num_sessions() - number of session slots of a channel
+ * @channel: the channel
+ *
+ * Return: the number of slots of the context banks still bound.
+ */
+u32 fastrpc_channel_num_sessions(struct fastrpc_channel *channel)
+{
+	struct fastrpc_cb *cb;
+	u32 n = 0;
+
+	mutex_lock(&channel->session_lock);
+	list_for_each_entry(cb, &channel->cbs, node)
+		n += cb->nslots;
+	mutex_unlock(&channel->session_lock);
+
+	return n;
+}
+
+static int fastrpc_cb_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct fastrpc_channel *channel;
+	struct fastrpc_device *fdev;
+	u32 sid, nslots = 1, i;
+	struct fastrpc_cb *cb;
+	int ret;
+
+	channel = fastrpc_rpmsg_channel(dev->parent);
+	if (!channel)
+		return -ENODEV;
+	fdev = channel->fdev;
+
+	ret = of_property_read_u32(dev->of_node, "reg", &sid);
+	if (ret) {
+		drm_err(&fdev->drm, "%pOF: no stream id (reg): %d\n",
+			dev->of_node, ret);
+		return ret;
+	}
+
+	of_property_read_u32(dev->of_node, "qcom,nsessions", &nslots);
+	if (!nslots || nslots > FASTRPC_CB_MAX_SLOTS) {
+		drm_err(&fdev->drm, "%pOF: bad qcom,nsessions %u\n",
+			dev->of_node, nslots);
+		return -EINVAL;
+	}
+
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (ret) {
+		drm_err(&fdev->drm, "%pOF: no 32-bit DMA: %d\n",
+			dev->of_node, ret);
+		return ret;
+	}
+
+	cb = kzalloc(struct_size(cb, slots, nslots), GFP_KERNEL);
+	if (!cb)
+		return -ENOMEM;
+
+	kref_init(&cb->ref);
+	cb->nslots = nslots;
+	cb->sid = sid;
+	for (i = 0; i < nslots; i++)
+		cb->slots[i].cb = cb;
+	/* Both put in fastrpc_cb_release() */
+	cb->channel = fastrpc_channel_get(channel);
+	cb->dev = get_device(dev);
+
+	mutex_lock(&channel->session_lock);
+	list_add_tail(&cb->node, &channel->cbs);
+	mutex_unlock(&channel->session_lock);
+
+	platform_set_drvdata(pdev, cb);
+	drm_dbg_driver(&fdev->drm, "context bank %u: %u session(s)\n", sid,
+		       nslots);
+	return 0;
+}
+
+static void fastrpc_cb_remove(struct platform_device *pdev)
+{
+	struct fastrpc_cb *cb = platform_get_drvdata(pdev);
+	struct fastrpc_channel *channel = cb->channel;
+
+	mutex_lock(&channel->session_lock);
+	cb->dead = true;
+	list_del(&cb->node);
+	mutex_unlock(&channel->session_lock);
+
+	/* The list's reference, from fastrpc_cb_probe() */
+	kref_put(&cb->ref, fastrpc_cb_release);
+}
+
+static const struct of_device_id fastrpc_cb_of_match[] = {
+	{ .compatible = "qcom,fastrpc-compute-cb" },
+	{}
+};
+MODULE_DEVICE_TABLE(of, fastrpc_cb_of_match);
+
+struct platform_driver fastrpc_cb_driver = {
+	.probe = fastrpc_cb_probe,
+	.remove = fastrpc_cb_remove,
+	.driver = {
+		.name = "qcom,fastrpc-compute-cb",
+		.of_match_table = fastrpc_cb_of_match,
+		.suppress_bind_attrs = true,
+	},
+};
