@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Small helper library for the FastRPC accel UAPI. See fastrpc_util.h.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fastrpc_util.h"
+
+#define FRPC_MAX_BUFS	255
+
+static int frpc_ioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+
+	return ret ? -errno : 0;
+}
+
+int frpc_query(int fd, uint32_t type, void *buf, uint32_t *size)
+{
+	struct drm_fastrpc_query q = {
+		.type = type,
+		.size = buf ? *size : 0,
+		.pointer = (uintptr_t)buf,
+	};
+	int ret;
+
+	ret = frpc_ioctl(fd, DRM_IOCTL_FASTRPC_QUERY, &q);
+	if (!ret)
+		*size = q.size;
+	return ret;
+}
+
+int frpc_device_info(int fd, struct drm_fastrpc_device_info *info)
+{
+	uint32_t size = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return frpc_query(fd, DRM_FASTRPC_QUERY_DEVICE_INFO, info, &size);
+}
+
+int frpc_dsp_attrs(int fd, uint32_t *attrs)
+{
+	uint32_t size = DRM_FASTRPC_DSP_ATTR_COUNT * sizeof(*attrs);
+
+	return frpc_query(fd, DRM_FASTRPC_QUERY_DSP_ATTRS, attrs, &size);
+}
+
+static int accel_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strverscmp((*a)->d_name, (*b)->d_name);
+}
+
+static int accel_filter(const struct dirent *d)
+{
+	return !strncmp(d->d_name, "accel", 5);
+}
+
+int frpc_open_domain(const char *domain, struct drm_fastrpc_device_info *info,
+		     char *path, size_t pathlen)
+{
+	struct drm_fastrpc_device_info di;
+	struct dirent **names;
+	int found = -ENOENT;
+	int n, i;
+
+	n = scandir(FRPC_ACCEL_DIR, &names, accel_filter, accel_cmp);
+	if (n < 0)
+		return -ENOENT;
+
+	for (i = 0; i < n; i++) {
+		char p[PATH_MAX];
+		int fd;
+
+		if (found >= 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", FRPC_ACCEL_DIR,
+			 names[i]->d_name);
+		fd = open(p, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* Not ours (another accel driver) or broken: skip it */
+		if (frpc_device_info(fd, &di) ||
+		    strncmp((const char *)di.domain, domain,
+			    sizeof(di.domain))) {
+			close(fd);
+			continue;
+		}
+		if (info)
+			*info = di;
+		if (path && pathlen)
+			snprintf(path, pathlen, "%s", p);
+		found = fd;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+
+	return found;
+}
+
+int frpc_accel_minor(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTTY;
+	return minor(st.st_rdev);
+}
+
+int frpc_process_init(int fd, uint32_t kind, uint32_t flags)
+{
+	struct drm_fastrpc_process_init init = {
+		.kind = kind,
+		.flags = flags,
+	};
+
+	return frpc_ioctl(fd, DRM_IOCTL_FASTRPC_PROCESS_INIT, &init);
+}
+
+int frpc_invoke_raw(int fd, struct drm_fastrpc_invoke *inv)
+{
+	int ret;
+
+	/*
+	 * Calls are killable but not interruptible, so EINTR only comes back
+	 * from a dying task; no retry loop that could send a call twice.
+	 */
+	ret = ioctl(fd, DRM_IOCTL_FASTRPC_INVOKE, inv);
+	return ret ? -errno : 0;
+}
+
+int frpc_invoke(int fd, uint32_t handle, uint32_t method,
+		const struct frpc_buf *in, unsigned int nin,
+		const struct frpc_buf *out, unsigned int nout,
+		uint32_t timeout_ms, uint32_t *dsp_status)
+{
+	struct drm_fastrpc_arg args[2 * FRPC_MAX_BUFS];
+	struct drm_fastrpc_invoke inv;
+	unsigned int i;
+	int ret;
+
+	if (nin > FRPC_MAX_BUFS || nout > FRPC_MAX_BUFS || method > 31)
+		return -EINVAL;
+
+	memset(args, 0, (nin + nout) * sizeof(args[0]));
+	for (i = 0; i < nin; i++) {
+		args[i].ptr = (uintptr_t)in[i].ptr;
+		args[i].length = in[i].len;
+	}
+	for (i = 0; i < nout; i++) {
+		args[nin + i].ptr = (uintptr_t)out[i].ptr;
+		args[nin + i].length = out[i].len;
+	}
+
+	memset(&inv, 0, sizeof(inv));
+	inv.handle = handle;
+	inv.sc = FRPC_SC(method, nin, nout);
+	inv.args = (uintptr_t)args;
+	inv.num_args = nin + nout;
+	inv.arg_size = sizeof(args[0]);
+	inv.timeout_ms = timeout_ms;
+
+	ret = frpc_invoke_raw(fd, &inv);
+	if (dsp_status)
+		*dsp_status = inv.dsp_status;
+	return ret;
+}
+
+int frpc_remotectl_open(int fd, const char *uri, uint32_t *handle,
+			int32_t *dlerr, char *errbuf, size_t errlen)
+{
+	struct { uint32_t urilen; uint32_t dlerrlen; } in0;
+	struct { int32_t handle; int32_t dlerr; } out0 = { -1, -1 };
+	char text[256] = "";
+	struct frpc_buf in[2], out[2];
+	int ret;
+
+	in0.urilen = strlen(uri) + 1;
+	in0.dlerrlen = sizeof(text);
+	in[0] = (struct frpc_buf){ &in0, sizeof(in0) };
+	in[1] = (struct frpc_buf){ (void *)uri, in0.urilen };
+	out[0] = (struct frpc_buf){ &out0, sizeof(out0) };
+	out[1] = (struct frpc_buf){ text, sizeof(text) };
+
+	ret = frpc_invoke(fd, FRPC_HANDLE_REMOTECTL1, FRPC_REMOTECTL1_OPEN1,
+			  in, 2, out, 2, 0, NULL);
+	if (ret)
+		return ret;
+
+	text[sizeof(text) - 1] = '\0';
+	*handle = (uint32_t)out0.handle;
+	*dlerr = out0.dlerr;
+	if (errbuf && errlen)
+		snprintf(errbuf, errlen, "%s", text);
+	return 0;
+}
+
+int frpc_module_open(int fd, const char *uri, uint32_t *handle)
+{
+	int32_t dlerr;
+	int ret;
+
+	ret = frpc_remotectl_open(fd, uri, handle, &dlerr, NULL, 0);
+	if (ret)
+		return ret;
+	return dlerr ? -ENOENT : 0;
+}
+
+int frpc_remotectl_close(int fd, uint32_t handle, int32_t *dlerr,
+			 char *errbuf, size_t errlen)
+{
+	struct { int32_t handle; uint32_t dlerrlen; } in0;
+	int32_t out0 = -1;
+	char text[256] = "";
+	struct frpc_buf in[1], out[2];
+	int ret;
+
+	in0.handle = (int32_t)handle;
+	in0.dlerrlen = sizeof(text);
+	in[0] = (struct frpc_buf){ &in0, sizeof(in0) };
+	out[0] = (struct frpc_buf){ &out0, sizeof(out0) };
+	out[1] = (struct frpc_buf){ text, sizeof(text) };
+
+	ret = frpc_invoke(fd, FRPC_HANDLE_REMOTECTL1, FRPC_REMOTECTL1_CLOSE1,
+			  in, 1, out, 2, 0, NULL);
+	if (ret)
+		return ret;
+
+	text[sizeof(text) - 1] = '\0';
+	if (dlerr)
+		*dlerr = out0;
+	if (errbuf && errlen)
+		snprintf(errbuf, errlen, "%s", text);
+	return 0;
+}
+
+static int frpc_calc(int fd, uint32_t handle, uint32_t method,
+		     const int32_t *vec, uint32_t n, void *res, size_t reslen)
+{
+	struct frpc_buf in[2], out[1];
+
+	in[0] = (struct frpc_buf){ &n, sizeof(n) };
+	in[1] = (struct frpc_buf){ (void *)vec, (uint64_t)n * sizeof(*vec) };
+	out[0] = (struct frpc_buf){ res, reslen };
+
+	return frpc_invoke(fd, handle, method, in, 2, out, 1, 0, NULL);
+}
+
+int frpc_calc_sum(int fd, uint32_t handle, const int32_t *vec, uint32_t n,
+		  int64_t *result)
+{
+	return frpc_calc(fd, handle, FRPC_CALC_SUM, vec, n, result,
+			 sizeof(*result));
+}
+
+int frpc_calc_max(int fd, uint32_t handle, const int32_t *vec, uint32_t n,
+		  int32_t *result)
+{
+	return frpc_calc(fd, handle, FRPC_CALC_MAX, vec, n, result,
+			 sizeof(*result));
+}
+
+int frpc_read_counter(const char *file, const char *name, uint64_t *value)
+{
+	char line[256];
+	int ret = -ENOENT;
+	FILE *f;
+
+	f = fopen(file, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+		unsigned long long v;
+		size_t klen;
+
+		if (name) {
+			/* "name value" or "name: value" */
+			p += strspn(p, " \t");
+			klen = strcspn(p, " \t:");
+			if (klen != strlen(name) || strncmp(p, name, klen))
+				continue;
+			p += klen;
+			p += strspn(p, " \t:");
+		}
+		v = strtoull(p, &end, 0);
+		if (end != p) {
+			*value = v;
+			ret = 0;
+		}
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+int frpc_drv_counter(int fd, const char *name, uint64_t *value)
+{
+	struct drm_fastrpc_device_info info;
+	char path[PATH_MAX];
+	int minor = frpc_accel_minor(fd);
+	int ret;
+
+	if (minor < 0)
+		return minor;
+	/* The DRM minor's debugfs directory */
+	snprintf(path, sizeof(path), FRPC_DEBUGFS "/accel/%d/counters", minor);
+	ret = frpc_read_counter(path, name, value);
+	if (ret != -ENOENT || access(path, F_OK) == 0)
+		return ret;
+	/* or one named after the domain */
+	if (frpc_device_info(fd, &info))
+		return ret;
+	snprintf(path, sizeof(path), FRPC_DEBUGFS "/accel/fastrpc-%s/counters",
+		 (const char *)info.domain);
+	return frpc_read_counter(path, name, value);
+}
+
+int frpc_sim_counter(const char *inst, const char *name, uint64_t *value)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), FRPC_DEBUGFS "/fastrpc_sim/%s/%s", inst,
+		 name);
+	return frpc_read_counter(path, NULL, value);
+}
+
+int frpc_sim_knob(const char *inst, const char *knob, unsigned int value)
+{
+	char path[PATH_MAX], buf[16];
+	int fd, len, ret = 0;
+
+	snprintf(path, sizeof(path), FRPC_DEBUGFS "/fastrpc_sim/%s/%s", inst,
+		 knob);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%u\n", value);
+	errno = EIO;
+	if (write(fd, buf, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+uint64_t frpc_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + ts.tv_nsec / 1000;
+}
