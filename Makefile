@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# fastrpc-accel: build and test harness (see README.md and harness/).
+#
+#   make demo       run the demo on the simulated DSP in a QEMU VM
+#   make check      run the whole test suite; last line "N passed, N failed"
+#
+# Variables: FASTRPC_CACHE (cache root, default ~/.cache/fastrpc-accel),
+# JOBS (make -j), KVM=1 (boot with KVM instead of TCG), VARIANT=base|debug
+# (for kernel, modules, userspace, vm-check, vm-shell).
+
+VARIANT ?= base
+H := harness
+export FASTRPC_CACHE JOBS KVM
+
+.PHONY: all demo check deps kernel modules userspace initramfs vm-check \
+	vm-shell lint arm64 clean help
+
+all: help
+
+help:
+	@sed -n 's/^#   //p' Makefile
+	@echo "other targets: deps kernel modules userspace vm-check vm-shell lint arm64 clean"
+
+demo:
+	@bash $(H)/demo.sh
+
+check:
+	@bash $(H)/check.sh
+
+deps:
+	@bash $(H)/deps.sh
+
+# Kernel and modules are one build (build-kernel.sh); "kernel" only fails
+# when the kernel itself did not build, "modules" also when our modules did not.
+kernel: deps
+	@bash $(H)/build-kernel.sh $(VARIANT); rc=$$?; [ $$rc = 0 ] || [ $$rc = 2 ]
+
+modules: deps
+	@bash $(H)/build-kernel.sh $(VARIANT)
+
+userspace: kernel
+	@bash $(H)/build-user.sh $(VARIANT)
+
+initramfs: kernel
+	@bash $(H)/build-user.sh $(VARIANT); bash $(H)/mkinitramfs.sh $(VARIANT)
+
+# One VM run of the test suite (no lint, no arm64).
+vm-check: initramfs
+	@rc=0; bash $(H)/run-vm.sh $(VARIANT) check || rc=$$?; \
+	python3 $(H)/parse-results.py out/x86_64-$(VARIANT)-check.log vm-x86_64-$(VARIANT) $$rc
+
+# Interactive busybox shell in the VM, modules loaded and DSPs created
+# (leave with "reboot -f", or Ctrl-A X).
+vm-shell: initramfs
+	@bash $(H)/run-vm.sh $(VARIANT) shell
+
+lint: deps
+	@bash $(H)/build-kernel.sh base; [ $$? != 1 ] && bash $(H)/lint.sh
+
+arm64: deps
+	@bash $(H)/arm64.sh
+
+# Repo-local outputs only; the kernel tree and builds in the cache stay.
+clean:
+	rm -rf out

@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build the x86_64 kernel of a variant (base|debug) with our modules, install
+# the UAPI headers, and snapshot the artifacts into $OUT/x86_64-<variant>/:
+#   bzImage, modules/*.ko (only when the module build succeeded),
+#   usr/include, config, status ("kernel=0|1 modules=0|1").
+# Exit: 0 all built, 2 kernel built but modules failed, 1 kernel failed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+V=${1:?usage: build-kernel.sh base|debug}
+ARCH=x86_64
+GRP=build-$ARCH-$V
+
+locked_build() {
+	"$HARNESS_DIR/prepare-tree.sh" || return 1
+	local b legacy
+	b=$(build_dir $ARCH "$V")
+	legacy=$BUILD_ROOT/$ARCH-$V
+	# Adopt a build dir made by hand at the legacy path (keeps its objects).
+	if [ ! -d "$b" ] && [ -d "$legacy" ] && [ ! -L "$legacy" ]; then
+		log "adopting $legacy as $b"
+		mv "$legacy" "$b"
+		rm -f "$b/.fastrpc-config-ok"
+	fi
+	prune_build_dirs $ARCH "$V" "$b"
+	# Others build out-of-tree modules against $BUILD_ROOT/x86_64-base.
+	mkdir -p "$BUILD_ROOT"
+	ln -sfn "$(basename "$b")" "$legacy.tmp.$$"
+	mv -Tf "$legacy.tmp.$$" "$legacy"
+
+	if [ ! -f "$b/.fastrpc-config-ok" ]; then
+		log "$ARCH-$V: generating config in $b"
+		# shellcheck disable=SC2046
+		gen_config $ARCH "$b" $(variant_fragments $ARCH "$V") || return 1
+	fi
+
+	claim_build_dir "$b"
+	local t0 rc_k=0 rc_m=0
+	t0=$(date +%s)
+	log "$ARCH-$V: make bzImage (log: $b/build.log; first build takes minutes)"
+	make -C "$SRC" O="$b" ARCH=$ARCH -j"$JOBS" FASTRPC_HARNESS_KERNEL_ONLY=1 bzImage >"$b/build.log" 2>&1 || rc_k=$?
+	if [ $rc_k = 0 ]; then
+		log "$ARCH-$V: make modules"
+		make -C "$SRC" O="$b" ARCH=$ARCH -j"$JOBS" modules >"$b/modules.log" 2>&1 || rc_m=$?
+		make -C "$SRC" O="$b" ARCH=$ARCH headers_install >"$b/headers.log" 2>&1 ||
+			{ show_tail "$b/headers.log"; rc_k=1; }
+	fi
+	log "$ARCH-$V: build took $(($(date +%s) - t0)) s"
+
+	local art
+	art=$(art_dir $ARCH "$V")
+	rm -rf "$art"
+	mkdir -p "$art/modules"
+	echo "$b" >"$art/builddir"
+	if [ $rc_k != 0 ]; then
+		[ -f "$b/build.log" ] && show_tail "$b/build.log"
+		echo "kernel=1 modules=1" >"$art/status"
+		return 1
+	fi
+	cp "$b/arch/x86/boot/bzImage" "$art/bzImage" &&
+		cp "$b/.config" "$art/config" &&
+		cp -a "$b/usr/include" "$art/include" || return 1
+	if [ $rc_m != 0 ]; then
+		grep -E 'error:|warning:|No rule' "$b/modules.log" | head -40 >&2 || true
+		show_tail "$b/modules.log" 25
+		echo "kernel=0 modules=1" >"$art/status"
+		return 2
+	fi
+	# Our modules, exactly the ones this build made, plus the modules they
+	# depend on (e.g. a DRM helper selected =m) in modules/deps/, with a
+	# <module>.deps file listing "name file" in load order.
+	local m k n
+	declare -A KO=()
+	while read -r m; do
+		k=${m%.o}
+		k=${k%.ko}.ko
+		n=$(basename "$k" .ko)
+		KO[${n//-/_}]=$k
+	done <"$b/modules.order"
+	declare -A DONE=()
+	local order=()
+	visit() {
+		local d
+		[ -n "${DONE[$1]:-}" ] && return
+		DONE[$1]=1
+		for d in $(modinfo -F depends "$b/${KO[$1]}" 2>/dev/null | tr ',' ' '); do
+			d=${d//-/_}
+			[ -n "${KO[$d]:-}" ] && visit "$d"
+		done
+		order+=("$1")
+	}
+	mkdir -p "$art/modules/deps"
+	while read -r m; do
+		case $m in
+		$DRV_REL/*) ;;
+		*) continue ;;
+		esac
+		k=${m%.o}
+		k=${k%.ko}.ko
+		n=$(basename "$k" .ko)
+		cp "$b/$k" "$art/modules/" || return 1
+		DONE=()
+		order=()
+		visit "${n//-/_}"
+		: >"$art/modules/$n.deps"
+		for d in "${order[@]}"; do
+			[ "$d" = "${n//-/_}" ] && continue
+			case ${KO[$d]} in $DRV_REL/*) ;; *) cp "$b/${KO[$d]}" "$art/modules/deps/" || return 1 ;; esac
+			echo "$d $(basename "${KO[$d]}")" >>"$art/modules/$n.deps"
+		done
+	done <"$b/modules.order"
+	echo "kernel=0 modules=0" >"$art/status"
+	return 0
+}
+
+rc=0
+mkdir -p "$CACHE"
+(
+	flock 9
+	locked_build
+) 9>>"$LOCK" || rc=$?
+case $rc in
+0) result PASS "$GRP" kernel; result PASS "$GRP" modules ;;
+2) result PASS "$GRP" kernel; result FAIL "$GRP" modules "see $(cat "$(art_dir $ARCH "$V")/builddir")/modules.log" ;;
+*) result FAIL "$GRP" kernel "kernel build failed"; rc=1 ;;
+esac
+exit $rc

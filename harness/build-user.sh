@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build the userspace programs as static binaries against the UAPI headers
+# of a variant's build ($OUT/x86_64-<variant>/include):
+#   user/bin/fastrpc_demo           tools/accel/fastrpc/fastrpc_demo.c + fastrpc_util.c
+#   user/selftests/<name>           each tools/testing/selftests/drivers/accel/fastrpc/*.c
+#                                   (+ fastrpc_util.c), and each *.sh copied as-is
+# Whatever source exists is built; each build is one test in the results.
+# Exit 1 if any build failed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+V=${1:?usage: build-user.sh base|debug}
+art=$(art_dir x86_64 "$V")
+[ -d "$art/include" ] || die "$art/include missing: build the kernel first"
+GRP=build-userspace-$V
+UT=$REPO/tools/accel/fastrpc
+ST=$REPO/tools/testing/selftests/drivers/accel/fastrpc
+rm -rf "$art/user"
+mkdir -p "$art/user/bin" "$art/user/selftests" "$art/user/logs"
+CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$art/include" -I"$UT"
+	-I"$REPO/tools/testing/selftests" -I"$SRC/tools/testing/selftests")
+UTIL=()
+[ -f "$UT/fastrpc_util.c" ] && UTIL=("$UT/fastrpc_util.c")
+
+rc=0
+cc_prog() { # cc_prog outfile main.c
+	local out=$1 main=$2 name lg
+	name=$(basename "$out")
+	lg=$art/user/logs/$name.log
+	if gcc "${CFLAGS[@]}" -o "$out" "$main" "${UTIL[@]}" >"$lg" 2>&1; then
+		result PASS "$GRP" "$name"
+	else
+		sed 's/^/  | /' "$lg" | head -40 >&2
+		result FAIL "$GRP" "$name" "gcc failed, see $lg"
+		rm -f "$out"
+		rc=1
+	fi
+}
+
+if [ -f "$UT/fastrpc_demo.c" ]; then
+	cc_prog "$art/user/bin/fastrpc_demo" "$UT/fastrpc_demo.c"
+else
+	log "tools/accel/fastrpc/fastrpc_demo.c missing: no demo"
+fi
+shopt -s nullglob
+for c in "$ST"/*.c; do
+	cc_prog "$art/user/selftests/$(basename "$c" .c)" "$c"
+done
+for s in "$ST"/*.sh; do
+	cp "$s" "$art/user/selftests/"
+	chmod +x "$art/user/selftests/$(basename "$s")"
+done
+exit $rc

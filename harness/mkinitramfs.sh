@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Make $OUT/x86_64-<variant>/initramfs.cpio: busybox-static, harness/init.sh
+# as /init, our modules in /lib/modules, the demo in /tests/bin and the
+# selftests in /tests/selftests.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+V=${1:?usage: mkinitramfs.sh base|debug}
+art=$(art_dir x86_64 "$V")
+[ -d "$art" ] || die "$art missing: build the kernel first"
+BB=/bin/busybox
+[ -x $BB ] || die "$BB missing (apt-get install busybox-static)"
+$BB --list >/dev/null || die "$BB does not run"
+
+root=$art/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,etc,lib/modules,tests/bin,tests/selftests}
+cp $BB "$root/bin/busybox"
+for a in $($BB --list); do
+	# Never link "busybox" itself: that would replace the binary.
+	[ "$a" = busybox ] && continue
+	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+done
+cp "$HARNESS_DIR/init.sh" "$root/init"
+chmod 755 "$root/init"
+cp -a "$art/modules/." "$root/lib/modules/"
+[ -d "$art/user/bin" ] && cp -a "$art/user/bin/." "$root/tests/bin/"
+[ -d "$art/user/selftests" ] && cp -a "$art/user/selftests/." "$root/tests/selftests/"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$art/initramfs.cpio"
+log "initramfs: $(du -h "$art/initramfs.cpio" | cut -f1), modules: $(cd "$root/lib/modules" && echo *.ko)"
