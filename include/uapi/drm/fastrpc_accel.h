@@ -50,6 +50,18 @@ enum drm_fastrpc_ioctl_id {
 
 	/** @DRM_FASTRPC_INVOKE: call a method on the DSP */
 	DRM_FASTRPC_INVOKE,
+
+	/** @DRM_FASTRPC_GEM_CREATE: create a buffer object */
+	DRM_FASTRPC_GEM_CREATE,
+
+	/** @DRM_FASTRPC_GEM_MMAP_OFFSET: get the mmap offset of a buffer object */
+	DRM_FASTRPC_GEM_MMAP_OFFSET,
+
+	/** @DRM_FASTRPC_MAP: map a buffer into the DSP process */
+	DRM_FASTRPC_MAP,
+
+	/** @DRM_FASTRPC_UNMAP: unmap a buffer from the DSP process */
+	DRM_FASTRPC_UNMAP,
 };
 
 /* Domain ids, as the FastRPC userspace numbers them */
@@ -177,26 +189,46 @@ struct drm_fastrpc_process_init {
 	__u32 pad;
 };
 
+/*
+ * Kinds of buffer (&drm_fastrpc_arg.flags, &drm_fastrpc_map.flags); at most
+ * one may be set.
+ */
+/* DRM_FASTRPC_BUF_GEM: @handle is a GEM handle of this file */
+#define DRM_FASTRPC_BUF_GEM		(1 << 0)
+/* DRM_FASTRPC_BUF_DMABUF: @handle is a dma-buf file descriptor */
+#define DRM_FASTRPC_BUF_DMABUF		(1 << 1)
+#define DRM_FASTRPC_BUF_FLAGS		(DRM_FASTRPC_BUF_GEM | \
+					 DRM_FASTRPC_BUF_DMABUF)
+
 /**
  * struct drm_fastrpc_arg - one argument of a remote call
  *
- * The argument's bytes are copied into the call's payload (in-buffers
- * before the call, out-buffers after a successful one).
+ * Without flags, the argument is @length bytes of user memory at @ptr,
+ * copied into the call's payload (in-buffers before the call, out-buffers
+ * after a successful one).
+ *
+ * With %DRM_FASTRPC_BUF_GEM or %DRM_FASTRPC_BUF_DMABUF, the argument is the
+ * range [@offset, @offset + @length) of the buffer named by @handle. The DSP
+ * reads and writes it in place through the file's context bank: nothing is
+ * copied. The buffer is kept alive and mapped until the DSP has answered.
+ * An unknown GEM handle gives -ENOENT, a descriptor that is not a dma-buf
+ * -EBADF, a range past the end of the buffer -ERANGE; a buffer that the
+ * context bank cannot see as one contiguous range gives -EINVAL.
  */
 struct drm_fastrpc_arg {
-	/** @ptr: In. User address of the buffer (ignored when @length is 0) */
+	/** @ptr: In. User address of an inline buffer; MBZ for buffers */
 	__u64 ptr;
 
-	/** @length: In. Length of the buffer in bytes */
+	/** @length: In. Length of the argument in bytes */
 	__u64 length;
 
-	/** @flags: MBZ. Reserved for buffer-object arguments */
+	/** @flags: In. 0 or one DRM_FASTRPC_BUF_* kind */
 	__u32 flags;
 
-	/** @handle: MBZ. Reserved for buffer-object arguments */
+	/** @handle: In. GEM handle or dma-buf fd for a buffer; MBZ inline */
 	__u32 handle;
 
-	/** @offset: MBZ. Reserved for buffer-object arguments */
+	/** @offset: In. Offset into the buffer; MBZ inline */
 	__u64 offset;
 };
 
@@ -212,8 +244,9 @@ struct drm_fastrpc_arg {
  * @sc is the FastRPC scalars word: method in bits 28:24, the number of
  * in-buffers in bits 23:16, of out-buffers in bits 15:8, of in-handles in
  * bits 7:4 and of out-handles in bits 3:0. @args holds the in-buffers
- * followed by the out-buffers. Handle arguments are not supported yet
- * (-EOPNOTSUPP).
+ * followed by the out-buffers; each may be inline user memory or a range of
+ * a buffer object (&struct drm_fastrpc_arg). Handle arguments are not
+ * supported yet (-EOPNOTSUPP).
  *
  * Errors: -EINVAL for a malformed request, -EPERM for a handle reserved to
  * the kernel, -ENOTCONN before %DRM_IOCTL_FASTRPC_PROCESS_INIT, -EFAULT for
@@ -257,6 +290,93 @@ struct drm_fastrpc_invoke {
 	__u32 pad;
 };
 
+/** DRM_FASTRPC_GEM_MAX_SIZE - largest buffer object */
+#define DRM_FASTRPC_GEM_MAX_SIZE	(1ULL << 31)
+
+/**
+ * struct drm_fastrpc_gem_create - create a buffer object
+ *
+ * The object is zeroed, mapped into the DSP's view of the file's process
+ * (its context bank) when a call or %DRM_IOCTL_FASTRPC_MAP first needs it,
+ * and freed when its last handle, mapping and dma-buf are gone. It can be
+ * exported with ``DRM_IOCTL_PRIME_HANDLE_TO_FD``.
+ */
+struct drm_fastrpc_gem_create {
+	/**
+	 * @size: In. Size in bytes, rounded up to the page size; not 0, at
+	 * most %DRM_FASTRPC_GEM_MAX_SIZE (-EINVAL otherwise)
+	 */
+	__u64 size;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @handle: Out. GEM handle of the new object */
+	__u32 handle;
+};
+
+/**
+ * struct drm_fastrpc_gem_mmap_offset - get the mmap offset of an object
+ *
+ * Objects imported with ``DRM_IOCTL_PRIME_FD_TO_HANDLE`` cannot be mapped
+ * through this device (-EINVAL): map them through their exporter.
+ */
+struct drm_fastrpc_gem_mmap_offset {
+	/** @handle: In. GEM handle */
+	__u32 handle;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @offset: Out. Offset to pass to mmap() on this file */
+	__u64 offset;
+};
+
+/**
+ * struct drm_fastrpc_map - map a buffer into the DSP process
+ *
+ * Maps [@offset, @offset + @length) of a buffer object or dma-buf into the
+ * address space of the file's DSP process, for DSP code that keeps using it
+ * across calls. The mapping holds the buffer and lasts until
+ * %DRM_IOCTL_FASTRPC_UNMAP or until the file is closed. @offset and @length
+ * must be page aligned (-EINVAL); errors for the buffer are those of
+ * &struct drm_fastrpc_arg. Requires a process (-ENOTCONN).
+ */
+struct drm_fastrpc_map {
+	/** @flags: In. One DRM_FASTRPC_BUF_* kind: what @handle is */
+	__u32 flags;
+
+	/** @handle: In. GEM handle or dma-buf fd */
+	__u32 handle;
+
+	/** @offset: In. Page-aligned offset into the buffer */
+	__u64 offset;
+
+	/** @length: In. Page-aligned length, not 0 */
+	__u64 length;
+
+	/** @dsp_addr: Out. Address of the mapping in the DSP process */
+	__u64 dsp_addr;
+};
+
+/**
+ * struct drm_fastrpc_unmap - unmap a buffer from the DSP process
+ *
+ * Undoes one %DRM_IOCTL_FASTRPC_MAP. An address that is not a mapping of
+ * this file gives -ENOENT. While a call of the file is in flight the DSP may
+ * use the mapping, so the unmap is refused with -EBUSY.
+ */
+struct drm_fastrpc_unmap {
+	/** @dsp_addr: In. Address returned by %DRM_IOCTL_FASTRPC_MAP */
+	__u64 dsp_addr;
+
+	/** @flags: MBZ. */
+	__u32 flags;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+};
+
 #define DRM_IOCTL_FASTRPC(__access, __id, __type) \
 	DRM_IO ## __access(DRM_COMMAND_BASE + DRM_FASTRPC_ ## __id, \
 			   struct drm_fastrpc_ ## __type)
@@ -267,6 +387,14 @@ struct drm_fastrpc_invoke {
 	DRM_IOCTL_FASTRPC(WR, PROCESS_INIT, process_init)
 #define DRM_IOCTL_FASTRPC_INVOKE \
 	DRM_IOCTL_FASTRPC(WR, INVOKE, invoke)
+#define DRM_IOCTL_FASTRPC_GEM_CREATE \
+	DRM_IOCTL_FASTRPC(WR, GEM_CREATE, gem_create)
+#define DRM_IOCTL_FASTRPC_GEM_MMAP_OFFSET \
+	DRM_IOCTL_FASTRPC(WR, GEM_MMAP_OFFSET, gem_mmap_offset)
+#define DRM_IOCTL_FASTRPC_MAP \
+	DRM_IOCTL_FASTRPC(WR, MAP, map)
+#define DRM_IOCTL_FASTRPC_UNMAP \
+	DRM_IOCTL_FASTRPC(WR, UNMAP, unmap)
 
 #if defined(__cplusplus)
 }
