@@ -38,6 +38,27 @@ int fastrpc_args_check_range(u64 ptr, u64 len)
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_range);
 
 /**
+ * fastrpc_args_check_buf() - check a range of a buffer object
+ * @offset: offset into the object
+ * @len: length in bytes; may be 0
+ * @size: size of the object
+ *
+ * Return: 0, -EOVERFLOW when @offset + @len wraps around, or -ERANGE when
+ * the range goes past the end of the object.
+ */
+int fastrpc_args_check_buf(u64 offset, u64 len, u64 size)
+{
+	u64 end;
+
+	if (check_add_overflow(offset, len, &end))
+		return -EOVERFLOW;
+	if (end > size)
+		return -ERANGE;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_buf);
+
+/**
  * fastrpc_layout_compute() - lay out the buffer arguments of a call
  * @layout: @layout->nbufs and @layout->bufs[i].len set by the caller; every
  *	other field is written
@@ -45,7 +66,8 @@ EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_range);
  * The payload starts with the metadata for @nbufs arguments (40 bytes per
  * argument plus 384, see fastrpc_meta_len()); the inline data starts at the
  * next 128-byte boundary and every argument's copy starts on a 128-byte
- * boundary of its own. Zero-length arguments take no space. Arguments never
+ * boundary of its own. Zero-length and mapped arguments take no space and
+ * mapped ones do not count towards %DRM_FASTRPC_INLINE_MAX. Arguments never
  * share bytes, even when their user ranges overlap.
  *
  * Return: 0, -EINVAL when there are more than %FASTRPC_MAX_BUFS arguments,
@@ -68,6 +90,10 @@ int fastrpc_layout_compute(struct fastrpc_layout *layout)
 	for (i = 0; i < layout->nbufs; i++) {
 		struct fastrpc_buf_rec *rec = &layout->bufs[i];
 
+		if (rec->mapped) {
+			rec->offset = 0;
+			continue;
+		}
 		if (rec->len > DRM_FASTRPC_INLINE_MAX)
 			return -E2BIG;
 		if (check_add_overflow(total, (size_t)rec->len, &total) ||
@@ -105,8 +131,10 @@ EXPORT_SYMBOL_IF_KUNIT(fastrpc_layout_compute);
  *
  * For argument i: rpra[i] = {device address of the copy, length},
  * list[i] = {1 (0 for an empty argument), i} and pages[i] = the device pages
- * spanned by the copy. fdlist and crclist stay zero. Nothing written here is
- * ever read back.
+ * spanned by the copy. A mapped argument is described the same way with its
+ * own device address (&fastrpc_buf_rec.dma) instead of the copy's: the DSP
+ * uses pages[i].addr plus the in-page offset of pv. fdlist and crclist stay
+ * zero. Nothing written here is ever read back.
  */
 void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 			       void *payload, u32 sid, dma_addr_t dma)
@@ -129,7 +157,10 @@ void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 		if (!rec->len)
 			continue;
 
-		addr = (u64)dma + rec->offset;
+		if (rec->mapped)
+			addr = rec->dma;
+		else
+			addr = (u64)dma + rec->offset;
 		start = ALIGN_DOWN(addr, PAGE_SIZE);
 		end = ALIGN(addr + rec->len, PAGE_SIZE);
 		rpra[i].buf.pv = cpu_to_le64(fastrpc_wire_addr(sid, addr));

@@ -13,10 +13,16 @@
 /**
  * struct fastrpc_buf_rec - the kernel's record of one buffer argument
  * @len: length in bytes (input of fastrpc_layout_compute())
- * @offset: offset of the argument's copy in the payload
+ * @mapped: the argument is a range of a mapped buffer object, read and
+ *	written in place by the DSP (input of fastrpc_layout_compute())
+ * @dma: for a mapped argument, device address of its first byte (input of
+ *	fastrpc_layout_write_meta())
+ * @offset: offset of the argument's copy in the payload; 0 when @mapped
  */
 struct fastrpc_buf_rec {
 	u64 len;
+	bool mapped;
+	dma_addr_t dma;
 	size_t offset;
 };
 
@@ -25,7 +31,7 @@ struct fastrpc_buf_rec {
  * @nbufs: number of buffer arguments
  * @meta_len: length of the metadata (rpra, list, pages, fdlist, crclist)
  * @inline_off: start of the inline data, ALIGN(@meta_len, 128)
- * @inline_len: sum of the argument lengths
+ * @inline_len: sum of the lengths of the arguments that are not mapped
  * @end: end of the last byte used in the payload
  * @size: size of the payload buffer, PAGE_ALIGN(@end)
  * @bufs: one record per buffer argument, in the order of the scalars word
@@ -41,6 +47,7 @@ struct fastrpc_layout {
 };
 
 int fastrpc_args_check_range(u64 ptr, u64 len);
+int fastrpc_args_check_buf(u64 offset, u64 len, u64 size);
 int fastrpc_layout_compute(struct fastrpc_layout *layout);
 void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 			       void *payload, u32 sid, dma_addr_t dma);

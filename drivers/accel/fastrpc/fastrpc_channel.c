@@ -89,6 +89,8 @@ struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 	channel->ept = ept;
 	spin_lock_init(&channel->lock);
 	xa_init_flags(&channel->calls, XA_FLAGS_ALLOC1);
+	atomic_set(&channel->live_calls, 0);
+	init_waitqueue_head(&channel->calls_wq);
 	mutex_init(&channel->session_lock);
 	INIT_LIST_HEAD(&channel->cbs);
 	mutex_init(&channel->attrs_lock);
@@ -143,6 +145,19 @@ void fastrpc_channel_put(struct fastrpc_channel *channel)
 {
 	if (channel)
 		kref_put(&channel->ref, fastrpc_channel_release);
+}
+
+/**
+ * fastrpc_channel_wait_calls() - wait until every call of a channel is freed
+ * @channel: the channel, stopped
+ *
+ * After fastrpc_channel_stop() every call is completed; its caller and the
+ * release work give back its payload, buffers and session promptly. The
+ * context banks' devices must stay until then.
+ */
+void fastrpc_channel_wait_calls(struct fastrpc_channel *channel)
+{
+	wait_event(channel->calls_wq, !atomic_read(&channel->live_calls));
 }
 
 /**
@@ -328,6 +343,33 @@ void fastrpc_channel_retire_client(struct fastrpc_channel *channel, u32 client)
 			fastrpc_channel_complete_locked(channel, call,
 							-ECANCELED, 0);
 	spin_unlock_irqrestore(&channel->lock, flags);
+}
+
+/**
+ * fastrpc_channel_client_busy() - does a client have calls in flight?
+ * @channel: the channel
+ * @client: client id
+ *
+ * Calls whose caller gave up count until the DSP answers them.
+ *
+ * Return: true when a call of @client waits for its reply.
+ */
+bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client)
+{
+	struct fastrpc_call *call;
+	unsigned long flags, index;
+	bool busy = false;
+
+	spin_lock_irqsave(&channel->lock, flags);
+	xa_for_each(&channel->calls, index, call) {
+		if (call->client == client) {
+			busy = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&channel->lock, flags);
+
+	return busy;
 }
 
 /**

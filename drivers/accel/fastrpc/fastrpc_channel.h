@@ -5,12 +5,14 @@
 #ifndef __FASTRPC_CHANNEL_H__
 #define __FASTRPC_CHANNEL_H__
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include <uapi/drm/fastrpc_accel.h>
@@ -36,6 +38,8 @@ struct rpmsg_endpoint;
  * @next_index: next index to try
  * @seq: sequence number of the last call sent
  * @dead: the channel was stopped; no call is accepted any more
+ * @live_calls: calls of the channel not freed yet
+ * @calls_wq: woken when @live_calls drops to 0
  * @session_lock: see DOC: Locking
  * @cbs: context banks, &struct fastrpc_cb
  * @attrs_lock: see DOC: Locking
@@ -55,6 +59,8 @@ struct fastrpc_channel {
 	u32 next_index;
 	u64 seq;
 	bool dead;
+	atomic_t live_calls;
+	wait_queue_head_t calls_wq;
 
 	struct mutex session_lock; /* protects cbs and their slots */
 	struct list_head cbs;
@@ -102,6 +108,7 @@ struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 					       bool secure);
 void fastrpc_channel_start(struct fastrpc_channel *channel);
 void fastrpc_channel_stop(struct fastrpc_channel *channel);
+void fastrpc_channel_wait_calls(struct fastrpc_channel *channel);
 struct fastrpc_channel *fastrpc_channel_get(struct fastrpc_channel *channel);
 void fastrpc_channel_put(struct fastrpc_channel *channel);
 bool fastrpc_channel_is_dead(struct fastrpc_channel *channel);
@@ -112,6 +119,7 @@ bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
 			     struct fastrpc_call *call);
 void fastrpc_channel_retire_client(struct fastrpc_channel *channel,
 				   u32 client);
+bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client);
 void fastrpc_channel_receive(struct fastrpc_channel *channel,
 			     const void *data, size_t len);
 

@@ -21,6 +21,8 @@ static const char * const fastrpc_counter_names[FASTRPC_CNT_COUNT] = {
 	[FASTRPC_CNT_IN_FLIGHT] = "in_flight",
 	[FASTRPC_CNT_ABANDONED] = "abandoned",
 	[FASTRPC_CNT_SESSIONS_BUSY] = "sessions_busy",
+	[FASTRPC_CNT_BO_MAPS] = "bo_maps",
+	[FASTRPC_CNT_DSP_MAPS] = "dsp_maps",
 };
 
 static int fastrpc_debugfs_counters_show(struct seq_file *m, void *data)

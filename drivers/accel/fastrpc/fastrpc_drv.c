@@ -28,7 +28,9 @@
 #include "fastrpc_channel.h"
 #include "fastrpc_debugfs.h"
 #include "fastrpc_drv.h"
+#include "fastrpc_gem.h"
 #include "fastrpc_invoke.h"
+#include "fastrpc_mem.h"
 #include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
 #include "fastrpc_rpmsg.h"
@@ -69,6 +71,9 @@ static int fastrpc_open(struct drm_device *drm, struct drm_file *file)
 	ffile->fdev = to_fastrpc_device(drm);
 	mutex_init(&ffile->lock);
 	ffile->pd = FASTRPC_PD_ROOT;
+	INIT_LIST_HEAD(&ffile->dsp_maps);
+	mutex_init(&ffile->maps_lock);
+	INIT_LIST_HEAD(&ffile->bo_maps);
 	file->driver_priv = ffile;
 	return 0;
 }
@@ -77,7 +82,9 @@ static void fastrpc_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct fastrpc_file *ffile = file->driver_priv;
 
+	/* DRM released the file's handles already: mappings hold objects */
 	fastrpc_proc_release(ffile);
+	mutex_destroy(&ffile->maps_lock);
 	mutex_destroy(&ffile->lock);
 	kfree(ffile);
 }
@@ -89,14 +96,30 @@ static const struct drm_ioctl_desc fastrpc_ioctls[] = {
 	FASTRPC_IOCTL(QUERY, query, 0),
 	FASTRPC_IOCTL(PROCESS_INIT, process_init, 0),
 	FASTRPC_IOCTL(INVOKE, invoke, 0),
+	FASTRPC_IOCTL(GEM_CREATE, gem_create, 0),
+	FASTRPC_IOCTL(GEM_MMAP_OFFSET, gem_mmap_offset, 0),
+	FASTRPC_IOCTL(MAP, map, 0),
+	FASTRPC_IOCTL(UNMAP, unmap, 0),
 };
 
-DEFINE_DRM_ACCEL_FOPS(fastrpc_accel_fops);
+static const struct file_operations fastrpc_accel_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
+
+static void fastrpc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	drm_show_memory_stats(p, file);
+}
 
 static const struct drm_driver fastrpc_drm_driver = {
-	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL,
 	.open = fastrpc_open,
 	.postclose = fastrpc_postclose,
+	.gem_create_object = fastrpc_gem_create_object,
+	.gem_prime_import = fastrpc_gem_prime_import,
+	.show_fdinfo = fastrpc_show_fdinfo,
 	.ioctls = fastrpc_ioctls,
 	.num_ioctls = ARRAY_SIZE(fastrpc_ioctls),
 	.fops = &fastrpc_accel_fops,
@@ -321,3 +344,4 @@ module_exit(fastrpc_exit);
 
 MODULE_DESCRIPTION("Qualcomm FastRPC accel driver");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

@@ -6,6 +6,7 @@
 #define __FASTRPC_DRV_H__
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
@@ -20,9 +21,11 @@
  * DRM_FASTRPC_QUERY_DEVICE_INFO.
  *
  * 1.0: initial version: QUERY, PROCESS_INIT, INVOKE with inline arguments
+ * 1.1: GEM buffer objects with PRIME, buffer arguments of INVOKE, MAP and
+ *	UNMAP
  */
 #define FASTRPC_DRIVER_MAJOR		1
-#define FASTRPC_DRIVER_MINOR		0
+#define FASTRPC_DRIVER_MINOR		1
 
 /* Version of the DSP wire protocol of fastrpc_proto.h */
 #define FASTRPC_PROTOCOL_VERSION	1
@@ -42,9 +45,18 @@ struct fastrpc_channel;
  * ``fastrpc_device.lock`` (mutex)
  *   protects the device's channel pointer, online and secure state.
  * ``fastrpc_file.lock`` (mutex)
- *   protects the file's process state: channel, session, client id, PD type
- *   and init memory. PROCESS_INIT holds it across its DSP call; INVOKE only
- *   takes references under it and calls the DSP without it.
+ *   protects the file's process state: channel, session, client id, PD type,
+ *   init memory and the list of DSP mappings. PROCESS_INIT, MAP and UNMAP
+ *   hold it across their DSP call; INVOKE only takes references under it
+ *   and calls the DSP without it.
+ * ``fastrpc_file.maps_lock`` (mutex)
+ *   protects the file's list of buffer objects mapped on its session; held
+ *   while a mapping is looked up or created. A mapping's last reference is
+ *   never dropped under it.
+ * ``fastrpc_cb.maps_lock`` (mutex)
+ *   protects the list of buffer objects mapped on a context bank's device
+ *   and whether they are still mapped; held while a mapping is undone or
+ *   synced, so that the unbind of the device cannot race with either.
  * ``fastrpc_channel.attrs_lock`` (mutex)
  *   protects the cached DSP capability attributes; held across the
  *   capability query so that only one query is sent.
@@ -59,7 +71,9 @@ struct fastrpc_channel;
  *   call in the table (context word, answered, result).
  *
  * Order: ``fastrpc_devices_lock`` -> ``fastrpc_device.lock`` ->
- * ``fastrpc_file.lock`` -> ``fastrpc_channel.attrs_lock`` ->
+ * ``fastrpc_file.lock`` -> ``fastrpc_file.maps_lock`` ->
+ * ``fastrpc_cb.maps_lock`` -> (the object's reservation lock, dma-buf
+ * locks) -> ``fastrpc_channel.attrs_lock`` ->
  * ``fastrpc_channel.session_lock`` -> ``fastrpc_channel.send_lock`` ->
  * ``fastrpc_channel.lock``. The rpmsg endpoint's ``cb_lock`` (held by the
  * transport around the callback) comes before ``fastrpc_channel.lock``.
@@ -76,6 +90,8 @@ struct fastrpc_channel;
  * @FASTRPC_CNT_IN_FLIGHT: calls in a context table now
  * @FASTRPC_CNT_ABANDONED: calls whose caller gave up (timeout or kill)
  * @FASTRPC_CNT_SESSIONS_BUSY: session requests refused, no slot free
+ * @FASTRPC_CNT_BO_MAPS: buffer objects mapped on a session now
+ * @FASTRPC_CNT_DSP_MAPS: DSP mappings (DRM_IOCTL_FASTRPC_MAP) now
  * @FASTRPC_CNT_COUNT: number of counters
  */
 enum fastrpc_counter {
@@ -86,6 +102,8 @@ enum fastrpc_counter {
 	FASTRPC_CNT_IN_FLIGHT,
 	FASTRPC_CNT_ABANDONED,
 	FASTRPC_CNT_SESSIONS_BUSY,
+	FASTRPC_CNT_BO_MAPS,
+	FASTRPC_CNT_DSP_MAPS,
 	FASTRPC_CNT_COUNT,
 };
 
@@ -130,6 +148,10 @@ struct fastrpc_device {
  * @client_id: client id (pgid) the DSP knows the process by, 0 before init
  * @pd: PD type of the process, FASTRPC_PD_*
  * @init_mem: init memory of a dynamic PD, kept until the file is closed
+ * @dsp_maps: DSP mappings of DRM_IOCTL_FASTRPC_MAP, &struct fastrpc_dsp_map
+ * @maps_lock: see DOC: Locking
+ * @bo_maps: buffer objects mapped on @session, &struct fastrpc_bo_map; the
+ *	list holds a reference to each until the session is released
  */
 struct fastrpc_file {
 	struct fastrpc_device *fdev;
@@ -140,6 +162,10 @@ struct fastrpc_file {
 	u32 client_id;
 	u32 pd;
 	struct fastrpc_dma init_mem;
+	struct list_head dsp_maps;
+
+	struct mutex maps_lock; /* protects bo_maps */
+	struct list_head bo_maps;
 };
 
 static inline struct fastrpc_device *to_fastrpc_device(struct drm_device *drm)

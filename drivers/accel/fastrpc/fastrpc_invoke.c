@@ -2,11 +2,12 @@
 /*
  * FastRPC accel driver: remote calls.
  *
- * A call copies its in-buffers into a payload allocated on the session's
- * device, goes through the channel's context table and waits (killable, never
- * interruptible, so that it is never sent twice) for its reply. On success
- * the out-buffers are copied back using only the kernel's own record of their
- * place in the payload.
+ * A call copies its inline in-buffers into a payload allocated on the
+ * session's device (buffer objects are only described there: the DSP uses
+ * them in place), goes through the channel's context table and waits
+ * (killable, never interruptible, so that it is never sent twice) for its
+ * reply. On success the inline out-buffers are copied back using only the
+ * kernel's own record of their place in the payload.
  */
 
 #include <linux/jiffies.h>
@@ -26,7 +27,9 @@
 #include "fastrpc_args.h"
 #include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
+#include "fastrpc_gem.h"
 #include "fastrpc_invoke.h"
+#include "fastrpc_mem.h"
 #include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
 #include "fastrpc_session.h"
@@ -120,8 +123,16 @@ static void fastrpc_call_payload_free(struct fastrpc_call *call)
 
 static void fastrpc_call_free(struct fastrpc_call *call)
 {
+	u32 i;
+
+	/* The DSP answered or is gone: it uses none of the buffers any more */
+	for (i = 0; i < call->nmaps; i++)
+		fastrpc_bo_map_put(call->maps[i]);
+	kfree(call->maps);
 	fastrpc_call_payload_free(call);
 	fastrpc_session_put(call->session);
+	if (atomic_dec_and_test(&call->channel->live_calls))
+		wake_up(&call->channel->calls_wq);
 	fastrpc_channel_put(call->channel);
 	kfree(call->layout);
 	kfree(call);
@@ -171,7 +182,7 @@ static int fastrpc_call_copy_in(struct fastrpc_call *call,
 		const struct fastrpc_buf_rec *rec = &call->layout->bufs[i];
 		void *dst = call->payload.vaddr + rec->offset;
 
-		if (!rec->len)
+		if (!rec->len || rec->mapped)
 			continue;
 		if (!args[i].user)
 			memcpy(dst, args[i].kptr, rec->len);
@@ -191,12 +202,39 @@ static int fastrpc_call_copy_out(struct fastrpc_call *call,
 		const struct fastrpc_buf_rec *rec = &call->layout->bufs[i];
 		const void *src = call->payload.vaddr + rec->offset;
 
-		if (!rec->len)
+		if (!rec->len || rec->mapped)
 			continue;
 		if (!args[i].user)
 			memcpy(args[i].kptr, src, rec->len);
 		else if (copy_to_user(args[i].uptr, src, rec->len))
 			return -EFAULT;
+	}
+	return 0;
+}
+
+/* The call holds every mapping it uses; the DSP gets them synced */
+static int fastrpc_call_take_maps(struct fastrpc_call *call,
+				  const struct fastrpc_karg *args, u32 nargs)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < nargs; i++)
+		if (args[i].map)
+			n++;
+	if (!n)
+		return 0;
+
+	call->maps = kcalloc(n, sizeof(*call->maps), GFP_KERNEL);
+	if (!call->maps)
+		return -ENOMEM;
+
+	for (i = 0; i < nargs; i++) {
+		if (!args[i].map)
+			continue;
+		/* Put in fastrpc_call_free() */
+		fastrpc_bo_map_get(args[i].map);
+		call->maps[call->nmaps++] = args[i].map;
+		fastrpc_bo_map_sync_for_device(args[i].map);
 	}
 	return 0;
 }
@@ -235,8 +273,13 @@ static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *arg
 		return ERR_PTR(-ENOMEM);
 
 	layout->nbufs = nargs;
-	for (i = 0; i < nargs; i++)
+	for (i = 0; i < nargs; i++) {
 		layout->bufs[i].len = args[i].len;
+		if (args[i].map) {
+			layout->bufs[i].mapped = true;
+			layout->bufs[i].dma = args[i].map->iova + args[i].offset;
+		}
+	}
 
 	ret = fastrpc_layout_compute(layout);
 	if (ret) {
@@ -281,7 +324,8 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 		return PTR_ERR(layout);
 
 	for (i = 0; i < params->nargs; i++) {
-		if (params->args[i].user && params->args[i].len &&
+		if (!params->args[i].map && params->args[i].user &&
+		    params->args[i].len &&
 		    !access_ok(params->args[i].uptr, params->args[i].len)) {
 			kfree(layout);
 			return -EFAULT;
@@ -300,10 +344,15 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	call->client = params->client;
 	/* Both put in fastrpc_call_free() */
 	call->channel = fastrpc_channel_get(channel);
+	atomic_inc(&channel->live_calls);
 	fastrpc_session_get(session);
 	call->session = session;
 
 	ret = fastrpc_call_payload_alloc(call);
+	if (ret)
+		goto out_put;
+
+	ret = fastrpc_call_take_maps(call, params->args, params->nargs);
 	if (ret)
 		goto out_put;
 
@@ -336,6 +385,9 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	if (ret)
 		goto out_put;
 
+	for (i = 0; i < call->nmaps; i++)
+		fastrpc_bo_map_sync_for_cpu(call->maps[i]);
+
 	params->dsp_status = call->retval;
 	ret = fastrpc_dsp_result_to_errno(call->retval);
 	if (ret)
@@ -349,7 +401,52 @@ out_put:
 	return ret;
 }
 
-static int fastrpc_invoke_read_args(const struct drm_fastrpc_invoke *inv,
+static int fastrpc_invoke_read_arg(struct drm_file *file,
+				   struct fastrpc_session *session,
+				   const struct drm_fastrpc_arg *arg,
+				   struct fastrpc_karg *karg)
+{
+	int ret;
+
+	if (arg->flags & ~DRM_FASTRPC_BUF_FLAGS ||
+	    arg->flags == DRM_FASTRPC_BUF_FLAGS)
+		return -EINVAL;
+
+	if (!arg->flags) {
+		if (arg->handle || arg->offset)
+			return -EINVAL;
+		ret = fastrpc_args_check_range(arg->ptr, arg->length);
+		if (ret)
+			return ret;
+		karg->len = arg->length;
+		karg->user = true;
+		karg->uptr = u64_to_user_ptr(arg->ptr);
+		return 0;
+	}
+
+	if (arg->ptr)
+		return -EINVAL;
+	/* An empty range is checked but sent like an empty inline argument */
+	ret = fastrpc_mem_get_map(file, session, arg->flags, arg->handle,
+				  arg->offset, arg->length, &karg->map);
+	if (ret)
+		return ret;
+	karg->len = arg->length;
+	karg->offset = arg->offset;
+	return 0;
+}
+
+static void fastrpc_invoke_put_args(struct fastrpc_karg *kargs, u32 nargs)
+{
+	u32 i;
+
+	for (i = 0; i < nargs; i++)
+		fastrpc_bo_map_put(kargs[i].map);
+}
+
+static int fastrpc_invoke_read_args(struct drm_file *file,
+				    struct fastrpc_session *session,
+				    const struct drm_fastrpc_invoke *inv,
 				    struct fastrpc_karg *kargs)
 {
 	const u8 __user *uargs = u64_to_user_ptr(inv->args);
@@ -367,16 +464,9 @@ static int fastrpc_invoke_read_args(const struct drm_fastrpc_invoke *inv,
 		if (ret)
 			return ret;
 
-		if (arg.flags || arg.handle || arg.offset)
-			return -EINVAL;
-
-		ret = fastrpc_args_check_range(arg.ptr, arg.length);
+		ret = fastrpc_invoke_read_arg(file, session, &arg, &kargs[i]);
 		if (ret)
 			return ret;
-
-		kargs[i].len = arg.length;
-		kargs[i].user = true;
-		kargs[i].uptr = u64_to_user_ptr(arg.ptr);
 	}
 	return 0;
 }
@@ -433,7 +523,7 @@ int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
 		goto out_put_proc;
 	}
 
-	ret = fastrpc_invoke_read_args(inv, kargs);
+	ret = fastrpc_invoke_read_args(file, proc.session, inv, kargs);
 	if (ret)
 		goto out_free_args;
 
@@ -452,6 +542,7 @@ int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
 	inv->dsp_status = params.dsp_status;
 
 out_free_args:
+	fastrpc_invoke_put_args(kargs, inv->num_args);
 	kfree(kargs);
 out_put_proc:
 	fastrpc_proc_put(&proc);

@@ -15,20 +15,27 @@
 
 struct drm_device;
 struct drm_file;
+struct fastrpc_bo_map;
 struct fastrpc_layout;
 
 /**
  * struct fastrpc_karg - one buffer argument of a call
  * @len: length in bytes
- * @user: @uptr is used (a user call), otherwise @kptr
+ * @map: a mapped buffer object: the argument is [@offset, @offset + @len)
+ *	of it, used in place by the DSP; NULL for a copied argument
+ * @offset: offset of the argument in the object of @map
+ * @user: @uptr is used (a user call), otherwise @kptr; copied arguments
+ *	only
  * @uptr: user address of the argument
  * @kptr: kernel address of the argument
  *
  * Where the bytes come from (or go to) is always stated by the caller in
- * @user, never guessed from the address.
+ * @map and @user, never guessed from the address.
  */
 struct fastrpc_karg {
 	u64 len;
+	struct fastrpc_bo_map *map;
+	u64 offset;
 	bool user;
 	union {
 		void __user *uptr;
@@ -79,6 +86,9 @@ struct fastrpc_call_params {
  * @done: completed exactly once, when @match.answered is set
  * @payload: the payload buffer; the DSP may write to it until it replies
  * @layout: the kernel's record of every argument's place in @payload
+ * @nmaps: number of entries of @maps
+ * @maps: mappings of the buffer objects the call uses (a reference each,
+ *	held until the call is freed, so after the DSP answered)
  */
 struct fastrpc_call {
 	struct kref ref;
@@ -95,6 +105,8 @@ struct fastrpc_call {
 
 	struct fastrpc_dma payload;
 	struct fastrpc_layout *layout;
+	u32 nmaps;
+	struct fastrpc_bo_map **maps;
 };
 
 int fastrpc_dsp_result_to_errno(u32 retval);

@@ -23,6 +23,7 @@
 #include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
 #include "fastrpc_invoke.h"
+#include "fastrpc_mem.h"
 #include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
 #include "fastrpc_session.h"
@@ -77,10 +78,17 @@ void fastrpc_proc_put(struct fastrpc_proc_ref *ref)
 	memset(ref, 0, sizeof(*ref));
 }
 
-static void fastrpc_proc_teardown_locked(struct fastrpc_file *ffile)
+/*
+ * @dsp_forgot: the DSP released the process or is gone, so it uses none of
+ * the process's mappings any more.
+ */
+static void fastrpc_proc_teardown_locked(struct fastrpc_file *ffile,
+					 bool dsp_forgot)
 {
 	lockdep_assert_held(&ffile->lock);
 
+	/* Before the slot use goes: the mappings hold their own */
+	fastrpc_mem_release_locked(ffile, dsp_forgot);
 	fastrpc_session_dma_free(ffile->session, &ffile->init_mem);
 	/* The slot use and channel reference of fastrpc_ioctl_process_init() */
 	fastrpc_session_put(ffile->session);
@@ -107,7 +115,7 @@ static void fastrpc_proc_forget_init_mem_locked(struct fastrpc_file *ffile)
 	drm_dbg_driver(&ffile->fdev->drm,
 		       "client %u: DSP did not answer, %zu bytes of init memory leaked\n",
 		       ffile->client_id, ffile->init_mem.size);
-	ffile->init_mem.vaddr = NULL;
+	fastrpc_session_dma_forget(ffile->session, &ffile->init_mem);
 }
 
 /* The call was sent and the DSP has not answered it */
@@ -266,7 +274,7 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 			goto err_unlock;
 		}
 		/* The DSP of the old process is gone: nothing to release */
-		fastrpc_proc_teardown_locked(ffile);
+		fastrpc_proc_teardown_locked(ffile, true);
 	}
 
 	session = fastrpc_session_acquire(channel, current->mm);
@@ -292,7 +300,7 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 	if (ret) {
 		drm_dbg_driver(drm, "client %u: process init failed: %d\n",
 			       client_id, ret);
-		fastrpc_proc_teardown_locked(ffile);
+		fastrpc_proc_teardown_locked(ffile, true);
 	}
 	mutex_unlock(&ffile->lock);
 	drm_dev_exit(idx);
@@ -313,12 +321,16 @@ out_exit:
  * @ffile: the file
  *
  * Sends INIT RELEASE (kernel call, not killable, with the kernel timeout)
- * when the process's channel is alive, then gives back the init memory, the
- * session and the client id.
+ * when the process's channel is alive, then gives back the DSP mappings
+ * (without MEM_UNMAP: the DSP forgot them with the process), the buffer
+ * objects mapped on the session (each as soon as no call uses it any more),
+ * the init memory, the session and the client id. Runs after DRM released
+ * the file's handles; the mappings hold their objects.
  */
 void fastrpc_proc_release(struct fastrpc_file *ffile)
 {
 	struct drm_device *drm = &ffile->fdev->drm;
+	bool dsp_forgot = true;
 	u32 dsp_status = 0;
 	__le32 pgid;
 	int ret, idx;
@@ -349,9 +361,11 @@ void fastrpc_proc_release(struct fastrpc_file *ffile)
 			fastrpc_channel_retire_client(ffile->channel,
 						      ffile->client_id);
 		else if (ret != -EPIPE && !dsp_status)
+			dsp_forgot = false;
+		if (!dsp_forgot)
 			fastrpc_proc_forget_init_mem_locked(ffile);
 	}
-	fastrpc_proc_teardown_locked(ffile);
+	fastrpc_proc_teardown_locked(ffile, dsp_forgot);
 
 out_unlock:
 	mutex_unlock(&ffile->lock);

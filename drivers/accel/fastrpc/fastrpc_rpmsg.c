@@ -112,6 +112,8 @@ static void fastrpc_rpmsg_remove(struct rpmsg_device *rpdev)
 	fastrpc_channel_stop(channel);
 	/* fastrpc_channel_stop() destroyed the endpoint */
 	rpdev->ept = NULL;
+	/* Calls free memory on the context banks: before they go */
+	fastrpc_channel_wait_calls(channel);
 	of_platform_depopulate(&rpdev->dev);
 
 	drm_info(&fdev->drm, "%s: channel down\n", dev_name(&rpdev->dev));

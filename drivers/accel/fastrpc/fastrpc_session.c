@@ -20,6 +20,7 @@
 
 #include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
+#include "fastrpc_gem.h"
 #include "fastrpc_proto.h"
 #include "fastrpc_rpmsg.h"
 #include "fastrpc_session.h"
@@ -30,6 +31,7 @@ static void fastrpc_cb_release(struct kref *ref)
 
 	put_device(cb->dev);
 	fastrpc_channel_put(cb->channel);
+	mutex_destroy(&cb->maps_lock);
 	kfree(cb);
 }
 
@@ -177,6 +179,17 @@ u32 fastrpc_session_sid(struct fastrpc_session *session)
 }
 
 /**
+ * fastrpc_session_dev() - the device that maps memory for a slot
+ * @session: the slot
+ *
+ * Return: the context bank's device, valid while the slot is in use.
+ */
+struct device *fastrpc_session_dev(struct fastrpc_session *session)
+{
+	return session->cb->dev;
+}
+
+/**
  * fastrpc_session_wire_addr() - DSP encoding of a device address
  * @session: the slot whose device @dma belongs to
  * @dma: device address
@@ -194,33 +207,91 @@ u64 fastrpc_session_wire_addr(struct fastrpc_session *session, dma_addr_t dma)
  * @size: size in bytes, a multiple of the page size
  * @buf: the buffer, written
  *
- * The memory is zeroed.
+ * The memory is zeroed. The context bank keeps track of it, so that it can
+ * be freed while the device still exists when the device is unbound.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EPIPE when the context bank was unbound.
  */
 int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 			      struct fastrpc_dma *buf)
 {
-	buf->vaddr = dma_alloc_coherent(session->cb->dev, size, &buf->dma,
+	struct fastrpc_cb *cb = session->cb;
+	int ret = 0;
+
+	mutex_lock(&cb->maps_lock);
+	if (cb->unmapped) {
+		ret = -EPIPE;
+		goto out_unlock;
+	}
+	buf->vaddr = dma_alloc_coherent(cb->dev, size, &buf->dma,
 					GFP_KERNEL | __GFP_NOWARN);
-	if (!buf->vaddr)
-		return -ENOMEM;
+	if (!buf->vaddr) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
 	buf->size = size;
-	return 0;
+	list_add_tail(&buf->node, &cb->bufs);
+out_unlock:
+	mutex_unlock(&cb->maps_lock);
+	return ret;
 }
 
 /**
  * fastrpc_session_dma_free() - free memory of fastrpc_session_dma_alloc()
  * @session: the slot
- * @buf: the buffer; nothing happens when it was not allocated
+ * @buf: the buffer; nothing happens when it is not allocated (any more)
  */
 void fastrpc_session_dma_free(struct fastrpc_session *session,
 			      struct fastrpc_dma *buf)
 {
-	if (!buf->vaddr)
-		return;
-	dma_free_coherent(session->cb->dev, buf->size, buf->vaddr, buf->dma);
-	buf->vaddr = NULL;
+	struct fastrpc_cb *cb = session->cb;
+
+	mutex_lock(&cb->maps_lock);
+	if (buf->vaddr) {
+		list_del(&buf->node);
+		dma_free_coherent(cb->dev, buf->size, buf->vaddr, buf->dma);
+		buf->vaddr = NULL;
+	}
+	mutex_unlock(&cb->maps_lock);
+}
+
+/**
+ * fastrpc_session_dma_forget() - leak memory the DSP may still use
+ * @session: the slot
+ * @buf: the buffer; nothing happens when it is not allocated (any more)
+ *
+ * The memory stays allocated and mapped for good, also when the context
+ * bank is unbound.
+ */
+void fastrpc_session_dma_forget(struct fastrpc_session *session,
+				struct fastrpc_dma *buf)
+{
+	struct fastrpc_cb *cb = session->cb;
+
+	mutex_lock(&cb->maps_lock);
+	if (buf->vaddr) {
+		list_del(&buf->node);
+		buf->vaddr = NULL;
+	}
+	mutex_unlock(&cb->maps_lock);
+}
+
+/*
+ * The device is being unbound and its channel is stopped, with no call left:
+ * free what is still allocated on it (the init memory of processes whose
+ * files are still open) while its DMA setup is still there.
+ */
+static void fastrpc_cb_free_bufs(struct fastrpc_cb *cb)
+{
+	struct fastrpc_dma *buf, *tmp;
+
+	mutex_lock(&cb->maps_lock);
+	list_for_each_entry_safe(buf, tmp, &cb->bufs, node) {
+		list_del(&buf->node);
+		dma_free_coherent(cb->dev, buf->size, buf->vaddr, buf->dma);
+		buf->vaddr = NULL;
+	}
+	mutex_unlock(&cb->maps_lock);
 }
 
 /**
@@ -282,6 +353,9 @@ static int fastrpc_cb_probe(struct platform_device *pdev)
 		return -ENOMEM;
 
 	kref_init(&cb->ref);
+	mutex_init(&cb->maps_lock);
+	INIT_LIST_HEAD(&cb->maps);
+	INIT_LIST_HEAD(&cb->bufs);
 	cb->nslots = nslots;
 	cb->sid = sid;
 	for (i = 0; i < nslots; i++)
@@ -309,6 +383,14 @@ static void fastrpc_cb_remove(struct platform_device *pdev)
 	cb->dead = true;
 	list_del(&cb->node);
 	mutex_unlock(&channel->session_lock);
+
+	/*
+	 * The channel is stopped and its calls are gone: the DSP uses nothing
+	 * any more. Undo the mappings and free the buffers while the device's
+	 * DMA (IOMMU) setup is still there.
+	 */
+	fastrpc_bo_unmap_all(cb);
+	fastrpc_cb_free_bufs(cb);
 
 	/* The list's reference, from fastrpc_cb_probe() */
 	kref_put(&cb->ref, fastrpc_cb_release);

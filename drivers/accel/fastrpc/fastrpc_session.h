@@ -7,6 +7,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 
 struct device;
@@ -23,11 +24,15 @@ struct platform_driver;
  * @vaddr: kernel address, NULL when not allocated
  * @dma: device address (IOVA), without the stream id
  * @size: size in bytes
+ * @node: entry in &fastrpc_cb.bufs while allocated
+ *
+ * @vaddr and @node are protected by &fastrpc_cb.maps_lock.
  */
 struct fastrpc_dma {
 	void *vaddr;
 	dma_addr_t dma;
 	size_t size;
+	struct list_head node;
 };
 
 /**
@@ -53,6 +58,11 @@ struct fastrpc_session {
  *	pinned with mmgrab()
  * @busy: number of slots in use
  * @dead: the device was unbound; no new slot is handed out
+ * @maps_lock: protects @maps, @bufs and @unmapped
+ * @maps: buffer objects mapped on the device, &struct fastrpc_bo_map
+ * @bufs: coherent buffers allocated on the device, &struct fastrpc_dma
+ * @unmapped: the device was unbound and every mapping and buffer on it
+ *	undone; nothing new is mapped or allocated
  * @nslots: number of slots (``qcom,nsessions``)
  * @slots: the slots
  *
@@ -68,6 +78,10 @@ struct fastrpc_cb {
 	struct mm_struct *owner;
 	u32 busy;
 	bool dead;
+	struct mutex maps_lock; /* protects maps, bufs, unmapped */
+	struct list_head maps;
+	struct list_head bufs;
+	bool unmapped;
 	u32 nslots;
 	struct fastrpc_session slots[] __counted_by(nslots);
 };
@@ -81,10 +95,13 @@ void fastrpc_session_put(struct fastrpc_session *session);
 bool fastrpc_session_is_dead(struct fastrpc_session *session);
 u64 fastrpc_session_wire_addr(struct fastrpc_session *session, dma_addr_t dma);
 u32 fastrpc_session_sid(struct fastrpc_session *session);
+struct device *fastrpc_session_dev(struct fastrpc_session *session);
 int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 			      struct fastrpc_dma *buf);
 void fastrpc_session_dma_free(struct fastrpc_session *session,
 			      struct fastrpc_dma *buf);
+void fastrpc_session_dma_forget(struct fastrpc_session *session,
+				struct fastrpc_dma *buf);
 u32 fastrpc_channel_num_sessions(struct fastrpc_channel *channel);
 
 #endif /* __FASTRPC_SESSION_H__ */

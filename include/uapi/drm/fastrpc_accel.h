@@ -256,7 +256,9 @@ struct drm_fastrpc_arg {
  * the caller is killed, -ENODEV when the DSP is offline, -EPIPE when it goes
  * away during the call. When the DSP method fails, @dsp_status holds its
  * result and the call fails with the errno listed in
- * Documentation/accel/fastrpc/uapi.rst; out-buffers are then not written.
+ * Documentation/accel/fastrpc/uapi.rst; inline out-buffers are then not
+ * written, while buffer-object out-arguments are written in place by the
+ * DSP and may have changed.
  */
 struct drm_fastrpc_invoke {
 	/** @handle: In. Remote handle of the module */
@@ -364,7 +366,8 @@ struct drm_fastrpc_map {
  *
  * Undoes one %DRM_IOCTL_FASTRPC_MAP. An address that is not a mapping of
  * this file gives -ENOENT. While a call of the file is in flight the DSP may
- * use the mapping, so the unmap is refused with -EBUSY.
+ * use the mapping, so the unmap is refused with -EBUSY; a call whose caller
+ * gave up counts until the DSP answers it.
  */
 struct drm_fastrpc_unmap {
 	/** @dsp_addr: In. Address returned by %DRM_IOCTL_FASTRPC_MAP */

@@ -163,6 +163,79 @@ static void fastrpc_test_check_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fastrpc_args_check_range(1, U64_MAX), -EOVERFLOW);
 }
 
+static void fastrpc_test_check_buf(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, fastrpc_args_check_buf(0, 4096, 4096), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_args_check_buf(4096, 0, 4096), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_args_check_buf(100, 3996, 4096), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_args_check_buf(4097, 0, 4096), -ERANGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_args_check_buf(1, 4096, 4096), -ERANGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_args_check_buf(U64_MAX, 1, 4096),
+			-EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, fastrpc_args_check_buf(2, U64_MAX - 1, 4096),
+			-EOVERFLOW);
+}
+
+/* Mapped arguments take no payload space and keep their own address */
+static void fastrpc_test_layout_mapped(struct kunit *test)
+{
+	const u64 lens[] = { 8, 3 * PAGE_SIZE, 100, 0, 16 };
+	const dma_addr_t dma = 0x80000000, bo = 0x10000000;
+	const u32 sid = 5, n = ARRAY_SIZE(lens);
+	struct fastrpc_layout *l = layout_alloc(test, n, lens);
+	union fastrpc_remote_arg *rpra;
+	struct fastrpc_invoke_buf *list;
+	struct fastrpc_phy_page *pages;
+
+	/* in1: whole pages at offset 0x100; in2: crosses a page boundary */
+	l->bufs[1].mapped = true;
+	l->bufs[1].dma = bo + 0x100;
+	l->bufs[2].mapped = true;
+	l->bufs[2].dma = bo + 2 * PAGE_SIZE - 50;
+	l->bufs[3].mapped = true;
+	l->bufs[3].dma = bo;
+	KUNIT_ASSERT_EQ(test, fastrpc_layout_compute(l), 0);
+	KUNIT_EXPECT_EQ(test, l->inline_len, 24);
+	KUNIT_EXPECT_EQ(test, l->bufs[0].offset, l->inline_off);
+	KUNIT_EXPECT_EQ(test, l->bufs[4].offset,
+			l->inline_off + FASTRPC_INLINE_ALIGN);
+	KUNIT_EXPECT_EQ(test, l->end, l->bufs[4].offset + 16);
+	KUNIT_EXPECT_EQ(test, l->size, PAGE_SIZE);
+
+	rpra = kunit_kzalloc(test, l->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rpra);
+	list = (struct fastrpc_invoke_buf *)(rpra + n);
+	pages = (struct fastrpc_phy_page *)(list + n);
+	fastrpc_layout_write_meta(l, rpra, sid, dma);
+
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(rpra[1].buf.pv),
+			fastrpc_wire_addr(sid, bo + 0x100));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[1].addr),
+			fastrpc_wire_addr(sid, bo));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[1].size), 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(rpra[2].buf.pv),
+			fastrpc_wire_addr(sid, bo + 2 * PAGE_SIZE - 50));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[2].addr),
+			fastrpc_wire_addr(sid, bo + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[2].size), 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[3].num), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[3].addr), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(rpra[0].buf.pv),
+			fastrpc_wire_addr(sid, dma + l->bufs[0].offset));
+}
+
+/* Mapped arguments do not count towards the inline limit */
+static void fastrpc_test_layout_mapped_big(struct kunit *test)
+{
+	const u64 lens[] = { DRM_FASTRPC_GEM_MAX_SIZE, 8 };
+	struct fastrpc_layout *l = layout_alloc(test, 2, lens);
+
+	KUNIT_EXPECT_EQ(test, fastrpc_layout_compute(l), -E2BIG);
+	l->bufs[0].mapped = true;
+	KUNIT_EXPECT_EQ(test, fastrpc_layout_compute(l), 0);
+	KUNIT_EXPECT_EQ(test, l->inline_len, 8);
+}
+
 static void fastrpc_test_write_meta(struct kunit *test)
 {
 	/* The second argument straddles a page boundary of the payload */
@@ -307,6 +380,9 @@ static struct kunit_case fastrpc_test_cases[] = {
 	KUNIT_CASE(fastrpc_test_layout_empty),
 	KUNIT_CASE(fastrpc_test_layout_bounds),
 	KUNIT_CASE(fastrpc_test_check_range),
+	KUNIT_CASE(fastrpc_test_check_buf),
+	KUNIT_CASE(fastrpc_test_layout_mapped),
+	KUNIT_CASE(fastrpc_test_layout_mapped_big),
 	KUNIT_CASE(fastrpc_test_write_meta),
 	KUNIT_CASE(fastrpc_test_dsp_errno),
 	KUNIT_CASE(fastrpc_test_reply_classify),

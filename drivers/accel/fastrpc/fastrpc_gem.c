@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FastRPC accel driver: buffer objects, PRIME and mappings on sessions.
+ *
+ * Objects of the device are shmem objects. The DRM device's parent is a
+ * root device without DMA ops, so nothing is ever DMA-mapped on it: an
+ * object is mapped on the context-bank device of each session that uses it
+ * (&struct fastrpc_bo_map), with the whole object as one contiguous range
+ * of that context bank's address space.
+ *
+ * Imported dma-bufs of other exporters become objects that only hold a
+ * reference to the dma-buf. They are attached (dma_buf_attach()) to a
+ * session's device when a process first needs them, never at import time
+ * and never to the DRM device. The object's own dma-bufs use a dma_buf_ops
+ * of this driver, so that an import recognises them by their ops before it
+ * looks at their private data.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_prime.h>
+
+#include <uapi/drm/fastrpc_accel.h>
+
+#include "fastrpc_drv.h"
+#include "fastrpc_gem.h"
+#include "fastrpc_session.h"
+
+static const struct dma_buf_ops fastrpc_dmabuf_ops = {
+	.cache_sgt_mapping = true,
+	.attach = drm_gem_map_attach,
+	.detach = drm_gem_map_detach,
+	.map_dma_buf = drm_gem_map_dma_buf,
+	.unmap_dma_buf = drm_gem_unmap_dma_buf,
+	.release = drm_gem_dmabuf_release,
+	.mmap = drm_gem_dmabuf_mmap,
+	.vmap = drm_gem_dmabuf_vmap,
+	.vunmap = drm_gem_dmabuf_vunmap,
+};
+
+/* drm_gem_prime_export() with the driver's own dma_buf_ops */
+static struct dma_buf *fastrpc_gem_prime_export(struct drm_gem_object *obj,
+						int flags)
+{
+	struct dma_buf_export_info exp_info = {
+		.exp_name = KBUILD_MODNAME,
+		.owner = THIS_MODULE,
+		.ops = &fastrpc_dmabuf_ops,
+		.size = obj->size,
+		.flags = flags,
+		.priv = obj,
+		.resv = obj->resv,
+	};
+
+	return drm_gem_dmabuf_export(obj->dev, &exp_info);
+}
+
+/* fdinfo: the pages of a shmem object exist once it was pinned or mapped */
+static enum drm_gem_object_status fastrpc_gem_status(struct drm_gem_object *obj)
+{
+	return READ_ONCE(to_fastrpc_bo(obj)->base.pages) ?
+	       DRM_GEM_OBJECT_RESIDENT : 0;
+}
+
+static size_t fastrpc_gem_rss(struct drm_gem_object *obj)
+{
+	return READ_ONCE(to_fastrpc_bo(obj)->base.pages) ? obj->size : 0;
+}
+
+static const struct drm_gem_object_funcs fastrpc_gem_funcs = {
+	.free = drm_gem_shmem_object_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.export = fastrpc_gem_prime_export,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.status = fastrpc_gem_status,
+	.rss = fastrpc_gem_rss,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/**
+ * fastrpc_gem_create_object() - &drm_driver.gem_create_object
+ * @drm: the DRM device
+ * @size: size of the object
+ *
+ * Return: the embedded GEM object of a new &struct fastrpc_bo, or an
+ * ERR_PTR().
+ */
+struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,
+						 size_t size)
+{
+	struct fastrpc_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	bo->base.base.funcs = &fastrpc_gem_funcs;
+	return &bo->base.base;
+}
+
+static void fastrpc_gem_import_free(struct drm_gem_object *obj)
+{
+	struct fastrpc_bo *bo = to_fastrpc_bo(obj);
+
+	drm_gem_object_release(obj);
+	/* The reference of fastrpc_gem_import() */
+	dma_buf_put(bo->import);
+	kfree(bo);
+}
+
+static const struct drm_gem_object_funcs fastrpc_gem_import_funcs = {
+	.free = fastrpc_gem_import_free,
+};
+
+/* An object for a dma-buf of another exporter; not attached to anything */
+static struct drm_gem_object *fastrpc_gem_import(struct drm_device *drm,
+						 struct dma_buf *dmabuf)
+{
+	struct drm_gem_object *obj;
+	struct fastrpc_bo *bo;
+
+	if (!dmabuf->size || !PAGE_ALIGNED(dmabuf->size))
+		return ERR_PTR(-EINVAL);
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+
+	obj = &bo->base.base;
+	obj->funcs = &fastrpc_gem_import_funcs;
+	obj->resv = dmabuf->resv;
+	drm_gem_private_object_init(drm, obj, dmabuf->size);
+	/* Put in fastrpc_gem_import_free() */
+	get_dma_buf(dmabuf);
+	bo->import = dmabuf;
+	return obj;
+}
+
+/**
+ * fastrpc_gem_from_dmabuf() - the object of one of the device's dma-bufs
+ * @drm: the DRM device
+ * @dmabuf: any dma-buf
+ *
+ * The dma-buf's private data is only looked at once its ops say that this
+ * driver exported it.
+ *
+ * Return: the object with a reference for the caller, or NULL when @dmabuf
+ * was not exported by @drm.
+ */
+struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
+					       struct dma_buf *dmabuf)
+{
+	struct drm_gem_object *obj;
+
+	if (dmabuf->ops != &fastrpc_dmabuf_ops)
+		return NULL;
+	obj = dmabuf->priv;
+	if (obj->dev != drm)
+		return NULL;
+	drm_gem_object_get(obj);
+	return obj;
+}
+
+/**
+ * fastrpc_gem_prime_import() - &drm_driver.gem_prime_import
+ * @drm: the DRM device
+ * @dmabuf: the dma-buf to import
+ *
+ * A dma-buf of @drm gives its own object back. Any other dma-buf gives a
+ * new object that holds a reference to it and is not attached to anything
+ * yet (see fastrpc_bo_map_create()).
+ *
+ * Return: the object with a reference for the caller, or an ERR_PTR().
+ */
+struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
+						struct dma_buf *dmabuf)
+{
+	struct drm_gem_object *obj;
+
+	obj = fastrpc_gem_from_dmabuf(drm, dmabuf);
+	if (obj)
+		return obj;
+	return fastrpc_gem_import(drm, dmabuf);
+}
+
+/**
+ * fastrpc_ioctl_gem_create() - DRM_IOCTL_FASTRPC_GEM_CREATE
+ * @drm: the DRM device
+ * @data: &struct drm_fastrpc_gem_create
+ * @file: the DRM file
+ *
+ * Return: 0, -EINVAL for a bad size or flags, or -ENOMEM.
+ */
+int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct drm_fastrpc_gem_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+	if (!args->size || args->size > DRM_FASTRPC_GEM_MAX_SIZE)
+		return -EINVAL;
+
+	shmem = drm_gem_shmem_create(drm, PAGE_ALIGN(args->size));
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+
+	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	/* The handle holds the object now */
+	drm_gem_object_put(&shmem->base);
+	return ret;
+}
+
+/**
+ * fastrpc_ioctl_gem_mmap_offset() - DRM_IOCTL_FASTRPC_GEM_MMAP_OFFSET
+ * @drm: the DRM device
+ * @data: &struct drm_fastrpc_gem_mmap_offset
+ * @file: the DRM file
+ *
+ * Return: 0, -EINVAL for bad flags or an imported object, -ENOENT for an
+ * unknown handle, or -ENOMEM.
+ */
+int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	struct drm_fastrpc_gem_mmap_offset *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	if (to_fastrpc_bo(obj)->import) {
+		ret = -EINVAL;
+		goto out_put;
+	}
+
+	ret = drm_gem_create_mmap_offset(obj);
+	if (!ret)
+		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+out_put:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/*
+ * The DSP gets one address range per object: every DMA segment must follow
+ * the previous one, the whole object must be covered and the range must fit
+ * in the 32 IOVA bits of a wire address.
+ */
+static int fastrpc_bo_map_check(struct sg_table *sgt, size_t size,
+				dma_addr_t *iova)
+{
+	struct scatterlist *sg;
+	dma_addr_t start = 0, next = 0;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		if (!i)
+			start = sg_dma_address(sg);
+		else if (sg_dma_address(sg) != next)
+			return -EINVAL;
+		next = sg_dma_address(sg) + sg_dma_len(sg);
+	}
+	if (!sgt->nents || next - start < size ||
+	    (u64)start + size - 1 > U32_MAX)
+		return -EINVAL;
+
+	*iova = start;
+	return 0;
+}
+
+/* An object of the device: pin its pages and map them on @dev */
+static int fastrpc_bo_map_shmem(struct fastrpc_bo_map *map, struct device *dev)
+{
+	struct drm_gem_shmem_object *shmem = &to_fastrpc_bo(map->obj)->base;
+	struct sg_table *sgt;
+	int ret;
+
+	ret = drm_gem_shmem_pin(shmem);
+	if (ret)
+		return ret;
+
+	/* A table of our own: the helper's cached one is for the DRM device */
+	sgt = drm_gem_shmem_get_sg_table(shmem);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto err_unpin;
+	}
+
+	ret = dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL, 0);
+	if (ret)
+		goto err_free_sgt;
+
+	map->sgt = sgt;
+	return 0;
+
+err_free_sgt:
+	sg_free_table(sgt);
+	kfree(sgt);
+err_unpin:
+	drm_gem_shmem_unpin(shmem);
+	return ret;
+}
+
+static void fastrpc_bo_unmap_shmem(struct fastrpc_bo_map *map,
+				   struct device *dev)
+{
+	struct drm_gem_shmem_object *shmem = &to_fastrpc_bo(map->obj)->base;
+
+	dma_unmap_sgtable(dev, map->sgt, DMA_BIDIRECTIONAL, 0);
+	sg_free_table(map->sgt);
+	kfree(map->sgt);
+	drm_gem_shmem_unpin(shmem);
+}
+
+/* An import: attach the dma-buf to @dev and map its whole scatterlist */
+static int fastrpc_bo_map_import(struct fastrpc_bo_map *map,
+				 struct device *dev)
+{
+	struct dma_buf *dmabuf = to_fastrpc_bo(map->obj)->import;
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+
+	attach = dma_buf_attach(dmabuf, dev);
+	if (IS_ERR(attach))
+		return PTR_ERR(attach);
+
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		dma_buf_detach(dmabuf, attach);
+		return PTR_ERR(sgt);
+	}
+
+	map->attach = attach;
+	map->sgt = sgt;
+	return 0;
+}
+
+static void fastrpc_bo_unmap_import(struct fastrpc_bo_map *map)
+{
+	struct dma_buf *dmabuf = to_fastrpc_bo(map->obj)->import;
+
+	dma_buf_unmap_attachment_unlocked(map->attach, map->sgt,
+					  DMA_BIDIRECTIONAL);
+	dma_buf_detach(dmabuf, map->attach);
+}
+
+static void fastrpc_bo_unmap(struct fastrpc_bo_map *map)
+{
+	if (map->attach)
+		fastrpc_bo_unmap_import(map);
+	else
+		fastrpc_bo_unmap_shmem(map, fastrpc_session_dev(map->session));
+}
+
+/**
+ * fastrpc_bo_map_create() - map an object on a session's device
+ * @obj: the object; the mapping takes a reference
+ * @session: the session; the mapping takes a slot use
+ *
+ * The caller makes sure that @obj has no mapping on @session yet. The
+ * whole object is mapped; it must come out as one contiguous range of the
+ * context bank's address space. Without an IOMMU, an object whose pages are
+ * scattered does not.
+ *
+ * Return: the mapping with one reference, ERR_PTR(-EINVAL) when the object
+ * is not contiguous for the device, ERR_PTR(-EPIPE) when the device was
+ * unbound, or another ERR_PTR().
+ */
+struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
+					     struct fastrpc_session *session)
+{
+	struct fastrpc_device *fdev = to_fastrpc_device(obj->dev);
+	struct device *dev = fastrpc_session_dev(session);
+	struct fastrpc_cb *cb = session->cb;
+	struct fastrpc_bo_map *map;
+	int ret;
+
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return ERR_PTR(-ENOMEM);
+
+	kref_init(&map->ref);
+	INIT_LIST_HEAD(&map->node);
+	INIT_LIST_HEAD(&map->cb_node);
+	map->fdev = fdev;
+	map->obj = obj;
+	map->session = session;
+
+	if (to_fastrpc_bo(obj)->import)
+		ret = fastrpc_bo_map_import(map, dev);
+	else
+		ret = fastrpc_bo_map_shmem(map, dev);
+	if (ret)
+		goto err_free;
+
+	ret = fastrpc_bo_map_check(map->sgt, obj->size, &map->iova);
+	if (ret) {
+		drm_dbg_driver(obj->dev,
+			       "object of %zu bytes not contiguous on %s\n",
+			       obj->size, dev_name(dev));
+		goto err_unmap;
+	}
+
+	mutex_lock(&cb->maps_lock);
+	if (cb->unmapped) {
+		mutex_unlock(&cb->maps_lock);
+		ret = -EPIPE;
+		goto err_unmap;
+	}
+	list_add_tail(&map->cb_node, &cb->maps);
+	mutex_unlock(&cb->maps_lock);
+
+	/* Both put in fastrpc_bo_map_release() */
+	drm_gem_object_get(obj);
+	fastrpc_session_get(session);
+	fastrpc_count(fdev, FASTRPC_CNT_BO_MAPS);
+	return map;
+
+err_unmap:
+	fastrpc_bo_unmap(map);
+err_free:
+	kfree(map);
+	return ERR_PTR(ret);
+}
+
+static void fastrpc_bo_map_release(struct kref *ref)
+{
+	struct fastrpc_bo_map *map = container_of(ref, struct fastrpc_bo_map,
+						  ref);
+	struct fastrpc_cb *cb = map->session->cb;
+
+	mutex_lock(&cb->maps_lock);
+	if (!map->unmapped) {
+		list_del(&map->cb_node);
+		fastrpc_bo_unmap(map);
+	}
+	mutex_unlock(&cb->maps_lock);
+
+	fastrpc_uncount(map->fdev, FASTRPC_CNT_BO_MAPS);
+	fastrpc_session_put(map->session);
+	drm_gem_object_put(map->obj);
+	kfree(map);
+}
+
+/**
+ * fastrpc_bo_map_get() - take a reference to a mapping
+ * @map: the mapping
+ */
+void fastrpc_bo_map_get(struct fastrpc_bo_map *map)
+{
+	kref_get(&map->ref);
+}
+
+/**
+ * fastrpc_bo_map_put() - drop a reference to a mapping, in process context
+ * @map: the mapping, may be NULL
+ *
+ * The last reference unmaps the object from the session's device; nothing
+ * may use the mapping on the DSP any more by then.
+ */
+void fastrpc_bo_map_put(struct fastrpc_bo_map *map)
+{
+	if (map)
+		kref_put(&map->ref, fastrpc_bo_map_release);
+}
+
+/**
+ * fastrpc_bo_map_sync_for_device() - hand a mapped object to the DSP
+ * @map: the mapping
+ *
+ * Only for objects of the device: the exporter of an import keeps its
+ * mapping coherent, and CPU access to an import is bracketed by its user
+ * with DMA_BUF_IOCTL_SYNC. A no-op on cache-coherent systems.
+ */
+void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map)
+{
+	struct fastrpc_cb *cb = map->session->cb;
+
+	if (map->attach)
+		return;
+	mutex_lock(&cb->maps_lock);
+	if (!map->unmapped)
+		dma_sync_sgtable_for_device(cb->dev, map->sgt,
+					    DMA_BIDIRECTIONAL);
+	mutex_unlock(&cb->maps_lock);
+}
+
+/**
+ * fastrpc_bo_map_sync_for_cpu() - hand a mapped object back to the CPU
+ * @map: the mapping
+ *
+ * See fastrpc_bo_map_sync_for_device().
+ */
+void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map)
+{
+	struct fastrpc_cb *cb = map->session->cb;
+
+	if (map->attach)
+		return;
+	mutex_lock(&cb->maps_lock);
+	if (!map->unmapped)
+		dma_sync_sgtable_for_cpu(cb->dev, map->sgt, DMA_BIDIRECTIONAL);
+	mutex_unlock(&cb->maps_lock);
+}
+
+/**
+ * fastrpc_bo_unmap_all() - undo every mapping on an unbound context bank
+ * @cb: the context bank, whose channel is stopped
+ *
+ * Called when the context bank's device is unbound, before its DMA setup
+ * goes away. The mappings stay (files and calls may still hold them) but
+ * no longer map anything; their last reference only frees them. No new
+ * mapping is made on @cb afterwards.
+ */
+void fastrpc_bo_unmap_all(struct fastrpc_cb *cb)
+{
+	struct fastrpc_bo_map *map, *tmp;
+
+	mutex_lock(&cb->maps_lock);
+	cb->unmapped = true;
+	list_for_each_entry_safe(map, tmp, &cb->maps, cb_node) {
+		list_del_init(&map->cb_node);
+		fastrpc_bo_unmap(map);
+		map->unmapped = true;
+	}
+	mutex_unlock(&cb->maps_lock);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * FastRPC accel driver: buffer objects, PRIME and mappings on sessions.
+ */
+#ifndef __FASTRPC_GEM_H__
+#define __FASTRPC_GEM_H__
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include <drm/drm_gem_shmem_helper.h>
+
+struct dma_buf;
+struct dma_buf_attachment;
+struct drm_device;
+struct drm_file;
+struct fastrpc_cb;
+struct fastrpc_device;
+struct fastrpc_session;
+struct sg_table;
+
+/**
+ * struct fastrpc_bo - a buffer object of a FastRPC device
+ * @base: the shmem object; only @base.base is used for an import
+ * @import: for an object imported from another exporter, the dma-buf (a
+ *	reference); NULL for an object of this device. An import is never
+ *	attached to the DRM device: it is attached and mapped on a session's
+ *	context-bank device when a process first needs it.
+ */
+struct fastrpc_bo {
+	struct drm_gem_shmem_object base;
+	struct dma_buf *import;
+};
+
+static inline struct fastrpc_bo *to_fastrpc_bo(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct fastrpc_bo, base.base);
+}
+
+/**
+ * struct fastrpc_bo_map - a buffer object mapped on one session
+ * @ref: references: the file's list (until the file's session is released),
+ *	each call that uses the mapping until the DSP answered, each DSP
+ *	mapping
+ * @node: entry in &fastrpc_file.bo_maps
+ * @cb_node: entry in &fastrpc_cb.maps, under &fastrpc_cb.maps_lock
+ * @unmapped: undone at the unbind of the context bank's device, under
+ *	&fastrpc_cb.maps_lock
+ * @fdev: device of the object, for the counters
+ * @obj: the object (a reference)
+ * @session: the session (a slot use: the context bank and its device stay
+ *	and the slot is not handed out while the object is mapped)
+ * @attach: the dma-buf attachment to the session's device, for an import
+ * @sgt: the scatterlist mapped on the session's device
+ * @iova: device address of the object's first byte, without the stream id;
+ *	the object is one contiguous range [@iova, @iova + @obj->size)
+ */
+struct fastrpc_bo_map {
+	struct kref ref;
+	struct list_head node;
+	struct list_head cb_node;
+	bool unmapped;
+	struct fastrpc_device *fdev;
+	struct drm_gem_object *obj;
+	struct fastrpc_session *session;
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	dma_addr_t iova;
+};
+
+struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,
+						 size_t size);
+struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
+						struct dma_buf *dmabuf);
+struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
+					       struct dma_buf *dmabuf);
+int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
+			     struct drm_file *file);
+int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
+				  struct drm_file *file);
+
+struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
+					     struct fastrpc_session *session);
+void fastrpc_bo_map_get(struct fastrpc_bo_map *map);
+void fastrpc_bo_map_put(struct fastrpc_bo_map *map);
+void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map);
+void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map);
+void fastrpc_bo_unmap_all(struct fastrpc_cb *cb);
+
+#endif /* __FASTRPC_GEM_H__ */

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FastRPC accel driver: buffers of calls and DSP mappings.
+ *
+ * A buffer named by a call or by MAP (a GEM handle of the file or a dma-buf
+ * fd) is mapped on the file's session at its first use and stays mapped
+ * until the file's session is released: at most one mapping per object and
+ * session, kept in the file's list. MAP adds a mapping in the DSP process
+ * with INIT MEM_MAP; it lasts until UNMAP (INIT MEM_UNMAP) or until the DSP
+ * releases the process.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+
+#include <uapi/drm/fastrpc_accel.h>
+
+#include "fastrpc_args.h"
+#include "fastrpc_channel.h"
+#include "fastrpc_drv.h"
+#include "fastrpc_gem.h"
+#include "fastrpc_invoke.h"
+#include "fastrpc_mem.h"
+#include "fastrpc_proc.h"
+#include "fastrpc_proto.h"
+#include "fastrpc_session.h"
+
+/*
+ * The mapping of @obj, or of any import of the foreign dma-buf @dmabuf (an
+ * import made for a dma-buf fd and one made by PRIME for the same dma-buf
+ * share it), on @session, with a reference for the caller.
+ */
+static struct fastrpc_bo_map *
+fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
+			    struct fastrpc_session *session,
+			    struct drm_gem_object *obj, struct dma_buf *dmabuf)
+{
+	struct fastrpc_bo_map *map;
+
+	lockdep_assert_held(&ffile->maps_lock);
+
+	if (obj && to_fastrpc_bo(obj)->import)
+		dmabuf = to_fastrpc_bo(obj)->import;
+
+	list_for_each_entry(map, &ffile->bo_maps, node) {
+		if (map->session != session)
+			continue;
+		if ((obj && map->obj == obj) ||
+		    (dmabuf && to_fastrpc_bo(map->obj)->import == dmabuf)) {
+			fastrpc_bo_map_get(map);
+			return map;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * fastrpc_mem_get_map() - the session mapping of a buffer argument
+ * @file: the DRM file
+ * @session: the file's session
+ * @flags: %DRM_FASTRPC_BUF_GEM or %DRM_FASTRPC_BUF_DMABUF
+ * @handle: GEM handle of @file or dma-buf fd
+ * @offset: offset of the range in the buffer
+ * @len: length of the range
+ * @mapp: written: the mapping with a reference for the caller, or NULL for
+ *	an empty range (nothing to map)
+ *
+ * The buffer is mapped on @session at its first use; the mapping is kept in
+ * the file's list until the session is released. A dma-buf exported by
+ * this device names its object; any other dma-buf is imported once per
+ * session and found again through its mapping.
+ *
+ * Return: 0, -ENOENT for an unknown GEM handle, -EBADF for a descriptor
+ * that is not a dma-buf, -EOVERFLOW when the range wraps around, -ERANGE
+ * when it goes past the end of the buffer, -EINVAL when the buffer is not
+ * one contiguous range for the session's device, or -ENOMEM.
+ */
+int fastrpc_mem_get_map(struct drm_file *file, struct fastrpc_session *session,
+			u32 flags, u32 handle, u64 offset, u64 len,
+			struct fastrpc_bo_map **mapp)
+{
+	struct fastrpc_file *ffile = file->driver_priv;
+	struct drm_device *drm = &ffile->fdev->drm;
+	struct drm_gem_object *obj = NULL;
+	struct dma_buf *dmabuf = NULL;
+	struct fastrpc_bo_map *map;
+	u64 size;
+	int ret;
+
+	*mapp = NULL;
+
+	if (flags == DRM_FASTRPC_BUF_GEM) {
+		obj = drm_gem_object_lookup(file, handle);
+		if (!obj)
+			return -ENOENT;
+		size = obj->size;
+	} else {
+		if (handle > INT_MAX)
+			return -EBADF;
+		dmabuf = dma_buf_get(handle);
+		if (IS_ERR(dmabuf))
+			return -EBADF;
+		obj = fastrpc_gem_from_dmabuf(drm, dmabuf);
+		size = dmabuf->size;
+	}
+
+	ret = fastrpc_args_check_buf(offset, len, size);
+	if (ret || !len)
+		goto out_put;
+
+	mutex_lock(&ffile->maps_lock);
+	map = fastrpc_mem_find_map_locked(ffile, session, obj, dmabuf);
+	if (!map) {
+		if (!obj) {
+			obj = fastrpc_gem_prime_import(drm, dmabuf);
+			if (IS_ERR(obj)) {
+				ret = PTR_ERR(obj);
+				obj = NULL;
+				goto out_unlock;
+			}
+		}
+		map = fastrpc_bo_map_create(obj, session);
+		if (IS_ERR(map)) {
+			ret = PTR_ERR(map);
+			goto out_unlock;
+		}
+		/* The list keeps the reference of fastrpc_bo_map_create() */
+		list_add_tail(&map->node, &ffile->bo_maps);
+		fastrpc_bo_map_get(map);
+	}
+	*mapp = map;
+out_unlock:
+	mutex_unlock(&ffile->maps_lock);
+out_put:
+	if (obj)
+		drm_gem_object_put(obj);
+	if (dmabuf)
+		dma_buf_put(dmabuf);
+	return ret;
+}
+
+/**
+ * fastrpc_mem_release_locked() - drop a file's mappings with its session
+ * @ffile: the file, whose session is being released
+ * @dsp_forgot: the DSP released the process (or is gone) and uses none of
+ *	its DSP mappings any more
+ *
+ * DSP mappings are dropped without MEM_UNMAP: the DSP forgets them with the
+ * process. When it may not have (@dsp_forgot false: RELEASE got no answer),
+ * they are kept, with the buffers and the session slot, for good. The file's
+ * reference to every session mapping is dropped; calls still unanswered keep
+ * theirs, so a mapping is unmapped once the DSP is done with it.
+ */
+void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
+{
+	struct fastrpc_dsp_map *dsp, *dsp_tmp;
+	struct fastrpc_bo_map *map, *tmp;
+	LIST_HEAD(maps);
+
+	lockdep_assert_held(&ffile->lock);
+
+	list_for_each_entry_safe(dsp, dsp_tmp, &ffile->dsp_maps, node) {
+		list_del(&dsp->node);
+		fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+		if (dsp_forgot)
+			fastrpc_bo_map_put(dsp->map);
+		else
+			drm_dbg_driver(&ffile->fdev->drm,
+				       "client %u: DSP mapping %#llx kept\n",
+				       ffile->client_id, dsp->dsp_addr);
+		kfree(dsp);
+	}
+
+	mutex_lock(&ffile->maps_lock);
+	list_splice_init(&ffile->bo_maps, &maps);
+	mutex_unlock(&ffile->maps_lock);
+
+	list_for_each_entry_safe(map, tmp, &maps, node) {
+		list_del_init(&map->node);
+		fastrpc_bo_map_put(map);
+	}
+}
+
+static int fastrpc_mem_call_locked(struct fastrpc_file *ffile, u32 sc,
+				   struct fastrpc_karg *args, u32 nargs,
+				   u32 *dsp_status)
+{
+	struct fastrpc_call_params params = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = sc,
+		.pid = 0,
+		.client = ffile->client_id,
+		.pd = ffile->pd,
+		.args = args,
+		.nargs = nargs,
+		.timeout_ms = fastrpc_kernel_timeout_ms(),
+		.killable = true,
+	};
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	ret = fastrpc_call_sync(ffile->channel, ffile->session, &params);
+	*dsp_status = params.dsp_status;
+	return ret;
+}
+
+/*
+ * The file's process as @proc found it, locked; -EPIPE when it changed in
+ * between (a new process after a DSP restart).
+ */
+static int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
+				 struct fastrpc_proc_ref *proc)
+{
+	int ret;
+
+	ret = fastrpc_proc_get(ffile, proc);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ffile->lock);
+	if (ffile->session != proc->session ||
+	    ffile->client_id != proc->client_id) {
+		mutex_unlock(&ffile->lock);
+		fastrpc_proc_put(proc);
+		return -EPIPE;
+	}
+	return 0;
+}
+
+static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
+				  struct drm_fastrpc_map *req,
+				  struct fastrpc_dsp_map *dsp)
+{
+	struct fastrpc_session *session = ffile->session;
+	struct fastrpc_mem_map_req in0;
+	struct fastrpc_phy_page page;
+	struct fastrpc_karg args[4];
+	u32 dsp_status = 0;
+	__le64 vaddr = 0;
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	in0 = (struct fastrpc_mem_map_req) {
+		.pgid = cpu_to_le32(ffile->client_id),
+		.fd = cpu_to_le32(req->handle),
+		.offset = 0,
+		.flags = 0,
+		.vaddrin = 0,
+		.num = cpu_to_le32(sizeof(page)),
+		.data_len = 0,
+	};
+	/* The page list describes exactly the range mapped */
+	page = (struct fastrpc_phy_page) {
+		.addr = cpu_to_le64(fastrpc_session_wire_addr(session,
+							      dsp->map->iova +
+							      req->offset)),
+		.size = cpu_to_le64(req->length),
+	};
+	args[0] = (struct fastrpc_karg) { .len = sizeof(in0), .kptr = &in0 };
+	args[1] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
+	args[2] = (struct fastrpc_karg) { .len = 0, .kptr = NULL };
+	args[3] = (struct fastrpc_karg) { .len = sizeof(vaddr), .kptr = &vaddr };
+
+	ret = fastrpc_mem_call_locked(ffile,
+				      FASTRPC_SC(FASTRPC_RMID_INIT_MEM_MAP, 3, 1),
+				      args, ARRAY_SIZE(args), &dsp_status);
+	if ((ret == -ETIMEDOUT || ret == -EINTR) && !dsp_status) {
+		/* The DSP may have mapped it: keep it until the release */
+		dsp->lost = true;
+		return ret;
+	}
+	if (ret)
+		return ret;
+
+	dsp->dsp_addr = le64_to_cpu(vaddr);
+	return 0;
+}
+
+/**
+ * fastrpc_ioctl_map() - DRM_IOCTL_FASTRPC_MAP
+ * @drm: the DRM device
+ * @data: &struct drm_fastrpc_map
+ * @file: the DRM file
+ *
+ * Return: 0, -EINVAL for a malformed request or a buffer that is not
+ * contiguous for the session's device, -ENOTCONN before PROCESS_INIT, the
+ * errors of a buffer argument (-ENOENT, -EBADF, -EOVERFLOW, -ERANGE),
+ * -ENODEV or -EPIPE when the DSP is or went away, -ENOMEM, or the errno of
+ * the DSP call.
+ */
+int fastrpc_ioctl_map(struct drm_device *drm, void *data,
+		      struct drm_file *file)
+{
+	struct fastrpc_file *ffile = file->driver_priv;
+	struct drm_fastrpc_map *req = data;
+	struct fastrpc_proc_ref proc;
+	struct fastrpc_dsp_map *dsp;
+	int ret, idx;
+
+	if (req->flags != DRM_FASTRPC_BUF_GEM &&
+	    req->flags != DRM_FASTRPC_BUF_DMABUF)
+		return -EINVAL;
+	if (!req->length || !PAGE_ALIGNED(req->offset) ||
+	    !PAGE_ALIGNED(req->length))
+		return -EINVAL;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	ret = fastrpc_mem_lock_proc(ffile, &proc);
+	if (ret)
+		goto out_exit;
+
+	dsp = kzalloc(sizeof(*dsp), GFP_KERNEL);
+	if (!dsp) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+
+	ret = fastrpc_mem_get_map(file, ffile->session, req->flags,
+				  req->handle, req->offset, req->length,
+				  &dsp->map);
+	if (ret)
+		goto err_free;
+
+	dsp->len = req->length;
+	dsp->fd = req->handle;
+	ret = fastrpc_mem_map_locked(ffile, req, dsp);
+	if (ret && !dsp->lost)
+		goto err_put_map;
+
+	/* The DSP mapping holds the reference of fastrpc_mem_get_map() */
+	list_add_tail(&dsp->node, &ffile->dsp_maps);
+	fastrpc_count(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	if (!ret)
+		req->dsp_addr = dsp->dsp_addr;
+	goto out_unlock;
+
+err_put_map:
+	fastrpc_bo_map_put(dsp->map);
+err_free:
+	kfree(dsp);
+out_unlock:
+	mutex_unlock(&ffile->lock);
+	fastrpc_proc_put(&proc);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static int fastrpc_mem_unmap_locked(struct fastrpc_file *ffile,
+				    struct fastrpc_dsp_map *dsp)
+{
+	struct fastrpc_mem_unmap_req in0 = {
+		.pgid = cpu_to_le32(ffile->client_id),
+		.fd = cpu_to_le32(dsp->fd),
+		.vaddrin = cpu_to_le64(dsp->dsp_addr),
+		.len = cpu_to_le64(dsp->len),
+	};
+	struct fastrpc_karg arg = { .len = sizeof(in0), .kptr = &in0 };
+	u32 dsp_status = 0;
+
+	lockdep_assert_held(&ffile->lock);
+
+	return fastrpc_mem_call_locked(ffile,
+				       FASTRPC_SC(FASTRPC_RMID_INIT_MEM_UNMAP,
+						  1, 0),
+				       &arg, 1, &dsp_status);
+}
+
+/**
+ * fastrpc_ioctl_unmap() - DRM_IOCTL_FASTRPC_UNMAP
+ * @drm: the DRM device
+ * @data: &struct drm_fastrpc_unmap
+ * @file: the DRM file
+ *
+ * Return: 0, -EINVAL for a malformed request, -ENOTCONN before
+ * PROCESS_INIT, -ENOENT for an address that is not a mapping of the file,
+ * -EBUSY while a call of the file is in flight, -ENODEV or -EPIPE when the
+ * DSP is or went away, or the errno of the DSP call (the mapping is then
+ * kept).
+ */
+int fastrpc_ioctl_unmap(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct fastrpc_file *ffile = file->driver_priv;
+	struct drm_fastrpc_unmap *req = data;
+	struct fastrpc_dsp_map *dsp, *found = NULL;
+	struct fastrpc_proc_ref proc;
+	int ret, idx;
+
+	if (req->flags || req->pad)
+		return -EINVAL;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	ret = fastrpc_mem_lock_proc(ffile, &proc);
+	if (ret)
+		goto out_exit;
+
+	list_for_each_entry(dsp, &ffile->dsp_maps, node) {
+		if (!dsp->lost && dsp->dsp_addr == req->dsp_addr) {
+			found = dsp;
+			break;
+		}
+	}
+	if (!found) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	if (fastrpc_channel_client_busy(ffile->channel, ffile->client_id)) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+
+	ret = fastrpc_mem_unmap_locked(ffile, found);
+	if (ret)
+		goto out_unlock;
+
+	list_del(&found->node);
+	fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	fastrpc_bo_map_put(found->map);
+	kfree(found);
+
+out_unlock:
+	mutex_unlock(&ffile->lock);
+	fastrpc_proc_put(&proc);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
