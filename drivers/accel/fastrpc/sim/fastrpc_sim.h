@@ -14,9 +14,12 @@
 
 struct dentry;
 struct device;
+struct fastrpc_sim_smmu;
+struct iommu_domain;
 struct kref;
 struct rpmsg_device;
 struct rpmsg_endpoint;
+struct seq_file;
 struct workqueue_struct;
 
 /**
@@ -24,9 +27,14 @@ struct workqueue_struct;
  * @FASTRPC_SIM_STAT_MESSAGES: messages received
  * @FASTRPC_SIM_STAT_REPLIES: replies sent
  * @FASTRPC_SIM_STAT_ERRORS: requests answered with a non-zero retval
- * @FASTRPC_SIM_STAT_FAULTS: address check failures
+ * @FASTRPC_SIM_STAT_FAULTS: address check failures, SMMU faults included
  * @FASTRPC_SIM_STAT_BAD_REQUESTS: malformed requests
- * @FASTRPC_SIM_STAT_INLINE_BYTES: argument bytes read or written
+ * @FASTRPC_SIM_STAT_INLINE_BYTES: argument bytes read or written in the
+ *                                 payload
+ * @FASTRPC_SIM_STAT_SMMU_FAULTS: accesses to addresses not mapped in the
+ *                                context bank
+ * @FASTRPC_SIM_STAT_BUFFER_BYTES: bytes read or written outside the payload
+ * @FASTRPC_SIM_STAT_DSP_MAPS: DSP mappings that exist now (not a counter)
  * @FASTRPC_SIM_NR_STATS: number of counters
  */
 enum fastrpc_sim_stat {
@@ -36,6 +44,9 @@ enum fastrpc_sim_stat {
 	FASTRPC_SIM_STAT_FAULTS,
 	FASTRPC_SIM_STAT_BAD_REQUESTS,
 	FASTRPC_SIM_STAT_INLINE_BYTES,
+	FASTRPC_SIM_STAT_SMMU_FAULTS,
+	FASTRPC_SIM_STAT_BUFFER_BYTES,
+	FASTRPC_SIM_STAT_DSP_MAPS,
 	FASTRPC_SIM_NR_STATS,
 };
 
@@ -58,18 +69,30 @@ enum fastrpc_sim_knob {
 };
 
 /**
- * struct fastrpc_sim_mem_ops - how the DSP reaches memory the host described
- * @map: return a CPU pointer to @len bytes at device address @iova of
- *       stream @sid, or NULL if that memory cannot be reached
- * @unmap: release a pointer returned by @map
+ * enum fastrpc_sim_access - what an access to host memory does
+ * @FASTRPC_SIM_CHECK: only check that every page is mapped
+ * @FASTRPC_SIM_READ: copy from host memory
+ * @FASTRPC_SIM_WRITE: copy to host memory
+ */
+enum fastrpc_sim_access {
+	FASTRPC_SIM_CHECK,
+	FASTRPC_SIM_READ,
+	FASTRPC_SIM_WRITE,
+};
+
+/**
+ * struct fastrpc_sim_mem_ops - how the DSP reaches host memory
+ * @access: check, read or write @len bytes at device address @iova of
+ *          stream @sid, through @buf; returns 0, or -EFAULT if a page of
+ *          the range cannot be reached (an SMMU fault). A failed write may
+ *          have written the pages before the fault.
  *
- * Every access of the DSP to host memory goes through these, after the
- * address checks. The default translates with dma-direct semantics; a
- * simulated SMMU or a test can replace it.
+ * Every access of the DSP to host memory goes through this, page by page.
+ * The simulated SMMU provides it; a test can replace it.
  */
 struct fastrpc_sim_mem_ops {
-	void *(*map)(void *priv, u32 sid, u64 iova, size_t len);
-	void (*unmap)(void *priv, void *va);
+	int (*access)(void *priv, u32 sid, u64 iova, void *buf, size_t len,
+		      enum fastrpc_sim_access op);
 };
 
 /**
@@ -88,6 +111,7 @@ struct fastrpc_sim_mem_ops {
  * @pds: protection domains (struct fastrpc_sim_pd)
  * @npds: number of entries of @pds
  * @next_handle: cursor of module handle allocation
+ * @bounce: a page the handlers copy through, used under @pd_lock
  * @stats: counters, see enum fastrpc_sim_stat
  * @knobs: fault knobs, see enum fastrpc_sim_knob
  * @debugfs: debugfs directory of the instance
@@ -104,10 +128,11 @@ struct fastrpc_sim_dsp {
 	struct list_head reqs;
 	unsigned int nreqs;
 
-	struct mutex pd_lock;	/* protects pds, npds, next_handle */
+	struct mutex pd_lock;	/* protects pds, npds, next_handle, bounce */
 	struct list_head pds;
 	unsigned int npds;
 	u32 next_handle;
+	void *bounce;
 
 	atomic64_t stats[FASTRPC_SIM_NR_STATS];
 	atomic_t knobs[FASTRPC_SIM_NR_KNOBS];
@@ -115,6 +140,8 @@ struct fastrpc_sim_dsp {
 };
 
 #define FASTRPC_SIM_LABEL_LEN		8
+/* Default of the "smmu" attribute of an instance */
+#define FASTRPC_SIM_SMMU_DEFAULT	true
 #define FASTRPC_SIM_MAX_SESSIONS	14
 
 /**
@@ -125,11 +152,14 @@ struct fastrpc_sim_dsp {
  * @sessions: number of compute-cb children
  * @nsessions: "qcom,nsessions" of each child
  * @secure: leave out "qcom,non-secure-domain"
+ * @smmu_enabled: give the instance a simulated SMMU
  * @live: the DT node and the rpmsg device exist
  * @id: instance number, makes the rpmsg device name unique
  * @dsp: the simulated DSP
- * @ocs: changeset that built the DT node, while live
+ * @ocs: changeset that built the DT nodes, while live
  * @np: the channel DT node, while live
+ * @smmu_np: the DT node of the SMMU, while live
+ * @smmu: the simulated SMMU, while live
  * @rpdev: the rpmsg device, while live
  */
 struct fastrpc_sim_dev {
@@ -139,12 +169,73 @@ struct fastrpc_sim_dev {
 	u32 sessions;
 	u32 nsessions;
 	bool secure;
+	bool smmu_enabled;
 	bool live;
 	int id;
 	struct fastrpc_sim_dsp *dsp;
 	struct of_changeset ocs;
 	struct device_node *np;
+	struct device_node *smmu_np;
+	struct fastrpc_sim_smmu *smmu;
 	struct rpmsg_device *rpdev;
+};
+
+/**
+ * struct fastrpc_sim_buf - a range of host memory the DSP may reach
+ * @sid: stream id of the context bank it is mapped in
+ * @iova: device address of its first byte
+ * @len: length in bytes
+ * @inline_arg: it lies in the payload of the call
+ */
+struct fastrpc_sim_buf {
+	u32 sid;
+	u64 iova;
+	u64 len;
+	bool inline_arg;
+};
+
+struct fastrpc_sim_pd;
+
+/**
+ * struct fastrpc_sim_call - one request being handled
+ * @dsp: the DSP
+ * @pd: PD of @pid, or NULL
+ * @pid: msg.pid
+ * @handle: msg.handle
+ * @sc: msg.sc
+ * @method: method of @sc
+ * @nin: in-buffers of @sc
+ * @nout: out-buffers of @sc
+ * @sid: stream id of the payload: the caller's context bank
+ * @bufs: the buffer arguments, @nin + @nout entries
+ * @delay_ms: delay of the reply requested by the handler
+ */
+struct fastrpc_sim_call {
+	struct fastrpc_sim_dsp *dsp;
+	struct fastrpc_sim_pd *pd;
+	u32 pid;
+	u32 handle;
+	u32 sc;
+	u32 method;
+	u32 nin;
+	u32 nout;
+	u32 sid;
+	struct fastrpc_sim_buf *bufs;
+	unsigned int delay_ms;
+};
+
+/**
+ * struct fastrpc_sim_module - a built-in DSP module
+ * @name: name in the URI, file:///lib<name>_skel.so
+ * @invoke: run a method; returns the retval
+ * @lazy: bit n set if method n checks only the parts of its arguments it
+ *        touches, before touching them; the arguments of other methods are
+ *        checked whole before @invoke is called
+ */
+struct fastrpc_sim_module {
+	const char *name;
+	u32 (*invoke)(struct fastrpc_sim_call *call);
+	u32 lazy;
 };
 
 static inline void fastrpc_sim_count(struct fastrpc_sim_dsp *dsp,
@@ -154,10 +245,45 @@ static inline void fastrpc_sim_count(struct fastrpc_sim_dsp *dsp,
 }
 
 /* fastrpc_sim_dsp.c */
-extern const struct fastrpc_sim_mem_ops fastrpc_sim_phys_mem_ops;
+u32 fastrpc_sim_bad_request(struct fastrpc_sim_call *call, const char *why);
+u32 fastrpc_sim_fault(struct fastrpc_sim_call *call, u64 addr, u64 len,
+		      const char *why);
+bool fastrpc_sim_sc_is(const struct fastrpc_sim_call *call, u32 nin, u32 nout);
+u32 fastrpc_sim_access(struct fastrpc_sim_call *call,
+		       const struct fastrpc_sim_buf *buf, u64 off, void *data,
+		       u64 len, enum fastrpc_sim_access op);
+u32 fastrpc_sim_copy(struct fastrpc_sim_call *call,
+		     const struct fastrpc_sim_buf *dst,
+		     const struct fastrpc_sim_buf *src, u64 len);
+u32 fastrpc_sim_fill(struct fastrpc_sim_call *call,
+		     const struct fastrpc_sim_buf *dst, u32 pattern);
+bool fastrpc_sim_get_u32(struct fastrpc_sim_call *call, u32 i, u32 *val);
+u32 fastrpc_sim_dsp_map_find(struct fastrpc_sim_call *call, u64 dsp_addr,
+			     u64 len, struct fastrpc_sim_buf *buf);
 u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 			   size_t len, unsigned int *delay_ms);
 void fastrpc_sim_dsp_forget_pds(struct fastrpc_sim_dsp *dsp);
+void fastrpc_sim_dsp_show_maps(struct fastrpc_sim_dsp *dsp,
+			       struct seq_file *s);
+
+/* fastrpc_sim_smmu.c */
+extern const struct fastrpc_sim_mem_ops fastrpc_sim_smmu_mem_ops;
+extern const struct fastrpc_sim_mem_ops fastrpc_sim_direct_mem_ops;
+struct fastrpc_sim_smmu *fastrpc_sim_smmu_create(const char *name,
+						 struct device *parent,
+						 struct device_node *np,
+						 int id);
+void fastrpc_sim_smmu_destroy(struct fastrpc_sim_smmu *smmu);
+struct fastrpc_sim_smmu *fastrpc_sim_smmu_alloc(const char *name);
+void fastrpc_sim_smmu_free(struct fastrpc_sim_smmu *smmu);
+struct iommu_domain *
+fastrpc_sim_smmu_test_domain(struct fastrpc_sim_smmu *smmu, u32 sid);
+u64 fastrpc_sim_smmu_pages(struct fastrpc_sim_smmu *smmu);
+void fastrpc_sim_smmu_show(struct fastrpc_sim_smmu *smmu, struct seq_file *s);
+
+/* fastrpc_sim_modules.c */
+extern const struct fastrpc_sim_module fastrpc_sim_modules[];
+extern const unsigned int fastrpc_sim_nr_modules;
 
 /* fastrpc_sim_queue.c */
 struct fastrpc_sim_dsp *
@@ -178,6 +304,7 @@ void fastrpc_sim_dsp_wake_pd(struct fastrpc_sim_dsp *dsp, u32 pgid);
 void fastrpc_sim_debugfs_add(struct fastrpc_sim_dsp *dsp,
 			     struct dentry *parent);
 void fastrpc_sim_debugfs_remove(struct fastrpc_sim_dsp *dsp);
+void fastrpc_sim_debugfs_add_smmu(struct fastrpc_sim_dev *sdev);
 
 /* fastrpc_sim_configfs.c */
 int fastrpc_sim_configfs_init(void);

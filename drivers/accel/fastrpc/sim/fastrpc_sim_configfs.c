@@ -13,6 +13,7 @@
 #include <linux/err.h>
 #include <linux/idr.h>
 #include <linux/kstrtox.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -23,6 +24,10 @@
 #define FASTRPC_SIM_NAME_MAX	32
 
 static DEFINE_IDA(fastrpc_sim_ida);
+
+static bool fastrpc_sim_smmu_default = FASTRPC_SIM_SMMU_DEFAULT;
+module_param_named(smmu, fastrpc_sim_smmu_default, bool, 0444);
+MODULE_PARM_DESC(smmu, "Default of the smmu attribute of new instances");
 
 static const char * const fastrpc_sim_labels[] = {
 	"adsp", "mdsp", "sdsp", "cdsp", "cdsp1", "gdsp0", "gdsp1",
@@ -154,6 +159,36 @@ static ssize_t fastrpc_sim_dev_config_secure_store(struct config_item *item,
 
 CONFIGFS_ATTR(fastrpc_sim_dev_config_, secure);
 
+static ssize_t fastrpc_sim_dev_config_smmu_show(struct config_item *item,
+						char *page)
+{
+	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
+
+	guard(mutex)(&sdev->lock);
+	return sysfs_emit(page, "%d\n", sdev->smmu_enabled);
+}
+
+static ssize_t fastrpc_sim_dev_config_smmu_store(struct config_item *item,
+						 const char *page,
+						 size_t count)
+{
+	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
+	bool enabled;
+	int ret;
+
+	ret = kstrtobool(page, &enabled);
+	if (ret)
+		return ret;
+
+	guard(mutex)(&sdev->lock);
+	if (sdev->live)
+		return -EBUSY;
+	sdev->smmu_enabled = enabled;
+	return count;
+}
+
+CONFIGFS_ATTR(fastrpc_sim_dev_config_, smmu);
+
 static ssize_t fastrpc_sim_dev_config_live_show(struct config_item *item,
 						char *page)
 {
@@ -196,6 +231,7 @@ static struct configfs_attribute *fastrpc_sim_dev_config_attrs[] = {
 	&fastrpc_sim_dev_config_attr_sessions,
 	&fastrpc_sim_dev_config_attr_nsessions,
 	&fastrpc_sim_dev_config_attr_secure,
+	&fastrpc_sim_dev_config_attr_smmu,
 	&fastrpc_sim_dev_config_attr_live,
 	NULL
 };
@@ -260,18 +296,21 @@ fastrpc_sim_make_group(struct config_group *group, const char *name)
 		goto err_free_sdev;
 	sdev->id = ret;
 
-	sdev->dsp = fastrpc_sim_dsp_create(name, &fastrpc_sim_phys_mem_ops,
+	/* The memory operations are set when the instance goes live. */
+	sdev->dsp = fastrpc_sim_dsp_create(name, &fastrpc_sim_direct_mem_ops,
 					   NULL);
 	if (IS_ERR(sdev->dsp)) {
 		ret = PTR_ERR(sdev->dsp);
 		goto err_free_id;
 	}
-	fastrpc_sim_debugfs_add(sdev->dsp, fastrpc_sim_debugfs_root);
-
 	mutex_init(&sdev->lock);
+	fastrpc_sim_debugfs_add(sdev->dsp, fastrpc_sim_debugfs_root);
+	fastrpc_sim_debugfs_add_smmu(sdev);
+
 	strscpy(sdev->label, "cdsp");
 	sdev->sessions = 1;
 	sdev->nsessions = 1;
+	sdev->smmu_enabled = fastrpc_sim_smmu_default;
 	config_group_init_type_name(&sdev->group, name, &fastrpc_sim_dev_type);
 	return &sdev->group;
 

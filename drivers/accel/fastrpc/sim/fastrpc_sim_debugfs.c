@@ -4,12 +4,16 @@
  *
  * /sys/kernel/debug/fastrpc_sim/<name>/ holds one read-only file per
  * counter and one read-write file per fault knob. A knob holds the number
- * of replies it still affects.
+ * of replies it still affects. "maps" lists the DSP mappings of every PD,
+ * "smmu" the IOVA ranges mapped in each context bank of the live instance
+ * and "smmu_pages" their number of pages.
  */
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
 
 #include "fastrpc_sim.h"
 
@@ -20,6 +24,9 @@ static const char * const fastrpc_sim_stat_names[FASTRPC_SIM_NR_STATS] = {
 	[FASTRPC_SIM_STAT_FAULTS] = "faults",
 	[FASTRPC_SIM_STAT_BAD_REQUESTS] = "bad_requests",
 	[FASTRPC_SIM_STAT_INLINE_BYTES] = "inline_bytes",
+	[FASTRPC_SIM_STAT_SMMU_FAULTS] = "smmu_faults",
+	[FASTRPC_SIM_STAT_BUFFER_BYTES] = "buffer_bytes",
+	[FASTRPC_SIM_STAT_DSP_MAPS] = "dsp_maps",
 };
 
 static const char * const fastrpc_sim_knob_names[FASTRPC_SIM_NR_KNOBS] = {
@@ -37,6 +44,49 @@ static int fastrpc_sim_stat_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(fastrpc_sim_stat_fops, fastrpc_sim_stat_get, NULL,
 			 "%llu\n");
+
+static int fastrpc_sim_maps_show(struct seq_file *s, void *unused)
+{
+	fastrpc_sim_dsp_show_maps(s->private, s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fastrpc_sim_maps);
+
+static int fastrpc_sim_smmu_show_file(struct seq_file *s, void *unused)
+{
+	struct fastrpc_sim_dev *sdev = s->private;
+
+	mutex_lock(&sdev->lock);
+	if (sdev->smmu)
+		fastrpc_sim_smmu_show(sdev->smmu, s);
+	mutex_unlock(&sdev->lock);
+	return 0;
+}
+
+static int fastrpc_sim_smmu_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, fastrpc_sim_smmu_show_file, inode->i_private);
+}
+
+static const struct file_operations fastrpc_sim_smmu_fops = {
+	.owner = THIS_MODULE,
+	.open = fastrpc_sim_smmu_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int fastrpc_sim_smmu_pages_get(void *data, u64 *val)
+{
+	struct fastrpc_sim_dev *sdev = data;
+
+	mutex_lock(&sdev->lock);
+	*val = sdev->smmu ? fastrpc_sim_smmu_pages(sdev->smmu) : 0;
+	mutex_unlock(&sdev->lock);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fastrpc_sim_smmu_pages_fops,
+			 fastrpc_sim_smmu_pages_get, NULL, "%llu\n");
 
 /**
  * fastrpc_sim_debugfs_add() - create the debugfs directory of a DSP
@@ -58,6 +108,23 @@ void fastrpc_sim_debugfs_add(struct fastrpc_sim_dsp *dsp,
 	for (i = 0; i < FASTRPC_SIM_NR_KNOBS; i++)
 		debugfs_create_atomic_t(fastrpc_sim_knob_names[i], 0600,
 					dsp->debugfs, &dsp->knobs[i]);
+
+	debugfs_create_file("maps", 0444, dsp->debugfs, dsp,
+			    &fastrpc_sim_maps_fops);
+}
+
+/**
+ * fastrpc_sim_debugfs_add_smmu() - add the SMMU files of an instance
+ * @sdev: the instance, whose DSP has its debugfs directory
+ *
+ * They read the SMMU of the instance under its lock, while it is live.
+ */
+void fastrpc_sim_debugfs_add_smmu(struct fastrpc_sim_dev *sdev)
+{
+	debugfs_create_file("smmu", 0444, sdev->dsp->debugfs, sdev,
+			    &fastrpc_sim_smmu_fops);
+	debugfs_create_file_unsafe("smmu_pages", 0444, sdev->dsp->debugfs,
+				   sdev, &fastrpc_sim_smmu_pages_fops);
 }
 
 /**

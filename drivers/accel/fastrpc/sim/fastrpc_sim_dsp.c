@@ -1,29 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Simulated Hexagon DSP: request handling, address checks, protection
- * domains and built-in modules.
+ * domains, DSP mappings, and the init, utilities and remotectl handles.
  *
- * Everything the host sends is untrusted. Before any handler runs, every
- * buffer argument it touches is checked against the memory the host
- * described for the call (the payload and the PD's init memory) and mapped
- * through struct fastrpc_sim_mem_ops. Handlers touch nothing else.
+ * Everything the host sends is untrusted. Every address the DSP touches is
+ * translated by the context bank of the caller (the stream id of the
+ * payload), through struct fastrpc_sim_mem_ops, page by page: an address
+ * that bank does not map is an SMMU fault. Before a handler writes
+ * anything, every range it will touch has been checked: the whole of every
+ * buffer argument, or for lazy methods what the method touches.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
-#include <linux/io.h>
-#include <linux/ioport.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/unaligned.h>
 #include <linux/xarray.h>
 
 #include <kunit/visibility.h>
@@ -35,6 +35,12 @@
 #define FASTRPC_SIM_PV_OFFSET		GENMASK_ULL(11, 0)
 /* Device addresses are 32-bit IOVAs. */
 #define FASTRPC_SIM_IOVA_LIMIT		BIT_ULL(32)
+
+/* DSP mappings: per PD, at DSP addresses [BASE, END) */
+#define FASTRPC_SIM_MAX_MAPS		1024
+#define FASTRPC_SIM_DSP_VA_BASE		0x40000000ULL
+#define FASTRPC_SIM_DSP_VA_END		0x100000000ULL
+#define FASTRPC_SIM_PAGE_SIZE		4096ULL
 
 #define FASTRPC_SIM_MAX_PDS		256
 #define FASTRPC_SIM_MAX_HANDLES		256
@@ -52,6 +58,22 @@
 #define FASTRPC_SIM_EUNSUPPORTED FASTRPC_DSP_ERR(FASTRPC_AEE_EUNSUPPORTED)
 
 /**
+ * struct fastrpc_sim_map - a mapping of host memory into a PD
+ * @node: entry of fastrpc_sim_pd.maps, sorted by @dsp_addr
+ * @dsp_addr: DSP virtual address
+ * @sid: context bank of the host memory
+ * @iova: device address of the host memory
+ * @len: length in bytes, page aligned
+ */
+struct fastrpc_sim_map {
+	struct list_head node;
+	u64 dsp_addr;
+	u32 sid;
+	u64 iova;
+	u64 len;
+};
+
+/**
  * struct fastrpc_sim_pd - a protection domain of the DSP
  * @node: entry of fastrpc_sim_dsp.pds
  * @pgid: client id of the host process
@@ -60,6 +82,8 @@
  * @mem_size: size of the init memory, 0 if none
  * @handles: open module handles, value = index in fastrpc_sim_modules[]
  * @nhandles: number of entries of @handles
+ * @maps: DSP mappings (struct fastrpc_sim_map)
+ * @nmaps: number of entries of @maps
  */
 struct fastrpc_sim_pd {
 	struct list_head node;
@@ -69,56 +93,18 @@ struct fastrpc_sim_pd {
 	u64 mem_size;
 	struct xarray handles;
 	unsigned int nhandles;
+	struct list_head maps;
+	unsigned int nmaps;
 };
 
 /**
- * struct fastrpc_sim_buf - one buffer argument after the address check
- * @va: CPU pointer from fastrpc_sim_mem_ops.map, NULL if not mapped
- * @len: length in bytes
+ * fastrpc_sim_bad_request() - count and log a malformed request
+ * @call: the request
+ * @why: what is wrong with it
+ *
+ * Return: AEE_EBADPARM, the retval of the reply.
  */
-struct fastrpc_sim_buf {
-	void *va;
-	size_t len;
-};
-
-/**
- * struct fastrpc_sim_call - one request being handled
- * @dsp: the DSP
- * @pd: PD of @pid, or NULL
- * @pid: msg.pid
- * @handle: msg.handle
- * @sc: msg.sc
- * @method: method of @sc
- * @nin: in-buffers of @sc
- * @nout: out-buffers of @sc
- * @bufs: the buffer arguments, @nin + @nout entries
- * @delay_ms: delay of the reply requested by the handler
- */
-struct fastrpc_sim_call {
-	struct fastrpc_sim_dsp *dsp;
-	struct fastrpc_sim_pd *pd;
-	u32 pid;
-	u32 handle;
-	u32 sc;
-	u32 method;
-	u32 nin;
-	u32 nout;
-	struct fastrpc_sim_buf *bufs;
-	unsigned int delay_ms;
-};
-
-/**
- * struct fastrpc_sim_module - a built-in DSP module
- * @name: name in the URI, file:///lib<name>_skel.so
- * @invoke: run a method; returns the retval
- */
-struct fastrpc_sim_module {
-	const char *name;
-	u32 (*invoke)(struct fastrpc_sim_call *call);
-};
-
-static u32 fastrpc_sim_bad_request(struct fastrpc_sim_call *call,
-				   const char *why)
+u32 fastrpc_sim_bad_request(struct fastrpc_sim_call *call, const char *why)
 {
 	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_BAD_REQUESTS, 1);
 	pr_debug("%s: handle %#x sc %#x: %s\n", call->dsp->name, call->handle,
@@ -126,11 +112,33 @@ static u32 fastrpc_sim_bad_request(struct fastrpc_sim_call *call,
 	return FASTRPC_SIM_EBADPARM;
 }
 
-static u32 fastrpc_sim_fault(struct fastrpc_sim_call *call, u64 addr, u64 len)
+/**
+ * fastrpc_sim_fault() - count and log an address check failure
+ * @call: the request
+ * @addr: the address, as the host sent it
+ * @len: length of the access
+ * @why: what is wrong with it
+ *
+ * Return: AEE_EBADPARM, the retval of the reply.
+ */
+u32 fastrpc_sim_fault(struct fastrpc_sim_call *call, u64 addr, u64 len,
+		      const char *why)
 {
 	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_FAULTS, 1);
-	pr_warn_ratelimited("%s: handle %#x sc %#x: fault at %#llx+%#llx, outside the memory described for the call\n",
-			    call->dsp->name, call->handle, call->sc, addr, len);
+	pr_warn_ratelimited("%s: handle %#x sc %#x: fault at %#llx+%#llx, %s\n",
+			    call->dsp->name, call->handle, call->sc, addr, len,
+			    why);
+	return FASTRPC_SIM_EBADPARM;
+}
+
+static u32 fastrpc_sim_smmu_fault(struct fastrpc_sim_call *call, u32 sid,
+				  u64 iova, u64 len)
+{
+	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_FAULTS, 1);
+	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_SMMU_FAULTS, 1);
+	pr_warn_ratelimited("%s: handle %#x sc %#x: SMMU fault at iova %#llx+%#llx, sid %u\n",
+			    call->dsp->name, call->handle, call->sc, iova, len,
+			    sid);
 	return FASTRPC_SIM_EBADPARM;
 }
 
@@ -140,41 +148,119 @@ static bool fastrpc_sim_within(u64 addr, u64 len, u64 base, u64 size)
 	return addr >= base && len <= size && addr - base <= size - len;
 }
 
-/*
- * fastrpc_sim_phys_map() - the translation of device addresses.
+static int fastrpc_sim_mem_access(struct fastrpc_sim_dsp *dsp, u32 sid,
+				  u64 iova, void *data, size_t len,
+				  enum fastrpc_sim_access op)
+{
+	return dsp->mem_ops->access(dsp->mem_priv, sid, iova, data, len, op);
+}
+
+/**
+ * fastrpc_sim_access() - check, read or write a range of host memory
+ * @call: the request
+ * @buf: the memory
+ * @off: offset of the range in @buf
+ * @data: where to read to or write from; unused for FASTRPC_SIM_CHECK
+ * @len: length of the range
+ * @op: what to do
  *
- * There is no simulated IOMMU yet: on x86 the CB devices use dma-direct, so
- * once the stream id is stripped the IOVA is the physical address. Only
- * system RAM is accepted, so that memremap() takes its linear-map path.
+ * The range is translated page by page by the context bank of @buf. Bytes
+ * read or written are counted as inline or buffer bytes.
+ *
+ * Return: 0, or AEE_EBADPARM if the range lies outside @buf or is not
+ * mapped (an SMMU fault, counted and logged).
  */
-static void *fastrpc_sim_phys_map(void *priv, u32 sid, u64 iova, size_t len)
+u32 fastrpc_sim_access(struct fastrpc_sim_call *call,
+		       const struct fastrpc_sim_buf *buf, u64 off, void *data,
+		       u64 len, enum fastrpc_sim_access op)
 {
-	if (region_intersects(iova, len, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_INTERSECTS)
-		return NULL;
+	struct fastrpc_sim_dsp *dsp = call->dsp;
 
-	return memremap(iova, len, MEMREMAP_WB);
+	if (!len)
+		return 0;
+
+	if (!fastrpc_sim_within(off, len, 0, buf->len))
+		return fastrpc_sim_bad_request(call, "access past a buffer");
+
+	if (fastrpc_sim_mem_access(dsp, buf->sid, buf->iova + off, data, len,
+				   op))
+		return fastrpc_sim_smmu_fault(call, buf->sid, buf->iova + off,
+					      len);
+
+	if (op != FASTRPC_SIM_CHECK)
+		fastrpc_sim_count(dsp, buf->inline_arg ?
+				  FASTRPC_SIM_STAT_INLINE_BYTES :
+				  FASTRPC_SIM_STAT_BUFFER_BYTES, len);
+	return 0;
 }
 
-static void fastrpc_sim_phys_unmap(void *priv, void *va)
+/**
+ * fastrpc_sim_copy() - copy between two ranges of host memory
+ * @call: the request
+ * @dst: the destination, at least @len bytes
+ * @src: the source, at least @len bytes
+ * @len: bytes to copy
+ *
+ * Copies from the start forwards, a page at a time, through the DSP's
+ * bounce page. Both ranges should have been checked.
+ *
+ * Return: 0 or AEE_EBADPARM.
+ */
+u32 fastrpc_sim_copy(struct fastrpc_sim_call *call,
+		     const struct fastrpc_sim_buf *dst,
+		     const struct fastrpc_sim_buf *src, u64 len)
 {
-	memunmap(va);
+	void *bounce = call->dsp->bounce;
+	u64 off, n;
+	u32 ret;
+
+	lockdep_assert_held(&call->dsp->pd_lock);
+
+	for (off = 0; off < len; off += n) {
+		n = min(len - off, PAGE_SIZE);
+		ret = fastrpc_sim_access(call, src, off, bounce, n,
+					 FASTRPC_SIM_READ);
+		if (!ret)
+			ret = fastrpc_sim_access(call, dst, off, bounce, n,
+						 FASTRPC_SIM_WRITE);
+		if (ret)
+			return ret;
+	}
+
+	return 0;
 }
 
-const struct fastrpc_sim_mem_ops fastrpc_sim_phys_mem_ops = {
-	.map = fastrpc_sim_phys_map,
-	.unmap = fastrpc_sim_phys_unmap,
-};
-
-static void *fastrpc_sim_map(struct fastrpc_sim_dsp *dsp, u32 sid, u64 iova,
-			     size_t len)
+/**
+ * fastrpc_sim_fill() - fill a range of host memory with a 32-bit pattern
+ * @call: the request
+ * @dst: the range, which should have been checked
+ * @pattern: the pattern, stored little-endian from the start of @dst
+ *
+ * Return: 0 or AEE_EBADPARM.
+ */
+u32 fastrpc_sim_fill(struct fastrpc_sim_call *call,
+		     const struct fastrpc_sim_buf *dst, u32 pattern)
 {
-	return dsp->mem_ops->map(dsp->mem_priv, sid, iova, len);
-}
+	__le32 *bounce = call->dsp->bounce;
+	u64 off, n;
+	size_t k;
+	u32 ret;
 
-static void fastrpc_sim_unmap(struct fastrpc_sim_dsp *dsp, void *va)
-{
-	dsp->mem_ops->unmap(dsp->mem_priv, va);
+	lockdep_assert_held(&call->dsp->pd_lock);
+
+	for (k = 0; k < PAGE_SIZE / sizeof(*bounce); k++)
+		bounce[k] = cpu_to_le32(pattern);
+
+	/* Each chunk starts at a multiple of 4: the pattern stays aligned. */
+	for (off = 0; off < dst->len; off += n) {
+		n = min(dst->len - off, PAGE_SIZE);
+		ret = fastrpc_sim_access(call, dst, off, bounce, n,
+					 FASTRPC_SIM_WRITE);
+		if (ret)
+			return ret;
+	}
+
+	return 0;
 }
 
 /* An argument the method never touches, and which is therefore not checked */
@@ -187,159 +273,185 @@ static bool fastrpc_sim_arg_untouched(const struct fastrpc_sim_call *call,
 		call->method == FASTRPC_RMID_INIT_CREATE_ATTR) && i == 2;
 }
 
-static u32 fastrpc_sim_map_arg(struct fastrpc_sim_call *call, u32 i,
-			       u64 payload, u64 payload_size,
+/*
+ * Where argument @i is: the in-page offset of pv into its pages[i] range,
+ * which must hold it and be in the caller's context bank. Its translation
+ * is checked later, by fastrpc_sim_check_args() or by a lazy method.
+ */
+static u32 fastrpc_sim_get_arg(struct fastrpc_sim_call *call, u32 i,
+			       const struct fastrpc_sim_buf *payload,
 			       const union fastrpc_remote_arg *rpra,
 			       const struct fastrpc_phy_page *page)
 {
-	struct fastrpc_sim_pd *pd = call->pd;
 	u64 len = le64_to_cpu(rpra->buf.len);
 	u64 off = le64_to_cpu(rpra->buf.pv) & FASTRPC_SIM_PV_OFFSET;
 	u64 pg_addr = le64_to_cpu(page->addr);
 	u64 pg_iova = pg_addr & FASTRPC_ADDR_IOVA;
 	u64 pg_size = le64_to_cpu(page->size);
 	u32 sid = FIELD_GET(FASTRPC_ADDR_SID, pg_addr);
-	void *va;
+	struct fastrpc_sim_buf *buf = &call->bufs[i];
 
 	if (!len)
 		return 0;
 
-	/* The argument lies within its own page range... */
-	if (!fastrpc_sim_within(off, len, 0, pg_size))
-		return fastrpc_sim_fault(call, pg_addr + off, len);
+	if (!fastrpc_sim_within(off, len, 0, pg_size) ||
+	    !fastrpc_sim_within(pg_iova, pg_size, 0, FASTRPC_SIM_IOVA_LIMIT))
+		return fastrpc_sim_fault(call, pg_addr + off, len,
+					 "outside its page range");
 
-	/* ...which lies within the payload or the PD's init memory. */
-	if (!fastrpc_sim_within(pg_iova, pg_size, payload, payload_size) &&
-	    !(pd && fastrpc_sim_within(pg_iova, pg_size, pd->mem_iova,
-				       pd->mem_size)))
-		return fastrpc_sim_fault(call, pg_addr + off, len);
+	if (sid != payload->sid)
+		return fastrpc_sim_fault(call, pg_addr + off, len,
+					 "in another context bank than the caller's");
 
-	va = fastrpc_sim_map(call->dsp, sid, pg_iova + off, len);
-	if (!va)
-		return fastrpc_sim_fault(call, pg_addr + off, len);
-
-	call->bufs[i].va = va;
-	call->bufs[i].len = len;
+	buf->sid = sid;
+	buf->iova = pg_iova + off;
+	buf->len = len;
+	buf->inline_arg = fastrpc_sim_within(buf->iova, len, payload->iova,
+					     payload->len);
 	return 0;
 }
 
-static void fastrpc_sim_unmap_args(struct fastrpc_sim_call *call)
-{
-	u32 i;
-
-	if (!call->bufs)
-		return;
-
-	for (i = 0; i < call->nin + call->nout; i++)
-		if (call->bufs[i].va)
-			fastrpc_sim_unmap(call->dsp, call->bufs[i].va);
-	kfree(call->bufs);
-	call->bufs = NULL;
-}
-
 /*
- * Check the payload and every buffer argument the method touches, and map
- * them. On failure nothing is mapped and nothing has been read or written
- * apart from the metadata.
+ * Read the metadata from the payload and find every buffer argument. On
+ * failure nothing has been read or written apart from the metadata.
  */
-static u32 fastrpc_sim_map_args(struct fastrpc_sim_call *call, u64 addr,
+static u32 fastrpc_sim_get_args(struct fastrpc_sim_call *call, u64 addr,
 				u64 size)
 {
 	u32 nargs = fastrpc_sc_nargs(call->sc);
 	u32 nbufs = call->nin + call->nout;
-	u64 iova = addr & FASTRPC_ADDR_IOVA;
-	u32 sid = FIELD_GET(FASTRPC_ADDR_SID, addr);
+	struct fastrpc_sim_buf payload = {
+		.sid = FIELD_GET(FASTRPC_ADDR_SID, addr),
+		.iova = addr & FASTRPC_ADDR_IOVA,
+		.len = size,
+		.inline_arg = true,
+	};
 	size_t meta = fastrpc_meta_len(nargs);
 	const union fastrpc_remote_arg *rpra;
 	const struct fastrpc_phy_page *pages;
 	void *va;
 	u32 i, ret = 0;
 
-	if (!fastrpc_sim_within(iova, size, 0, FASTRPC_SIM_IOVA_LIMIT) ||
-	    size < meta)
+	call->sid = payload.sid;
+	if (!fastrpc_sim_within(payload.iova, size, 0,
+				FASTRPC_SIM_IOVA_LIMIT) || size < meta)
 		return fastrpc_sim_bad_request(call, "payload too small");
 
-	va = fastrpc_sim_map(call->dsp, sid, iova, meta);
+	/* A copy: the host may change the payload under us. */
+	va = kmalloc(meta, GFP_KERNEL);
 	if (!va)
-		return fastrpc_sim_fault(call, addr, meta);
+		return FASTRPC_SIM_ENOMEMORY;
+
+	if (fastrpc_sim_mem_access(call->dsp, payload.sid, payload.iova, va,
+				   meta, FASTRPC_SIM_READ)) {
+		ret = fastrpc_sim_smmu_fault(call, payload.sid, payload.iova,
+					     meta);
+		goto out_free_meta;
+	}
 
 	if (nbufs) {
 		call->bufs = kcalloc(nbufs, sizeof(*call->bufs), GFP_KERNEL);
 		if (!call->bufs) {
 			ret = FASTRPC_SIM_ENOMEMORY;
-			goto out_unmap_meta;
+			goto out_free_meta;
 		}
 	}
 
 	rpra = va;
 	pages = va + nargs * (sizeof(*rpra) + sizeof(struct fastrpc_invoke_buf));
 	for (i = 0; i < nbufs; i++) {
-		union fastrpc_remote_arg arg;
-		struct fastrpc_phy_page page;
-
 		if (fastrpc_sim_arg_untouched(call, i))
 			continue;
 
-		/* The host may change the payload under us: copy first. */
-		memcpy(&arg, &rpra[i], sizeof(arg));
-		memcpy(&page, &pages[i], sizeof(page));
-		ret = fastrpc_sim_map_arg(call, i, iova, size, &arg, &page);
+		ret = fastrpc_sim_get_arg(call, i, &payload, &rpra[i],
+					  &pages[i]);
 		if (ret)
 			break;
 	}
 
-out_unmap_meta:
-	fastrpc_sim_unmap(call->dsp, va);
-	if (ret)
-		fastrpc_sim_unmap_args(call);
+out_free_meta:
+	kfree(va);
 	return ret;
 }
 
-static bool fastrpc_sim_sc_is(const struct fastrpc_sim_call *call, u32 nin,
-			      u32 nout)
+/* Check that the whole of every buffer argument is mapped. */
+static u32 fastrpc_sim_check_args(struct fastrpc_sim_call *call)
+{
+	u32 i, ret;
+
+	for (i = 0; i < call->nin + call->nout; i++) {
+		ret = fastrpc_sim_access(call, &call->bufs[i], 0, NULL,
+					 call->bufs[i].len, FASTRPC_SIM_CHECK);
+		if (ret)
+			return ret;
+	}
+
+	return 0;
+}
+
+/**
+ * fastrpc_sim_sc_is() - check the shape of a call
+ * @call: the request
+ * @nin: in-buffers it must have
+ * @nout: out-buffers it must have
+ *
+ * Return: true if it has @nin in-buffers, @nout out-buffers and no handles.
+ */
+bool fastrpc_sim_sc_is(const struct fastrpc_sim_call *call, u32 nin, u32 nout)
 {
 	return call->nin == nin && call->nout == nout &&
 	       !fastrpc_sc_inhandles(call->sc) &&
 	       !fastrpc_sc_outhandles(call->sc);
 }
 
-static bool fastrpc_sim_get_u32(struct fastrpc_sim_call *call, u32 i, u32 *val)
+/**
+ * fastrpc_sim_get_u32() - read a u32 at the start of an in-buffer
+ * @call: the request
+ * @i: the argument
+ * @val: the value read
+ *
+ * Return: true, or false if the argument is too short or cannot be read.
+ */
+bool fastrpc_sim_get_u32(struct fastrpc_sim_call *call, u32 i, u32 *val)
 {
-	if (call->bufs[i].len < sizeof(*val))
+	__le32 v;
+
+	if (call->bufs[i].len < sizeof(v) ||
+	    fastrpc_sim_access(call, &call->bufs[i], 0, &v, sizeof(v),
+			       FASTRPC_SIM_READ))
 		return false;
 
-	*val = get_unaligned_le32(call->bufs[i].va);
-	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_INLINE_BYTES,
-			  sizeof(*val));
+	*val = le32_to_cpu(v);
 	return true;
 }
 
-static void fastrpc_sim_read(struct fastrpc_sim_call *call, u32 i, void *dst,
-			     size_t len)
+static u32 fastrpc_sim_read(struct fastrpc_sim_call *call, u32 i, void *dst,
+			    size_t len)
 {
-	memcpy(dst, call->bufs[i].va, len);
-	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_INLINE_BYTES, len);
+	return fastrpc_sim_access(call, &call->bufs[i], 0, dst, len,
+				  FASTRPC_SIM_READ);
 }
 
-static void fastrpc_sim_write(struct fastrpc_sim_call *call, u32 i,
-			      const void *src, size_t len)
+static u32 fastrpc_sim_write(struct fastrpc_sim_call *call, u32 i,
+			     const void *src, size_t len)
 {
-	memcpy(call->bufs[i].va, src, len);
-	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_INLINE_BYTES, len);
+	return fastrpc_sim_access(call, &call->bufs[i], 0, (void *)src, len,
+				  FASTRPC_SIM_WRITE);
 }
 
 /* Out-buffer @i receives at most its length of @text, NUL-terminated. */
-static void fastrpc_sim_write_text(struct fastrpc_sim_call *call, u32 i,
-				   const char *text)
+static u32 fastrpc_sim_write_text(struct fastrpc_sim_call *call, u32 i,
+				  const char *text)
 {
-	size_t len = call->bufs[i].len;
+	char buf[64];
+	size_t len = min(call->bufs[i].len, sizeof(buf));
 
 	if (!len)
-		return;
+		return 0;
 
-	len = min(len, strlen(text) + 1);
-	fastrpc_sim_write(call, i, text, len);
-	((char *)call->bufs[i].va)[len - 1] = '\0';
+	strscpy(buf, text, len);
+	len = min(len, strlen(buf) + 1);
+	return fastrpc_sim_write(call, i, buf, len);
 }
 
 /* ---- protection domains ---- */
@@ -379,20 +491,182 @@ fastrpc_sim_pd_get_locked(struct fastrpc_sim_dsp *dsp, u32 pgid, u32 type)
 	pd->pgid = pgid;
 	pd->type = type;
 	xa_init_flags(&pd->handles, XA_FLAGS_ALLOC);
+	INIT_LIST_HEAD(&pd->maps);
 	list_add_tail(&pd->node, &dsp->pds);
 	dsp->npds++;
 	return pd;
 }
 
-static void fastrpc_sim_pd_free_locked(struct fastrpc_sim_dsp *dsp,
-				       struct fastrpc_sim_pd *pd)
+static void fastrpc_sim_map_free_locked(struct fastrpc_sim_dsp *dsp,
+					struct fastrpc_sim_pd *pd,
+					struct fastrpc_sim_map *map)
 {
 	lockdep_assert_held(&dsp->pd_lock);
 
+	list_del(&map->node);
+	pd->nmaps--;
+	atomic64_dec(&dsp->stats[FASTRPC_SIM_STAT_DSP_MAPS]);
+	kfree(map);
+}
+
+static void fastrpc_sim_pd_free_locked(struct fastrpc_sim_dsp *dsp,
+				       struct fastrpc_sim_pd *pd)
+{
+	struct fastrpc_sim_map *map, *tmp;
+
+	lockdep_assert_held(&dsp->pd_lock);
+
+	list_for_each_entry_safe(map, tmp, &pd->maps, node)
+		fastrpc_sim_map_free_locked(dsp, pd, map);
 	list_del(&pd->node);
 	dsp->npds--;
 	xa_destroy(&pd->handles);
 	kfree(pd);
+}
+
+/* ---- DSP mappings ---- */
+
+/*
+ * Map [iova, iova + len) of context bank @sid into @pd at the lowest free
+ * DSP address. Every page must be mapped in the context bank now.
+ */
+static u32 fastrpc_sim_map_add_locked(struct fastrpc_sim_call *call,
+				      struct fastrpc_sim_pd *pd,
+				      const struct fastrpc_phy_page *page,
+				      u32 out)
+{
+	struct fastrpc_sim_buf host = { .inline_arg = false };
+	u64 addr = le64_to_cpu(page->addr);
+	u64 va = FASTRPC_SIM_DSP_VA_BASE;
+	struct list_head *pos = &pd->maps;
+	struct fastrpc_sim_map *map, *cur;
+	__le64 dsp_addr;
+	u32 ret;
+
+	lockdep_assert_held(&call->dsp->pd_lock);
+
+	host.sid = FIELD_GET(FASTRPC_ADDR_SID, addr);
+	host.iova = addr & FASTRPC_ADDR_IOVA;
+	host.len = le64_to_cpu(page->size);
+	if (!host.len || !IS_ALIGNED(host.iova | host.len,
+				     FASTRPC_SIM_PAGE_SIZE) ||
+	    !fastrpc_sim_within(host.iova, host.len, 0,
+				FASTRPC_SIM_IOVA_LIMIT))
+		return fastrpc_sim_bad_request(call, "bad page to map");
+
+	if (host.sid != call->sid)
+		return fastrpc_sim_fault(call, addr, host.len,
+					 "mapping another context bank than the caller's");
+
+	ret = fastrpc_sim_access(call, &host, 0, NULL, host.len,
+				 FASTRPC_SIM_CHECK);
+	if (ret)
+		return ret;
+
+	if (pd->nmaps >= FASTRPC_SIM_MAX_MAPS)
+		return FASTRPC_SIM_ENOMEMORY;
+
+	/* First fit in the list sorted by DSP address */
+	list_for_each_entry(cur, &pd->maps, node) {
+		if (cur->dsp_addr - va >= host.len) {
+			pos = &cur->node;
+			break;
+		}
+		va = cur->dsp_addr + cur->len;
+	}
+	if (FASTRPC_SIM_DSP_VA_END - va < host.len)
+		return FASTRPC_SIM_ENOMEMORY;
+
+	dsp_addr = cpu_to_le64(va);
+	ret = fastrpc_sim_write(call, out, &dsp_addr, sizeof(dsp_addr));
+	if (ret)
+		return ret;
+
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return FASTRPC_SIM_ENOMEMORY;
+
+	map->dsp_addr = va;
+	map->sid = host.sid;
+	map->iova = host.iova;
+	map->len = host.len;
+	list_add_tail(&map->node, pos);
+	pd->nmaps++;
+	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_DSP_MAPS, 1);
+	return 0;
+}
+
+static u32 fastrpc_sim_map_remove_locked(struct fastrpc_sim_call *call,
+					 u32 pgid, u64 dsp_addr, u64 len)
+{
+	struct fastrpc_sim_pd *pd;
+	struct fastrpc_sim_map *map;
+
+	lockdep_assert_held(&call->dsp->pd_lock);
+
+	pd = fastrpc_sim_pd_find_locked(call->dsp, pgid);
+	if (pd) {
+		list_for_each_entry(map, &pd->maps, node) {
+			if (map->dsp_addr == dsp_addr && map->len == len) {
+				fastrpc_sim_map_free_locked(call->dsp, pd, map);
+				return 0;
+			}
+		}
+	}
+
+	return fastrpc_sim_bad_request(call, "unmap of an unknown mapping");
+}
+
+/**
+ * fastrpc_sim_dsp_map_find() - translate a range of DSP addresses
+ * @call: the request; the range must be mapped in its PD
+ * @dsp_addr: start of the range
+ * @len: its length
+ * @buf: set to the host memory of the range
+ *
+ * Return: 0, or AEE_EBADPARM (a fault) if the range does not lie within
+ * one mapping of the PD.
+ */
+u32 fastrpc_sim_dsp_map_find(struct fastrpc_sim_call *call, u64 dsp_addr,
+			     u64 len, struct fastrpc_sim_buf *buf)
+{
+	struct fastrpc_sim_map *map;
+
+	lockdep_assert_held(&call->dsp->pd_lock);
+
+	list_for_each_entry(map, &call->pd->maps, node) {
+		if (!fastrpc_sim_within(dsp_addr, len, map->dsp_addr,
+					map->len))
+			continue;
+
+		buf->sid = map->sid;
+		buf->iova = map->iova + (dsp_addr - map->dsp_addr);
+		buf->len = len;
+		buf->inline_arg = false;
+		return 0;
+	}
+
+	return fastrpc_sim_fault(call, dsp_addr, len,
+				 "not mapped in the PD");
+}
+
+/**
+ * fastrpc_sim_dsp_show_maps() - list the DSP mappings of every PD
+ * @dsp: the DSP
+ * @s: where to print "<pgid> <dsp_addr> <sid> <iova> <len>" lines
+ */
+void fastrpc_sim_dsp_show_maps(struct fastrpc_sim_dsp *dsp, struct seq_file *s)
+{
+	struct fastrpc_sim_map *map;
+	struct fastrpc_sim_pd *pd;
+
+	mutex_lock(&dsp->pd_lock);
+	list_for_each_entry(pd, &dsp->pds, node)
+		list_for_each_entry(map, &pd->maps, node)
+			seq_printf(s, "%u %#llx %u %#llx %#llx\n", pd->pgid,
+				   map->dsp_addr, map->sid, map->iova,
+				   map->len);
+	mutex_unlock(&dsp->pd_lock);
 }
 
 /* ---- init handle (1) ---- */
@@ -423,8 +697,9 @@ static u32 fastrpc_sim_init_create(struct fastrpc_sim_call *call)
 	    call->bufs[3].len < sizeof(mem))
 		return fastrpc_sim_bad_request(call, "bad CREATE");
 
-	fastrpc_sim_read(call, 0, &req, sizeof(req));
-	fastrpc_sim_read(call, 3, &mem, sizeof(mem));
+	if (fastrpc_sim_read(call, 0, &req, sizeof(req)) ||
+	    fastrpc_sim_read(call, 3, &mem, sizeof(mem)))
+		return FASTRPC_SIM_EBADPARM;
 
 	iova = le64_to_cpu(mem.addr) & FASTRPC_ADDR_IOVA;
 	size = le64_to_cpu(mem.size);
@@ -461,6 +736,84 @@ static u32 fastrpc_sim_init_release(struct fastrpc_sim_call *call)
 	return 0;
 }
 
+/* MEM_MAP: in0 mem_map_req, in1 one page, in2 empty, out0 u64 DSP address */
+static u32 fastrpc_sim_init_mem_map(struct fastrpc_sim_call *call)
+{
+	struct fastrpc_mem_map_req req;
+	struct fastrpc_phy_page page;
+	struct fastrpc_sim_pd *pd;
+
+	if (!fastrpc_sim_sc_is(call, 3, 1) ||
+	    call->bufs[0].len < sizeof(req) ||
+	    call->bufs[1].len < sizeof(page) ||
+	    call->bufs[3].len < sizeof(__le64))
+		return fastrpc_sim_bad_request(call, "bad MEM_MAP");
+
+	if (fastrpc_sim_read(call, 0, &req, sizeof(req)) ||
+	    fastrpc_sim_read(call, 1, &page, sizeof(page)))
+		return FASTRPC_SIM_EBADPARM;
+
+	pd = fastrpc_sim_pd_find_locked(call->dsp, le32_to_cpu(req.pgid));
+	if (!pd)
+		return FASTRPC_SIM_EBADSTATE;
+
+	return fastrpc_sim_map_add_locked(call, pd, &page, 3);
+}
+
+/* MMAP: in0 mmap_req, in1 one page, out0 u64 DSP address */
+static u32 fastrpc_sim_init_mmap(struct fastrpc_sim_call *call)
+{
+	struct fastrpc_mmap_req req;
+	struct fastrpc_phy_page page;
+	struct fastrpc_sim_pd *pd;
+
+	if (!fastrpc_sim_sc_is(call, 2, 1) ||
+	    call->bufs[0].len < sizeof(req) ||
+	    call->bufs[1].len < sizeof(page) ||
+	    call->bufs[2].len < sizeof(__le64))
+		return fastrpc_sim_bad_request(call, "bad MMAP");
+
+	if (fastrpc_sim_read(call, 0, &req, sizeof(req)) ||
+	    fastrpc_sim_read(call, 1, &page, sizeof(page)))
+		return FASTRPC_SIM_EBADPARM;
+
+	pd = fastrpc_sim_pd_find_locked(call->dsp, le32_to_cpu(req.pgid));
+	if (!pd)
+		return FASTRPC_SIM_EBADSTATE;
+
+	return fastrpc_sim_map_add_locked(call, pd, &page, 2);
+}
+
+static u32 fastrpc_sim_init_mem_unmap(struct fastrpc_sim_call *call)
+{
+	struct fastrpc_mem_unmap_req req;
+
+	if (!fastrpc_sim_sc_is(call, 1, 0) || call->bufs[0].len < sizeof(req))
+		return fastrpc_sim_bad_request(call, "bad MEM_UNMAP");
+
+	if (fastrpc_sim_read(call, 0, &req, sizeof(req)))
+		return FASTRPC_SIM_EBADPARM;
+
+	return fastrpc_sim_map_remove_locked(call, le32_to_cpu(req.pgid),
+					     le64_to_cpu(req.vaddrin),
+					     le64_to_cpu(req.len));
+}
+
+static u32 fastrpc_sim_init_munmap(struct fastrpc_sim_call *call)
+{
+	struct fastrpc_munmap_req req;
+
+	if (!fastrpc_sim_sc_is(call, 1, 0) || call->bufs[0].len < sizeof(req))
+		return fastrpc_sim_bad_request(call, "bad MUNMAP");
+
+	if (fastrpc_sim_read(call, 0, &req, sizeof(req)))
+		return FASTRPC_SIM_EBADPARM;
+
+	return fastrpc_sim_map_remove_locked(call, le32_to_cpu(req.pgid),
+					     le64_to_cpu(req.vaddr),
+					     le64_to_cpu(req.size));
+}
+
 static u32 fastrpc_sim_init_invoke(struct fastrpc_sim_call *call)
 {
 	switch (call->method) {
@@ -471,6 +824,14 @@ static u32 fastrpc_sim_init_invoke(struct fastrpc_sim_call *call)
 	case FASTRPC_RMID_INIT_CREATE:
 	case FASTRPC_RMID_INIT_CREATE_ATTR:
 		return fastrpc_sim_init_create(call);
+	case FASTRPC_RMID_INIT_MMAP:
+		return fastrpc_sim_init_mmap(call);
+	case FASTRPC_RMID_INIT_MUNMAP:
+		return fastrpc_sim_init_munmap(call);
+	case FASTRPC_RMID_INIT_MEM_MAP:
+		return fastrpc_sim_init_mem_map(call);
+	case FASTRPC_RMID_INIT_MEM_UNMAP:
+		return fastrpc_sim_init_mem_unmap(call);
 	default:
 		return FASTRPC_SIM_EUNSUPPORTED;
 	}
@@ -489,8 +850,9 @@ static const u32 fastrpc_sim_caps[FASTRPC_SIM_NR_CAPS] = {
 
 static u32 fastrpc_sim_utils_invoke(struct fastrpc_sim_call *call)
 {
-	__le32 *out;
-	u32 n, k;
+	__le32 *out = call->dsp->bounce;
+	size_t per_page = PAGE_SIZE / sizeof(*out);
+	u32 n, k, ret;
 
 	if (call->method != FASTRPC_DSP_UTILS_CAPS_METHOD)
 		return FASTRPC_SIM_EUNSUPPORTED;
@@ -500,130 +862,23 @@ static u32 fastrpc_sim_utils_invoke(struct fastrpc_sim_call *call)
 	    n > call->bufs[1].len / sizeof(*out))
 		return fastrpc_sim_bad_request(call, "bad capability query");
 
-	out = call->bufs[1].va;
-	for (k = 0; k < n; k++)
-		put_unaligned_le32(k < FASTRPC_SIM_NR_CAPS ?
-				   fastrpc_sim_caps[k] : 0, &out[k]);
-	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_INLINE_BYTES,
-			  n * sizeof(*out));
-	return 0;
-}
-
-/* ---- built-in modules ---- */
-
-static u32 fastrpc_sim_calculator_invoke(struct fastrpc_sim_call *call)
-{
-	const u8 *vec;
-	s64 sum = 0;
-	s32 max = S32_MIN;
-	u32 n, k;
-
-	if (call->method != 2 && call->method != 3)
-		return FASTRPC_SIM_EUNSUPPORTED;
-
-	if (!fastrpc_sim_sc_is(call, 2, 1) ||
-	    !fastrpc_sim_get_u32(call, 0, &n) ||
-	    n > call->bufs[1].len / sizeof(u32))
-		return fastrpc_sim_bad_request(call, "bad calculator call");
-
-	vec = call->bufs[1].va;
 	for (k = 0; k < n; k++) {
-		s32 v = get_unaligned_le32(vec + k * sizeof(u32));
-
-		sum += v;
-		max = max(max, v);
-	}
-	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_INLINE_BYTES,
-			  n * sizeof(u32));
-
-	if (call->method == 2) {
-		__le64 res = cpu_to_le64(sum);
-
-		if (call->bufs[2].len < sizeof(res))
-			return fastrpc_sim_bad_request(call, "short sum");
-		fastrpc_sim_write(call, 2, &res, sizeof(res));
-	} else {
-		__le32 res = cpu_to_le32(max);
-
-		if (call->bufs[2].len < sizeof(res))
-			return fastrpc_sim_bad_request(call, "short max");
-		fastrpc_sim_write(call, 2, &res, sizeof(res));
-	}
-	return 0;
-}
-
-static u32 fastrpc_sim_simtest_echo(struct fastrpc_sim_call *call)
-{
-	u32 k;
-
-	if (!fastrpc_sim_sc_is(call, call->nin, call->nin))
-		return fastrpc_sim_bad_request(call, "bad echo");
-
-	for (k = 0; k < call->nin; k++)
-		if (call->bufs[k].len != call->bufs[call->nin + k].len)
-			return fastrpc_sim_bad_request(call, "echo lengths");
-
-	for (k = 0; k < call->nin; k++) {
-		size_t len = call->bufs[k].len;
-
-		if (!len)
+		out[k % per_page] = cpu_to_le32(k < FASTRPC_SIM_NR_CAPS ?
+						fastrpc_sim_caps[k] : 0);
+		if (k % per_page != per_page - 1 && k != n - 1)
 			continue;
-		memmove(call->bufs[call->nin + k].va, call->bufs[k].va, len);
-		fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_INLINE_BYTES,
-				  2 * len);
+
+		ret = fastrpc_sim_access(call, &call->bufs[1],
+					 (u64)(k - k % per_page) * sizeof(*out),
+					 out, (k % per_page + 1) * sizeof(*out),
+					 FASTRPC_SIM_WRITE);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
 
-static u32 fastrpc_sim_simtest_fill(struct fastrpc_sim_call *call)
-{
-	__le32 pattern;
-	size_t len, k;
-	u8 *out;
-	u32 val;
-
-	if (!fastrpc_sim_sc_is(call, 1, 1) ||
-	    !fastrpc_sim_get_u32(call, 0, &val))
-		return fastrpc_sim_bad_request(call, "bad fill");
-
-	pattern = cpu_to_le32(val);
-	out = call->bufs[1].va;
-	len = call->bufs[1].len;
-	for (k = 0; k < len; k += sizeof(pattern))
-		memcpy(out + k, &pattern, min(len - k, sizeof(pattern)));
-	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_INLINE_BYTES, len);
-	return 0;
-}
-
-static u32 fastrpc_sim_simtest_invoke(struct fastrpc_sim_call *call)
-{
-	u32 val;
-
-	switch (call->method) {
-	case 2:
-		return fastrpc_sim_simtest_echo(call);
-	case 3:
-		if (!fastrpc_sim_sc_is(call, 1, 0) ||
-		    !fastrpc_sim_get_u32(call, 0, &val))
-			return fastrpc_sim_bad_request(call, "bad sleep");
-		call->delay_ms = val;
-		return 0;
-	case 4:
-		if (!fastrpc_sim_sc_is(call, 1, 0) ||
-		    !fastrpc_sim_get_u32(call, 0, &val))
-			return fastrpc_sim_bad_request(call, "bad error");
-		return val;
-	case 5:
-		return fastrpc_sim_simtest_fill(call);
-	default:
-		return FASTRPC_SIM_EUNSUPPORTED;
-	}
-}
-
-static const struct fastrpc_sim_module fastrpc_sim_modules[] = {
-	{ .name = "calculator", .invoke = fastrpc_sim_calculator_invoke },
-	{ .name = "simtest", .invoke = fastrpc_sim_simtest_invoke },
-};
+/* ---- remotectl (0) and remotectl1 (8) ---- */
 
 /* Module of "file:///lib<name>_skel.so?...", or -1 */
 static int fastrpc_sim_module_find(char *uri)
@@ -631,7 +886,7 @@ static int fastrpc_sim_module_find(char *uri)
 	static const char suffix[] = "_skel.so";
 	char *base, *query;
 	size_t len;
-	int i;
+	unsigned int i;
 
 	query = strchr(uri, '?');
 	if (query)
@@ -648,15 +903,13 @@ static int fastrpc_sim_module_find(char *uri)
 		return -1;
 	len -= strlen(suffix);
 
-	for (i = 0; i < ARRAY_SIZE(fastrpc_sim_modules); i++)
+	for (i = 0; i < fastrpc_sim_nr_modules; i++)
 		if (strlen(fastrpc_sim_modules[i].name) == len &&
 		    !strncmp(fastrpc_sim_modules[i].name, base, len))
 			return i;
 
 	return -1;
 }
-
-/* ---- remotectl (0) and remotectl1 (8) ---- */
 
 static u32 fastrpc_sim_remotectl_open(struct fastrpc_sim_call *call)
 {
@@ -665,7 +918,7 @@ static u32 fastrpc_sim_remotectl_open(struct fastrpc_sim_call *call)
 	char uri[FASTRPC_SIM_URI_LEN];
 	char text[64] = "";
 	__le32 hdr[2], out[2];
-	u32 handle = 0;
+	u32 handle = 0, ret;
 	s32 dlerr = 0;
 	size_t len;
 	int mod;
@@ -675,13 +928,17 @@ static u32 fastrpc_sim_remotectl_open(struct fastrpc_sim_call *call)
 	    call->bufs[2].len < sizeof(out))
 		return fastrpc_sim_bad_request(call, "bad open");
 
-	fastrpc_sim_read(call, 0, hdr, sizeof(hdr));
+	ret = fastrpc_sim_read(call, 0, hdr, sizeof(hdr));
+	if (ret)
+		return ret;
 	len = le32_to_cpu(hdr[0]);
 	if (len > call->bufs[1].len)
 		return fastrpc_sim_bad_request(call, "bad URI length");
 
 	len = min(len, sizeof(uri) - 1);
-	fastrpc_sim_read(call, 1, uri, len);
+	ret = fastrpc_sim_read(call, 1, uri, len);
+	if (ret)
+		return ret;
 	uri[len] = '\0';
 
 	mod = fastrpc_sim_module_find(uri);
@@ -700,16 +957,17 @@ static u32 fastrpc_sim_remotectl_open(struct fastrpc_sim_call *call)
 
 	out[0] = cpu_to_le32(handle);
 	out[1] = cpu_to_le32(dlerr);
-	fastrpc_sim_write(call, 2, out, sizeof(out));
-	fastrpc_sim_write_text(call, 3, text);
-	return 0;
+	ret = fastrpc_sim_write(call, 2, out, sizeof(out));
+	if (!ret)
+		ret = fastrpc_sim_write_text(call, 3, text);
+	return ret;
 }
 
 static u32 fastrpc_sim_remotectl_close(struct fastrpc_sim_call *call)
 {
 	struct fastrpc_sim_pd *pd = call->pd;
 	__le32 dlerr = 0;
-	u32 handle;
+	u32 handle, ret;
 
 	if (!fastrpc_sim_sc_is(call, 1, 2) ||
 	    !fastrpc_sim_get_u32(call, 0, &handle) ||
@@ -720,9 +978,10 @@ static u32 fastrpc_sim_remotectl_close(struct fastrpc_sim_call *call)
 		return FASTRPC_SIM_EINVHANDLE;
 	pd->nhandles--;
 
-	fastrpc_sim_write(call, 1, &dlerr, sizeof(dlerr));
-	fastrpc_sim_write_text(call, 2, "");
-	return 0;
+	ret = fastrpc_sim_write(call, 1, &dlerr, sizeof(dlerr));
+	if (!ret)
+		ret = fastrpc_sim_write_text(call, 2, "");
+	return ret;
 }
 
 static u32 fastrpc_sim_remotectl_invoke(struct fastrpc_sim_call *call,
@@ -737,15 +996,15 @@ static u32 fastrpc_sim_remotectl_invoke(struct fastrpc_sim_call *call,
 
 static u32 fastrpc_sim_dispatch_locked(struct fastrpc_sim_call *call)
 {
+	const struct fastrpc_sim_module *mod;
 	void *entry;
+	u32 ret;
 
 	lockdep_assert_held(&call->dsp->pd_lock);
 
 	switch (call->handle) {
 	case FASTRPC_HANDLE_INIT:
-		return fastrpc_sim_init_invoke(call);
 	case FASTRPC_HANDLE_DSP_UTILS:
-		return fastrpc_sim_utils_invoke(call);
 	case FASTRPC_HANDLE_REMOTECTL:
 	case FASTRPC_HANDLE_REMOTECTL1:
 	case FASTRPC_HANDLE_CURRENT_PROCESS:
@@ -753,7 +1012,30 @@ static u32 fastrpc_sim_dispatch_locked(struct fastrpc_sim_call *call)
 	default:
 		if (call->handle < FASTRPC_SIM_HANDLE_BASE)
 			return FASTRPC_SIM_EINVHANDLE;
-		break;
+		if (!call->pd)
+			return FASTRPC_SIM_EBADSTATE;
+		entry = xa_load(&call->pd->handles, call->handle);
+		if (!entry)
+			return FASTRPC_SIM_EINVHANDLE;
+
+		mod = &fastrpc_sim_modules[xa_to_value(entry)];
+		if (call->method >= 32 || !(mod->lazy & BIT(call->method))) {
+			ret = fastrpc_sim_check_args(call);
+			if (ret)
+				return ret;
+		}
+		return mod->invoke(call);
+	}
+
+	ret = fastrpc_sim_check_args(call);
+	if (ret)
+		return ret;
+
+	switch (call->handle) {
+	case FASTRPC_HANDLE_INIT:
+		return fastrpc_sim_init_invoke(call);
+	case FASTRPC_HANDLE_DSP_UTILS:
+		return fastrpc_sim_utils_invoke(call);
 	}
 
 	if (!call->pd)
@@ -764,16 +1046,10 @@ static u32 fastrpc_sim_dispatch_locked(struct fastrpc_sim_call *call)
 		return fastrpc_sim_remotectl_invoke(call, 0, 1);
 	case FASTRPC_HANDLE_REMOTECTL1:
 		return fastrpc_sim_remotectl_invoke(call, 2, 3);
-	case FASTRPC_HANDLE_CURRENT_PROCESS:
+	default:
 		/* exit; notifications and the rest are not supported */
 		return call->method == 2 ? 0 : FASTRPC_SIM_EUNSUPPORTED;
 	}
-
-	entry = xa_load(&call->pd->handles, call->handle);
-	if (!entry)
-		return FASTRPC_SIM_EINVHANDLE;
-
-	return fastrpc_sim_modules[xa_to_value(entry)].invoke(call);
 }
 
 /**
@@ -812,13 +1088,13 @@ u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 
 	mutex_lock(&dsp->pd_lock);
 	call.pd = fastrpc_sim_pd_find_locked(dsp, call.pid);
-	ret = fastrpc_sim_map_args(&call, le64_to_cpu(msg->addr),
+	ret = fastrpc_sim_get_args(&call, le64_to_cpu(msg->addr),
 				   le64_to_cpu(msg->size));
 	if (!ret)
 		ret = fastrpc_sim_dispatch_locked(&call);
 	mutex_unlock(&dsp->pd_lock);
 
-	fastrpc_sim_unmap_args(&call);
+	kfree(call.bufs);
 	*delay_ms = call.delay_ms;
 	return ret;
 }

@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests of the simulated DSP: request checks, built-in modules, and
- * the request queue with its fault knobs, against an endpoint of the test.
+ * KUnit tests of the simulated DSP and its SMMU: request checks, address
+ * translation, DSP mappings, built-in modules, and the request queue with
+ * its fault knobs, against an endpoint of the test.
  *
  * Requests are laid out as a FastRPC driver lays them out, in a kernel
- * buffer that the tests' memory translation presents at a fake device
- * address. The buffer is larger than the payload, so that an address check
- * that is missing or wrong lets a request reach memory it must not, and the
- * test fails.
+ * buffer whose pages are mapped in a context bank of a simulated SMMU (one
+ * that is not registered, with a domain that has no device), so the DSP
+ * goes through the real page table. Some pages of the buffer are left
+ * unmapped, so that an address check that is missing or wrong lets a
+ * request reach memory it must not, and the test fails.
  */
 
 #include <linux/bits.h>
+#include <linux/io.h>
+#include <linux/iommu.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kref.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/rpmsg.h>
 #include <linux/spinlock.h>
@@ -33,7 +38,10 @@
 #define FASTRPC_SIM_TEST_MEM_PAGES	8
 #define FASTRPC_SIM_TEST_MEM_SIZE	\
 	(FASTRPC_SIM_TEST_MEM_PAGES * FASTRPC_SIM_TEST_PAGE)
-/* Pages 0-1: payload; 4-5: init memory of a PD; 6: memory nobody described */
+/*
+ * Pages 0-1: payload; 4-5: init memory of a PD; all four are mapped.
+ * Pages 2-3 and 6-7 are not mapped: memory nobody described.
+ */
 #define FASTRPC_SIM_TEST_PAYLOAD_SIZE	(2 * FASTRPC_SIM_TEST_PAGE)
 #define FASTRPC_SIM_TEST_IMEM_OFF	(4 * FASTRPC_SIM_TEST_PAGE)
 #define FASTRPC_SIM_TEST_IMEM_SIZE	(2 * FASTRPC_SIM_TEST_PAGE)
@@ -70,6 +78,8 @@ struct fastrpc_sim_test_rx {
 
 struct fastrpc_sim_test {
 	struct fastrpc_sim_dsp *dsp;
+	struct fastrpc_sim_smmu *smmu;
+	struct iommu_domain *domain;
 	u8 *mem;
 	struct rpmsg_endpoint ept;
 	struct fastrpc_sim_test_rx rx;
@@ -94,27 +104,6 @@ struct fastrpc_sim_test_call {
 	const void *data[FASTRPC_SIM_TEST_MAX_BUFS];
 	size_t off[FASTRPC_SIM_TEST_MAX_BUFS];
 	struct fastrpc_msg msg;
-};
-
-static void *fastrpc_sim_test_map(void *priv, u32 sid, u64 iova, size_t len)
-{
-	struct fastrpc_sim_test *t = priv;
-
-	if (sid != FASTRPC_SIM_TEST_SID || iova < FASTRPC_SIM_TEST_BASE ||
-	    len > FASTRPC_SIM_TEST_MEM_SIZE ||
-	    iova - FASTRPC_SIM_TEST_BASE > FASTRPC_SIM_TEST_MEM_SIZE - len)
-		return NULL;
-
-	return t->mem + (iova - FASTRPC_SIM_TEST_BASE);
-}
-
-static void fastrpc_sim_test_unmap(void *priv, void *va)
-{
-}
-
-static const struct fastrpc_sim_mem_ops fastrpc_sim_test_mem_ops = {
-	.map = fastrpc_sim_test_map,
-	.unmap = fastrpc_sim_test_unmap,
 };
 
 static u64 fastrpc_sim_test_addr(u64 off)
@@ -299,6 +288,7 @@ static void fastrpc_sim_test_pages_outside_payload(struct kunit *test)
 	u8 *outside = t->mem + FASTRPC_SIM_TEST_OUTSIDE_OFF;
 	__le32 n = cpu_to_le32(4);
 	struct fastrpc_sim_test_call c;
+	union fastrpc_remote_arg *rpra;
 	struct fastrpc_phy_page *page;
 
 	memset(outside, 0xa5, FASTRPC_SIM_TEST_PAGE);
@@ -323,14 +313,27 @@ static void fastrpc_sim_test_pages_outside_payload(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 2);
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_INLINE_BYTES), 0);
 
-	/* the payload's page range straddling its end */
+	/* out0 straddling the end of the payload into an unmapped page */
 	fastrpc_sim_test_build(test, &c);
 	page = fastrpc_sim_test_page(t, c.sc, 1);
 	page->addr = cpu_to_le64(fastrpc_sim_test_addr(FASTRPC_SIM_TEST_PAGE));
 	page->size = cpu_to_le64(2 * FASTRPC_SIM_TEST_PAGE);
+	rpra = fastrpc_sim_test_rpra(t, c.sc, 1);
+	rpra->buf.pv = cpu_to_le64(FASTRPC_SIM_TEST_PAGE - 8);
+	memset(t->mem + FASTRPC_SIM_TEST_PAYLOAD_SIZE - 8, 0xa5, 8);
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
 			FASTRPC_SIM_TEST_EBADPARM);
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 3);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_SMMU_FAULTS), 3);
+	/* nothing was written before the fault */
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(t->mem + FASTRPC_SIM_TEST_PAYLOAD_SIZE - 8,
+					     0xa5, 8), NULL);
+
+	/* a page range larger than the argument is fine */
+	fastrpc_sim_test_build(test, &c);
+	page = fastrpc_sim_test_page(t, c.sc, 1);
+	page->size = cpu_to_le64(3 * FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c), 0);
 }
 
 static void fastrpc_sim_test_arg_past_pages(struct kunit *test)
@@ -521,6 +524,312 @@ static void fastrpc_sim_test_echo(struct kunit *test)
 					     sizeof(a)), NULL);
 }
 
+/* IOVA of the test's second context bank, and of pages only it maps */
+#define FASTRPC_SIM_TEST_FAR_IOVA	0x20000000ULL
+
+static void fastrpc_sim_test_smmu_domain(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	phys_addr_t phys = virt_to_phys(t->mem + FASTRPC_SIM_TEST_IMEM_OFF);
+	u64 iova = FASTRPC_SIM_TEST_FAR_IOVA;
+	u64 pages = fastrpc_sim_smmu_pages(t->smmu);
+
+	KUNIT_EXPECT_EQ(test, pages, 4);
+	KUNIT_ASSERT_EQ(test, iommu_map(t->domain, iova, phys,
+					2 * FASTRPC_SIM_TEST_PAGE,
+					IOMMU_READ | IOMMU_WRITE, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_smmu_pages(t->smmu), pages + 2);
+	KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(t->domain, iova + 0x123),
+			phys + 0x123);
+	KUNIT_EXPECT_EQ(test,
+			iommu_iova_to_phys(t->domain,
+					   iova + FASTRPC_SIM_TEST_PAGE + 5),
+			phys + FASTRPC_SIM_TEST_PAGE + 5);
+	/* mapping a mapped page again fails */
+	KUNIT_EXPECT_NE(test, iommu_map(t->domain, iova, phys,
+					FASTRPC_SIM_TEST_PAGE,
+					IOMMU_READ, GFP_KERNEL), 0);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(t->domain, iova,
+					  2 * FASTRPC_SIM_TEST_PAGE),
+			2 * FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(t->domain, iova), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_smmu_pages(t->smmu), pages);
+	/* an IOVA never mapped translates to nothing */
+	KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(t->domain,
+						 FASTRPC_SIM_TEST_BASE +
+						 FASTRPC_SIM_TEST_OUTSIDE_OFF),
+			0);
+}
+
+/* A simtest handle of PD @pgid, attached */
+static u32 fastrpc_sim_test_simtest(struct kunit *test, u32 pgid)
+{
+	u32 handle;
+	s32 dlerr;
+
+	fastrpc_sim_test_attach(test, pgid);
+	handle = fastrpc_sim_test_open(test, pgid, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+	return handle;
+}
+
+static void fastrpc_sim_test_discontiguous(struct kunit *test)
+{
+	static const char data[16] = "0123456789abcde";
+	struct fastrpc_sim_test *t = test->priv;
+	struct page *lo, *hi;
+	struct fastrpc_sim_test_call c;
+	union fastrpc_remote_arg *rpra;
+	struct fastrpc_phy_page *page;
+	u64 iova = FASTRPC_SIM_TEST_FAR_IOVA;
+	u32 handle;
+	u8 *va;
+
+	handle = fastrpc_sim_test_simtest(test, 100);
+
+	/* Two IOVA-contiguous pages, physically apart and in reverse order */
+	lo = alloc_pages(GFP_KERNEL | __GFP_ZERO, 1);
+	KUNIT_ASSERT_NOT_NULL(test, lo);
+	hi = lo + 1;
+	KUNIT_ASSERT_EQ(test, iommu_map(t->domain, iova, page_to_phys(hi),
+					FASTRPC_SIM_TEST_PAGE,
+					IOMMU_READ | IOMMU_WRITE, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_map(t->domain, iova + FASTRPC_SIM_TEST_PAGE,
+					page_to_phys(lo), FASTRPC_SIM_TEST_PAGE,
+					IOMMU_READ | IOMMU_WRITE, GFP_KERNEL), 0);
+
+	/* echo into out0 = the 16 bytes that straddle the two pages */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(2, 1, 1),
+		.len = { sizeof(data), sizeof(data) },
+		.data = { data },
+	};
+	fastrpc_sim_test_build(test, &c);
+	rpra = fastrpc_sim_test_rpra(t, c.sc, 1);
+	rpra->buf.pv = cpu_to_le64(0x7f0000000ff8ULL);
+	page = fastrpc_sim_test_page(t, c.sc, 1);
+	page->addr = cpu_to_le64(fastrpc_wire_addr(FASTRPC_SIM_TEST_SID, iova));
+	page->size = cpu_to_le64(2 * FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c), 0);
+
+	va = page_address(hi);
+	KUNIT_EXPECT_MEMEQ(test, va + FASTRPC_SIM_TEST_PAGE - 8, data, 8);
+	va = page_address(lo);
+	KUNIT_EXPECT_MEMEQ(test, va, data + 8, 8);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BUFFER_BYTES),
+			sizeof(data));
+
+	iommu_unmap(t->domain, iova, 2 * FASTRPC_SIM_TEST_PAGE);
+	__free_pages(lo, 1);
+}
+
+static void fastrpc_sim_test_other_sid(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	struct iommu_domain *other;
+	u8 *secret = t->mem + FASTRPC_SIM_TEST_OUTSIDE_OFF;
+	struct {
+		__le64 iova;
+		__le64 len;
+	} req = {
+		cpu_to_le64(FASTRPC_SIM_TEST_FAR_IOVA), cpu_to_le64(16)
+	};
+	struct fastrpc_sim_test_call c;
+	u32 handle;
+
+	handle = fastrpc_sim_test_simtest(test, 100);
+
+	/* A page only the context bank of stream id SID + 1 maps */
+	other = fastrpc_sim_smmu_test_domain(t->smmu, FASTRPC_SIM_TEST_SID + 1);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	memset(secret, 0x5a, FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, iommu_map(other, FASTRPC_SIM_TEST_FAR_IOVA,
+					virt_to_phys(secret),
+					FASTRPC_SIM_TEST_PAGE,
+					IOMMU_READ | IOMMU_WRITE, GFP_KERNEL), 0);
+
+	/* read_iova of it from the caller's context bank: SMMU fault */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(9, 1, 1),
+		.len = { sizeof(req), 16 },
+		.data = { &req },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_SMMU_FAULTS), 1);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(fastrpc_sim_test_out(test, &c, 1), 0,
+					     16), NULL);
+
+	/* an IOVA of the caller's own bank reads */
+	req.iova = cpu_to_le64(FASTRPC_SIM_TEST_BASE + FASTRPC_SIM_TEST_IMEM_OFF);
+	memset(t->mem + FASTRPC_SIM_TEST_IMEM_OFF, 0x3c, 16);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(fastrpc_sim_test_out(test, &c, 1),
+					     0x3c, 16), NULL);
+
+	/* a buffer argument naming the other stream id: fault, not read */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(2, 1, 1),
+		.len = { 16, 16 },
+	};
+	fastrpc_sim_test_build(test, &c);
+	fastrpc_sim_test_page(t, c.sc, 0)->addr =
+		cpu_to_le64(fastrpc_wire_addr(FASTRPC_SIM_TEST_SID + 1,
+					      FASTRPC_SIM_TEST_FAR_IOVA));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(fastrpc_sim_test_out(test, &c, 1), 0,
+					     16), NULL);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 2);
+
+	iommu_domain_free(other);
+}
+
+/* MEM_MAP of [off, off + len) of the test memory into PD @pgid */
+static u32 fastrpc_sim_test_mem_map(struct kunit *test, u32 pgid, u64 off,
+				    u64 len, u64 *dsp_addr)
+{
+	struct fastrpc_mem_map_req req = {
+		.pgid = cpu_to_le32(pgid),
+		.fd = cpu_to_le32(7),
+		.num = cpu_to_le32(sizeof(struct fastrpc_phy_page)),
+	};
+	struct fastrpc_phy_page pg = {
+		.addr = cpu_to_le64(fastrpc_sim_test_addr(off)),
+		.size = cpu_to_le64(len),
+	};
+	struct fastrpc_sim_test_call c = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_MEM_MAP, 3, 1),
+		.len = { sizeof(req), sizeof(pg), 0, sizeof(u64) },
+		.data = { &req, &pg },
+	};
+	u32 ret;
+
+	ret = fastrpc_sim_test_call(test, &c);
+	*dsp_addr = get_unaligned_le64(fastrpc_sim_test_out(test, &c, 3));
+	return ret;
+}
+
+static u32 fastrpc_sim_test_mem_unmap(struct kunit *test, u32 pgid,
+				      u64 dsp_addr, u64 len)
+{
+	struct fastrpc_mem_unmap_req req = {
+		.pgid = cpu_to_le32(pgid),
+		.vaddrin = cpu_to_le64(dsp_addr),
+		.len = cpu_to_le64(len),
+	};
+	struct fastrpc_sim_test_call c = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_MEM_UNMAP, 1, 0),
+		.len = { sizeof(req) },
+		.data = { &req },
+	};
+
+	return fastrpc_sim_test_call(test, &c);
+}
+
+static void fastrpc_sim_test_dsp_maps(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u8 *imem = t->mem + FASTRPC_SIM_TEST_IMEM_OFF;
+	struct {
+		__le64 dsp_addr;
+		__le64 len;
+		__le32 pattern;
+		__le32 pad;
+	} wr;
+	__le32 pgid = cpu_to_le32(100);
+	struct fastrpc_sim_test_call c;
+	u64 a, b, none;
+	u32 handle;
+
+	handle = fastrpc_sim_test_simtest(test, 100);
+
+	/* Two mappings, at the lowest free DSP addresses */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_mem_map(test, 100,
+						       FASTRPC_SIM_TEST_IMEM_OFF,
+						       FASTRPC_SIM_TEST_PAGE, &a), 0);
+	KUNIT_EXPECT_EQ(test, a, 0x40000000);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_mem_map(test, 100,
+						       FASTRPC_SIM_TEST_IMEM_OFF,
+						       2 * FASTRPC_SIM_TEST_PAGE, &b), 0);
+	KUNIT_EXPECT_EQ(test, b, 0x40001000);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_DSP_MAPS), 2);
+
+	/* memory the context bank does not map cannot be mapped */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_mem_map(test, 100,
+						       FASTRPC_SIM_TEST_OUTSIDE_OFF,
+						       FASTRPC_SIM_TEST_PAGE, &none),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_SMMU_FAULTS), 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_DSP_MAPS), 2);
+
+	/* write_at through the second mapping, at its second page */
+	wr = (typeof(wr)) {
+		.dsp_addr = cpu_to_le64(b + FASTRPC_SIM_TEST_PAGE + 4),
+		.len = cpu_to_le64(8),
+		.pattern = cpu_to_le32(0xcafef00d),
+	};
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(7, 1, 0),
+		.len = { sizeof(wr) },
+		.data = { &wr },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(imem + FASTRPC_SIM_TEST_PAGE + 4),
+			0xcafef00d);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(imem + FASTRPC_SIM_TEST_PAGE + 8),
+			0xcafef00d);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(imem + FASTRPC_SIM_TEST_PAGE + 12), 0);
+
+	/* past the end of the mapping: fault, nothing written */
+	wr.dsp_addr = cpu_to_le64(b + 2 * FASTRPC_SIM_TEST_PAGE - 4);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(imem + 2 * FASTRPC_SIM_TEST_PAGE - 4),
+			0);
+
+	/* unmap: an unknown address or length is refused */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_mem_unmap(test, 100, a + 0x1000,
+							 FASTRPC_SIM_TEST_PAGE),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_mem_unmap(test, 100, a,
+							 2 * FASTRPC_SIM_TEST_PAGE),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_mem_unmap(test, 101, a,
+							 FASTRPC_SIM_TEST_PAGE),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_mem_unmap(test, 100, a,
+							 FASTRPC_SIM_TEST_PAGE), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_DSP_MAPS), 1);
+	/* the freed range is reused */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_mem_map(test, 100,
+						       FASTRPC_SIM_TEST_IMEM_OFF,
+						       FASTRPC_SIM_TEST_PAGE, &a), 0);
+	KUNIT_EXPECT_EQ(test, a, 0x40000000);
+
+	/* RELEASE drops every mapping of the PD */
+	c = (struct fastrpc_sim_test_call) {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_RELEASE, 1, 0),
+		.len = { sizeof(pgid) },
+		.data = { &pgid },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_DSP_MAPS), 0);
+}
+
 static void fastrpc_sim_test_init_memory(struct kunit *test)
 {
 	struct fastrpc_sim_test *t = test->priv;
@@ -571,8 +880,17 @@ static void fastrpc_sim_test_init_memory(struct kunit *test)
 						 c.off[1] % FASTRPC_SIM_TEST_PAGE + 60),
 			0x11223344);
 
-	/* another PD has no access to it */
+	/* another PD in the same context bank reaches it too */
 	c.msg.pid = cpu_to_le32(301);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EINVHANDLE);
+
+	/* but not with a stream id other than the caller's */
+	c.msg.pid = cpu_to_le32(300);
+	page->addr = cpu_to_le64(fastrpc_wire_addr(FASTRPC_SIM_TEST_SID + 1,
+						   FASTRPC_SIM_TEST_BASE +
+						   FASTRPC_SIM_TEST_IMEM_OFF +
+						   FASTRPC_SIM_TEST_PAGE));
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
 			FASTRPC_SIM_TEST_EBADPARM);
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 1);
@@ -825,13 +1143,35 @@ static void fastrpc_sim_test_stop(struct kunit *test)
 static int fastrpc_sim_test_init(struct kunit *test)
 {
 	struct fastrpc_sim_test *t;
+	u32 i;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	t->mem = kunit_kzalloc(test, FASTRPC_SIM_TEST_MEM_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t->mem);
 
-	t->dsp = fastrpc_sim_dsp_create("kunit", &fastrpc_sim_test_mem_ops, t);
+	KUNIT_ASSERT_TRUE(test, IS_ALIGNED((unsigned long)t->mem,
+					   FASTRPC_SIM_TEST_PAGE));
+
+	t->smmu = fastrpc_sim_smmu_alloc("kunit");
+	KUNIT_ASSERT_NOT_NULL(test, t->smmu);
+	t->domain = fastrpc_sim_smmu_test_domain(t->smmu, FASTRPC_SIM_TEST_SID);
+	KUNIT_ASSERT_NOT_NULL(test, t->domain);
+	for (i = 0; i < FASTRPC_SIM_TEST_MEM_PAGES; i++) {
+		if (i == 2 || i == 3 || i >= 6)
+			continue;
+		KUNIT_ASSERT_EQ(test,
+				iommu_map(t->domain, FASTRPC_SIM_TEST_BASE +
+					  i * FASTRPC_SIM_TEST_PAGE,
+					  virt_to_phys(t->mem +
+						       i * FASTRPC_SIM_TEST_PAGE),
+					  FASTRPC_SIM_TEST_PAGE,
+					  IOMMU_READ | IOMMU_WRITE, GFP_KERNEL),
+				0);
+	}
+
+	t->dsp = fastrpc_sim_dsp_create("kunit", &fastrpc_sim_smmu_mem_ops,
+					t->smmu);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->dsp);
 
 	test->priv = t;
@@ -846,7 +1186,12 @@ static void fastrpc_sim_test_exit(struct kunit *test)
 		fastrpc_sim_dsp_stop(t->dsp);
 		fastrpc_sim_dsp_clear_ept(t->dsp, &t->ept);
 	}
-	fastrpc_sim_dsp_destroy(t->dsp);
+	if (t->dsp)
+		fastrpc_sim_dsp_destroy(t->dsp);
+	if (t->domain)
+		iommu_domain_free(t->domain);
+	if (t->smmu)
+		fastrpc_sim_smmu_free(t->smmu);
 }
 
 static struct kunit_case fastrpc_sim_test_cases[] = {
@@ -858,6 +1203,10 @@ static struct kunit_case fastrpc_sim_test_cases[] = {
 	KUNIT_CASE(fastrpc_sim_test_calculator),
 	KUNIT_CASE(fastrpc_sim_test_echo),
 	KUNIT_CASE(fastrpc_sim_test_init_memory),
+	KUNIT_CASE(fastrpc_sim_test_smmu_domain),
+	KUNIT_CASE(fastrpc_sim_test_discontiguous),
+	KUNIT_CASE(fastrpc_sim_test_other_sid),
+	KUNIT_CASE(fastrpc_sim_test_dsp_maps),
 	KUNIT_CASE(fastrpc_sim_test_knobs),
 	KUNIT_CASE(fastrpc_sim_test_sleep_release),
 	KUNIT_CASE(fastrpc_sim_test_stop),

@@ -28,6 +28,9 @@
 
 #define FASTRPC_SIM_CHANNEL	"fastrpcglink-apps-dsp"
 #define FASTRPC_SIM_MTU		512
+/* Phandles of the SMMU nodes are taken from here upwards. */
+#define FASTRPC_SIM_PHANDLE_BASE	0x46520000
+#define FASTRPC_SIM_PHANDLE_TRIES	256
 
 /**
  * struct fastrpc_sim_rpdev - the rpmsg device of a live instance
@@ -161,29 +164,92 @@ static void fastrpc_sim_rpdev_release(struct device *dev)
 	kfree(to_fastrpc_sim_rpdev(rpdev));
 }
 
-static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
+/* A phandle no node of the live tree has */
+static int fastrpc_sim_of_phandle(struct fastrpc_sim_dev *sdev, u32 *phandle)
+{
+	struct device_node *np;
+	u32 i;
+
+	for (i = 0; i < FASTRPC_SIM_PHANDLE_TRIES; i++) {
+		*phandle = FASTRPC_SIM_PHANDLE_BASE + sdev->id +
+			   i * (FASTRPC_SIM_PHANDLE_TRIES << 8);
+		np = of_find_node_by_phandle(*phandle);
+		if (!np)
+			return 0;
+		of_node_put(np);
+	}
+
+	return -EBUSY;
+}
+
+/* /fastrpc-sim/smmu-<name>: the SMMU the context banks reference */
+static struct device_node *
+fastrpc_sim_of_build_smmu_locked(struct fastrpc_sim_dev *sdev, u32 phandle)
 {
 	const char *name = config_item_name(&sdev->group.cg_item);
 	struct of_changeset *ocs = &sdev->ocs;
-	struct device_node *np, *cb;
+	struct device_node *np;
 	char *full_name;
-	u32 i;
 	int ret;
 
 	lockdep_assert_held(&sdev->lock);
 
+	full_name = kasprintf(GFP_KERNEL, "smmu-%s", name);
+	if (!full_name)
+		return ERR_PTR(-ENOMEM);
+	np = of_changeset_create_node(ocs, fastrpc_sim_root_np, full_name);
+	kfree(full_name);
+	if (!np)
+		return ERR_PTR(-ENOMEM);
+
+	ret = of_changeset_add_prop_u32(ocs, np, "#iommu-cells", 1);
+	if (!ret)
+		ret = of_changeset_add_prop_u32(ocs, np, "phandle", phandle);
+	if (ret) {
+		of_node_put(np);
+		return ERR_PTR(ret);
+	}
+
+	return np;
+}
+
+static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
+{
+	const char *name = config_item_name(&sdev->group.cg_item);
+	struct of_changeset *ocs = &sdev->ocs;
+	struct device_node *np, *cb, *smmu_np;
+	char *full_name;
+	u32 phandle, i;
+	int ret;
+
+	lockdep_assert_held(&sdev->lock);
+
+	ret = fastrpc_sim_of_phandle(sdev, &phandle);
+	if (ret)
+		return ret;
+
 	of_changeset_init(ocs);
+
+	if (sdev->smmu_enabled) {
+		smmu_np = fastrpc_sim_of_build_smmu_locked(sdev, phandle);
+		if (IS_ERR(smmu_np)) {
+			ret = PTR_ERR(smmu_np);
+			goto err_destroy_ocs;
+		}
+	} else {
+		smmu_np = NULL;
+	}
 
 	full_name = kasprintf(GFP_KERNEL, "fastrpc-sim-%s", name);
 	if (!full_name) {
 		ret = -ENOMEM;
-		goto err_destroy_ocs;
+		goto err_put_smmu_np;
 	}
 	np = of_changeset_create_node(ocs, fastrpc_sim_root_np, full_name);
 	kfree(full_name);
 	if (!np) {
 		ret = -ENOMEM;
-		goto err_destroy_ocs;
+		goto err_put_smmu_np;
 	}
 
 	ret = of_changeset_add_prop_string(ocs, np, "compatible",
@@ -203,6 +269,7 @@ static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
 
 	for (i = 1; i <= sdev->sessions; i++) {
 		char cb_name[sizeof("compute-cb@4294967295")];
+		u32 iommus[2] = { phandle, i };	/* stream id = reg */
 
 		snprintf(cb_name, sizeof(cb_name), "compute-cb@%u", i);
 		cb = of_changeset_create_node(ocs, np, cb_name);
@@ -215,6 +282,10 @@ static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
 						   "qcom,fastrpc-compute-cb");
 		if (!ret)
 			ret = of_changeset_add_prop_u32(ocs, cb, "reg", i);
+		if (!ret && smmu_np)
+			ret = of_changeset_add_prop_u32_array(ocs, cb, "iommus",
+							      iommus,
+							      ARRAY_SIZE(iommus));
 		if (!ret && sdev->nsessions > 1)
 			ret = of_changeset_add_prop_u32(ocs, cb,
 							"qcom,nsessions",
@@ -229,11 +300,22 @@ static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
 	if (ret)
 		goto err_put_np;
 
+	/*
+	 * A changeset attaches a node before it adds its properties, so
+	 * attaching did not take the phandle from the "phandle" property.
+	 * Nothing can look the phandle up before it is set here.
+	 */
+	if (smmu_np)
+		smmu_np->phandle = phandle;
+
 	sdev->np = np;
+	sdev->smmu_np = smmu_np;
 	return 0;
 
 err_put_np:
 	of_node_put(np);
+err_put_smmu_np:
+	of_node_put(smmu_np);
 err_destroy_ocs:
 	of_changeset_destroy(ocs);
 	return ret;
@@ -247,6 +329,8 @@ static void fastrpc_sim_of_remove_locked(struct fastrpc_sim_dev *sdev)
 	of_changeset_destroy(&sdev->ocs);
 	of_node_put(sdev->np);
 	sdev->np = NULL;
+	of_node_put(sdev->smmu_np);
+	sdev->smmu_np = NULL;
 }
 
 static int fastrpc_sim_rpdev_register_locked(struct fastrpc_sim_dev *sdev)
@@ -284,13 +368,16 @@ static int fastrpc_sim_rpdev_register_locked(struct fastrpc_sim_dev *sdev)
  * fastrpc_sim_dev_activate_locked() - make an instance live
  * @sdev: the instance
  *
- * Builds the DT node of the channel, starts the DSP and registers the rpmsg
- * device, whose probe may bind a FastRPC driver right away.
+ * Builds the DT nodes of the SMMU and the channel, registers the SMMU,
+ * starts the DSP and registers the rpmsg device, whose probe may bind a
+ * FastRPC driver right away. The driver's context-bank devices find the
+ * SMMU registered when they are probed.
  *
  * Return: 0 or a negative error code.
  */
 int fastrpc_sim_dev_activate_locked(struct fastrpc_sim_dev *sdev)
 {
+	struct fastrpc_sim_smmu *smmu;
 	int ret;
 
 	lockdep_assert_held(&sdev->lock);
@@ -298,6 +385,23 @@ int fastrpc_sim_dev_activate_locked(struct fastrpc_sim_dev *sdev)
 	ret = fastrpc_sim_of_build_locked(sdev);
 	if (ret)
 		return ret;
+
+	/* The DSP is stopped: nothing translates addresses now. */
+	if (sdev->smmu_enabled) {
+		smmu = fastrpc_sim_smmu_create(config_item_name(&sdev->group.cg_item),
+					       &fastrpc_sim_pdev->dev,
+					       sdev->smmu_np, sdev->id);
+		if (IS_ERR(smmu)) {
+			ret = PTR_ERR(smmu);
+			goto err_remove_of;
+		}
+		sdev->smmu = smmu;
+		sdev->dsp->mem_ops = &fastrpc_sim_smmu_mem_ops;
+		sdev->dsp->mem_priv = smmu;
+	} else {
+		sdev->dsp->mem_ops = &fastrpc_sim_direct_mem_ops;
+		sdev->dsp->mem_priv = NULL;
+	}
 
 	fastrpc_sim_dsp_start(sdev->dsp);
 
@@ -310,6 +414,11 @@ int fastrpc_sim_dev_activate_locked(struct fastrpc_sim_dev *sdev)
 
 err_stop_dsp:
 	fastrpc_sim_dsp_stop(sdev->dsp);
+	sdev->dsp->mem_priv = NULL;
+	if (sdev->smmu)
+		fastrpc_sim_smmu_destroy(sdev->smmu);
+	sdev->smmu = NULL;
+err_remove_of:
 	fastrpc_sim_of_remove_locked(sdev);
 	return ret;
 }
@@ -325,10 +434,17 @@ void fastrpc_sim_dev_deactivate_locked(struct fastrpc_sim_dev *sdev)
 {
 	lockdep_assert_held(&sdev->lock);
 
-	/* Unbinds the driver, which destroys its endpoint. */
+	/*
+	 * Unbinds the driver, which destroys its endpoint and removes its
+	 * context-bank devices, whose domains go with them.
+	 */
 	device_unregister(&sdev->rpdev->dev);
 	sdev->rpdev = NULL;
 	fastrpc_sim_dsp_stop(sdev->dsp);
+	sdev->dsp->mem_priv = NULL;
+	if (sdev->smmu)
+		fastrpc_sim_smmu_destroy(sdev->smmu);
+	sdev->smmu = NULL;
 	fastrpc_sim_of_remove_locked(sdev);
 	sdev->live = false;
 }

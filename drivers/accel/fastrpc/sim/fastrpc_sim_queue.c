@@ -13,6 +13,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/rpmsg.h>
 #include <linux/slab.h>
@@ -356,6 +357,12 @@ fastrpc_sim_dsp_create(const char *name, const struct fastrpc_sim_mem_ops *ops,
 		goto err_free_name;
 	}
 
+	dsp->bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!dsp->bounce) {
+		ret = -ENOMEM;
+		goto err_destroy_wq;
+	}
+
 	dsp->mem_ops = ops;
 	dsp->mem_priv = priv;
 	mutex_init(&dsp->req_lock);
@@ -364,6 +371,8 @@ fastrpc_sim_dsp_create(const char *name, const struct fastrpc_sim_mem_ops *ops,
 	INIT_LIST_HEAD(&dsp->pds);
 	return dsp;
 
+err_destroy_wq:
+	destroy_workqueue(dsp->wq);
 err_free_name:
 	kfree(dsp->name);
 err_free_dsp:
@@ -382,6 +391,7 @@ void fastrpc_sim_dsp_destroy(struct fastrpc_sim_dsp *dsp)
 	destroy_workqueue(dsp->wq);
 	mutex_destroy(&dsp->pd_lock);
 	mutex_destroy(&dsp->req_lock);
+	kfree(dsp->bounce);
 	kfree(dsp->name);
 	kfree(dsp);
 }
