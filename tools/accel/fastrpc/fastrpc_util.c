@@ -11,10 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
 
 #include "fastrpc_util.h"
 
@@ -169,6 +173,36 @@ int frpc_invoke(int fd, uint32_t handle, uint32_t method,
 		args[nin + i].ptr = (uintptr_t)out[i].ptr;
 		args[nin + i].length = out[i].len;
 	}
+
+	memset(&inv, 0, sizeof(inv));
+	inv.handle = handle;
+	inv.sc = FRPC_SC(method, nin, nout);
+	inv.args = (uintptr_t)args;
+	inv.num_args = nin + nout;
+	inv.arg_size = sizeof(args[0]);
+	inv.timeout_ms = timeout_ms;
+
+	ret = frpc_invoke_raw(fd, &inv);
+	if (dsp_status)
+		*dsp_status = inv.dsp_status;
+	return ret;
+}
+
+int frpc_invoke_args(int fd, uint32_t handle, uint32_t method,
+		     const struct drm_fastrpc_arg *in, unsigned int nin,
+		     const struct drm_fastrpc_arg *out, unsigned int nout,
+		     uint32_t timeout_ms, uint32_t *dsp_status)
+{
+	struct drm_fastrpc_arg args[2 * FRPC_MAX_BUFS];
+	struct drm_fastrpc_invoke inv;
+	int ret;
+
+	if (nin > FRPC_MAX_BUFS || nout > FRPC_MAX_BUFS || method > 31)
+		return -EINVAL;
+	if (nin)
+		memcpy(args, in, nin * sizeof(args[0]));
+	if (nout)
+		memcpy(args + nin, out, nout * sizeof(args[0]));
 
 	memset(&inv, 0, sizeof(inv));
 	inv.handle = handle;
@@ -359,6 +393,136 @@ int frpc_sim_knob(const char *inst, const char *knob, unsigned int value)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+int frpc_gem_create(int fd, uint64_t size, uint32_t *handle)
+{
+	struct drm_fastrpc_gem_create c = { .size = size };
+	int ret;
+
+	ret = frpc_ioctl(fd, DRM_IOCTL_FASTRPC_GEM_CREATE, &c);
+	if (!ret)
+		*handle = c.handle;
+	return ret;
+}
+
+int frpc_gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	return frpc_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+int frpc_gem_mmap_offset(int fd, uint32_t handle, uint64_t *offset)
+{
+	struct drm_fastrpc_gem_mmap_offset m = { .handle = handle };
+	int ret;
+
+	ret = frpc_ioctl(fd, DRM_IOCTL_FASTRPC_GEM_MMAP_OFFSET, &m);
+	if (!ret)
+		*offset = m.offset;
+	return ret;
+}
+
+int frpc_gem_mmap(int fd, uint32_t handle, uint64_t size, void **ptr)
+{
+	uint64_t off;
+	void *p;
+	int ret;
+
+	ret = frpc_gem_mmap_offset(fd, handle, &off);
+	if (ret)
+		return ret;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)off);
+	if (p == MAP_FAILED)
+		return -errno;
+	*ptr = p;
+	return 0;
+}
+
+int frpc_prime_export(int fd, uint32_t handle, int *dmabuf_fd)
+{
+	struct drm_prime_handle p = {
+		.handle = handle,
+		.flags = DRM_CLOEXEC | DRM_RDWR,
+		.fd = -1,
+	};
+	int ret;
+
+	ret = frpc_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
+	if (!ret)
+		*dmabuf_fd = p.fd;
+	return ret;
+}
+
+int frpc_prime_import(int fd, int dmabuf_fd, uint32_t *handle)
+{
+	struct drm_prime_handle p = { .fd = dmabuf_fd };
+	int ret;
+
+	ret = frpc_ioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p);
+	if (!ret)
+		*handle = p.handle;
+	return ret;
+}
+
+int frpc_map(int fd, uint32_t flags, uint32_t handle, uint64_t offset,
+	     uint64_t length, uint64_t *dsp_addr)
+{
+	struct drm_fastrpc_map m = {
+		.flags = flags,
+		.handle = handle,
+		.offset = offset,
+		.length = length,
+	};
+	int ret;
+
+	ret = frpc_ioctl(fd, DRM_IOCTL_FASTRPC_MAP, &m);
+	if (!ret && dsp_addr)
+		*dsp_addr = m.dsp_addr;
+	return ret;
+}
+
+int frpc_unmap(int fd, uint64_t dsp_addr)
+{
+	struct drm_fastrpc_unmap u = { .dsp_addr = dsp_addr };
+
+	return frpc_ioctl(fd, DRM_IOCTL_FASTRPC_UNMAP, &u);
+}
+
+int frpc_dma_heap_alloc(const char *heap, uint64_t size)
+{
+	struct dma_heap_allocation_data d = {
+		.len = size,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	char path[PATH_MAX];
+	int hfd, ret;
+
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", heap);
+	hfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (hfd < 0)
+		return -errno;
+	ret = frpc_ioctl(hfd, DMA_HEAP_IOCTL_ALLOC, &d);
+	close(hfd);
+	return ret ? ret : (int)d.fd;
+}
+
+int frpc_dmabuf_sync(int dmabuf_fd, int end)
+{
+	struct dma_buf_sync s = {
+		.flags = DMA_BUF_SYNC_RW |
+			 (end ? DMA_BUF_SYNC_END : DMA_BUF_SYNC_START),
+	};
+
+	return frpc_ioctl(dmabuf_fd, DMA_BUF_IOCTL_SYNC, &s);
+}
+
+void frpc_sim_path(const char *inst, const char *name, char *path,
+		   size_t len)
+{
+	snprintf(path, len, FRPC_DEBUGFS "/fastrpc_sim/%s/%s", inst, name);
 }
 
 uint64_t frpc_now_us(void)

@@ -59,6 +59,30 @@
 #define FRPC_SIMTEST_SLEEP		3	/* in0 u32 ms */
 #define FRPC_SIMTEST_ERROR		4	/* in0 u32 retval */
 #define FRPC_SIMTEST_FILL		5	/* in0 u32 pattern, out0 */
+#define FRPC_SIMTEST_TOUCH		6	/* k in, k out; first/last bytes */
+#define FRPC_SIMTEST_WRITE_AT		7	/* in0 struct frpc_sim_write_at */
+#define FRPC_SIMTEST_READ_AT		8	/* in0 struct frpc_sim_read_at, out0 */
+#define FRPC_SIMTEST_READ_IOVA		9	/* in0 struct frpc_sim_read_iova, out0 */
+
+/* in0 of simtest write_at: fill [dsp_addr, +len) of a DSP mapping */
+struct frpc_sim_write_at {
+	uint64_t dsp_addr;
+	uint64_t len;
+	uint32_t pattern;
+	uint32_t pad;
+};
+
+/* in0 of simtest read_at: out0 receives [dsp_addr, +len) */
+struct frpc_sim_read_at {
+	uint64_t dsp_addr;
+	uint64_t len;
+};
+
+/* in0 of simtest read_iova: out0 receives [iova, +len) of the context bank */
+struct frpc_sim_read_iova {
+	uint64_t iova;
+	uint64_t len;
+};
 
 #define FRPC_ACCEL_DIR			"/dev/accel"
 #define FRPC_DEBUGFS			"/sys/kernel/debug"
@@ -140,6 +164,87 @@ int frpc_drv_counter(int fd, const char *name, uint64_t *value);
 int frpc_sim_counter(const char *inst, const char *name, uint64_t *value);
 /* Write @value to simulator fault knob @knob of instance @inst */
 int frpc_sim_knob(const char *inst, const char *knob, unsigned int value);
+
+/*
+ * Buffer objects, PRIME and DSP mappings (Documentation/accel/fastrpc/
+ * memory.rst).
+ */
+
+/* DRM_IOCTL_FASTRPC_GEM_CREATE: *@handle receives the new object */
+int frpc_gem_create(int fd, uint64_t size, uint32_t *handle);
+/* DRM_IOCTL_GEM_CLOSE */
+int frpc_gem_close(int fd, uint32_t handle);
+/* DRM_IOCTL_FASTRPC_GEM_MMAP_OFFSET */
+int frpc_gem_mmap_offset(int fd, uint32_t handle, uint64_t *offset);
+/*
+ * frpc_gem_mmap() - map @size bytes of object @handle shared, read/write.
+ * Returns 0 and *@ptr, or a negative errno.
+ */
+int frpc_gem_mmap(int fd, uint32_t handle, uint64_t size, void **ptr);
+/* DRM_IOCTL_PRIME_HANDLE_TO_FD (O_RDWR | O_CLOEXEC): *@dmabuf_fd */
+int frpc_prime_export(int fd, uint32_t handle, int *dmabuf_fd);
+/* DRM_IOCTL_PRIME_FD_TO_HANDLE: *@handle */
+int frpc_prime_import(int fd, int dmabuf_fd, uint32_t *handle);
+/* DRM_IOCTL_FASTRPC_MAP of [@offset, +@length): *@dsp_addr */
+int frpc_map(int fd, uint32_t flags, uint32_t handle, uint64_t offset,
+	     uint64_t length, uint64_t *dsp_addr);
+/* DRM_IOCTL_FASTRPC_UNMAP */
+int frpc_unmap(int fd, uint64_t dsp_addr);
+/*
+ * frpc_dma_heap_alloc() - allocate @size bytes from /dev/dma_heap/<heap>
+ * ("system"). Returns the dma-buf fd or a negative errno (-ENOENT without
+ * the heap).
+ */
+int frpc_dma_heap_alloc(const char *heap, uint64_t size);
+/* DMA_BUF_IOCTL_SYNC start (@end false) or end of a CPU access, read+write */
+int frpc_dmabuf_sync(int dmabuf_fd, int end);
+
+/* Build one argument of frpc_invoke_args() */
+static inline struct drm_fastrpc_arg frpc_arg_inline(void *ptr, uint64_t len)
+{
+	struct drm_fastrpc_arg a = { .ptr = (uintptr_t)ptr, .length = len };
+
+	return a;
+}
+
+static inline struct drm_fastrpc_arg frpc_arg_gem(uint32_t handle,
+						  uint64_t offset,
+						  uint64_t len)
+{
+	struct drm_fastrpc_arg a = {
+		.length = len, .flags = DRM_FASTRPC_BUF_GEM,
+		.handle = handle, .offset = offset,
+	};
+
+	return a;
+}
+
+static inline struct drm_fastrpc_arg frpc_arg_dmabuf(int dmabuf_fd,
+						     uint64_t offset,
+						     uint64_t len)
+{
+	struct drm_fastrpc_arg a = {
+		.length = len, .flags = DRM_FASTRPC_BUF_DMABUF,
+		.handle = (uint32_t)dmabuf_fd, .offset = offset,
+	};
+
+	return a;
+}
+
+/*
+ * frpc_invoke_args() - like frpc_invoke() with arguments that may be
+ * inline or buffers: @in[@nin] then @out[@nout].
+ */
+int frpc_invoke_args(int fd, uint32_t handle, uint32_t method,
+		     const struct drm_fastrpc_arg *in, unsigned int nin,
+		     const struct drm_fastrpc_arg *out, unsigned int nout,
+		     uint32_t timeout_ms, uint32_t *dsp_status);
+
+/*
+ * frpc_sim_path() - path of simulator debugfs file @name of instance @inst.
+ */
+void frpc_sim_path(const char *inst, const char *name, char *path,
+		   size_t len);
 
 /* Microseconds of CLOCK_MONOTONIC */
 uint64_t frpc_now_us(void);

@@ -1261,9 +1261,24 @@ TEST_F(cdsp, bad_invoke_fields)
 	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
 	inv.pad = 0;
 
-	args[0].flags = 1;
+	/*
+	 * Argument flags: DRM_FASTRPC_BUF_GEM/DMABUF name a buffer
+	 * (fastrpc_buffers tests those); unknown bits, both kinds at once,
+	 * and a pointer on a buffer argument are invalid.
+	 */
+	args[0].flags = 1 << 2;
 	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
+	args[0].flags = 0x80000000;
+	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
+	args[0].flags = DRM_FASTRPC_BUF_FLAGS;
+	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
+	args[0].flags = DRM_FASTRPC_BUF_GEM;	/* with args[0].ptr set */
+	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
+	args[1].flags = DRM_FASTRPC_BUF_DMABUF | (1 << 3);
 	args[0].flags = 0;
+	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
+	args[1].flags = 0;
+	/* handle and offset are for buffers: MBZ on inline arguments */
 	args[1].handle = 1;
 	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
 	args[1].handle = 0;
@@ -1275,6 +1290,9 @@ TEST_F(cdsp, bad_invoke_fields)
 	args[1].flags = 0x100;
 	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
 	args[1].flags = 0;
+	args[0].handle = 3;
+	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
+	args[0].handle = 0;
 	EXPECT_EQ(0, frpc_invoke_raw(self->fd, &inv));
 	assert_works(_metadata, self->fd, self->calc, self->simtest);
 }
