@@ -3,6 +3,7 @@
 #
 #   make demo       run the demo on the simulated DSP in a QEMU VM
 #   make check      run the whole test suite; last line "N passed, N failed"
+#   make bench      inline vs zero-copy call times on the simulated DSP (VM)
 #
 # Variables: FASTRPC_CACHE (cache root, default ~/.cache/fastrpc-accel),
 # JOBS (make -j), KVM=1 (boot with KVM instead of TCG), VARIANT=base|debug
@@ -12,7 +13,7 @@ VARIANT ?= base
 H := harness
 export FASTRPC_CACHE JOBS KVM
 
-.PHONY: all demo check deps kernel modules userspace initramfs vm-check \
+.PHONY: all demo bench check deps kernel modules userspace initramfs vm-check \
 	vm-shell lint arm64 clean help
 
 all: help
@@ -23,6 +24,9 @@ help:
 
 demo:
 	@bash $(H)/demo.sh
+
+bench:
+	@bash $(H)/bench.sh
 
 check:
 	@bash $(H)/check.sh

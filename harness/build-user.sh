@@ -3,6 +3,7 @@
 # Build the userspace programs as static binaries against the UAPI headers
 # of a variant's build ($OUT/x86_64-<variant>/include):
 #   user/bin/fastrpc_demo           tools/accel/fastrpc/fastrpc_demo.c + fastrpc_util.c
+#   user/bin/fastrpc_bench          tools/accel/fastrpc/fastrpc_bench.c + fastrpc_util.c
 #   user/selftests/<name>           each tools/testing/selftests/drivers/accel/fastrpc/*.c
 #                                   (+ fastrpc_util.c), and each *.sh copied as-is
 # Whatever source exists is built; each build is one test in the results.
@@ -42,6 +43,9 @@ if [ -f "$UT/fastrpc_demo.c" ]; then
 	cc_prog "$art/user/bin/fastrpc_demo" "$UT/fastrpc_demo.c"
 else
 	log "tools/accel/fastrpc/fastrpc_demo.c missing: no demo"
+fi
+if [ -f "$UT/fastrpc_bench.c" ]; then
+	cc_prog "$art/user/bin/fastrpc_bench" "$UT/fastrpc_bench.c"
 fi
 shopt -s nullglob
 for c in "$ST"/*.c; do

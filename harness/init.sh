@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # /init of the fastrpc-accel test VM (busybox sh, PID 1).
 #
-# Kernel command line: harness_mode=check|demo|shell (default check).
+# Kernel command line: harness_mode=check|demo|bench|shell (default check).
 # Output protocol, read by harness/parse-results.py on the host:
 #   HARNESS-CHECK ok|not ok|skip <name> [# detail]   one test each
 #   HARNESS-KTAP-BEGIN <suite> ... HARNESS-KTAP-END <suite>   KUnit results
 #   HARNESS-TAP-BEGIN <prog> ... HARNESS-TAP-END <prog>        kselftest TAP
 #   HARNESS-DEMO-BEGIN ... HARNESS-DEMO-END                    demo output
+#   HARNESS-BENCH-BEGIN ... HARNESS-BENCH-END                  bench output
 #   HARNESS: RESULT PASS|FAIL                                  the verdict
 # PASS ends with reboot -f (QEMU -no-reboot exits 0); FAIL writes to
 # isa-debug-exit (QEMU exits 3).
@@ -164,6 +165,18 @@ run_demo() {
 	if [ $rc = 0 ]; then check ok demo; else check fail demo "exit status $rc"; fi
 }
 
+run_bench() {
+	if [ ! -x /tests/bin/fastrpc_bench ]; then
+		check fail bench "fastrpc_bench missing (not built)"
+		return
+	fi
+	echo "HARNESS-BENCH-BEGIN"
+	timeout $TEST_TIMEOUT /tests/bin/fastrpc_bench
+	rc=$?
+	echo "HARNESS-BENCH-END rc=$rc"
+	if [ $rc = 0 ]; then check ok bench; else check fail bench "exit status $rc"; fi
+}
+
 run_kunit() { # run_kunit name.ko
 	ko=$1
 	m=${ko%.ko}
@@ -239,6 +252,10 @@ setup
 case $MODE in
 demo)
 	run_demo
+	teardown
+	;;
+bench)
+	run_bench
 	teardown
 	;;
 shell)
