@@ -6,8 +6,9 @@
  * fd) is mapped on the file's session at its first use and stays mapped
  * until the file's session is released: at most one mapping per object and
  * session, kept in the file's list. MAP adds a mapping in the DSP process
- * with INIT MEM_MAP; it lasts until UNMAP (INIT MEM_UNMAP) or until the DSP
- * releases the process.
+ * with INIT MEM_MAP, or gives the range to the process's heap with INIT MMAP
+ * (ADD_PAGES); it lasts until UNMAP (INIT MEM_UNMAP or MUNMAP) or until the
+ * DSP releases the process.
  */
 
 #include <linux/dma-buf.h>
@@ -239,10 +240,12 @@ static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
 {
 	struct fastrpc_session *session = ffile->session;
 	struct fastrpc_mem_map_req in0;
+	struct fastrpc_mmap_req heap_in0;
 	struct fastrpc_phy_page page;
 	struct fastrpc_karg args[4];
 	u32 dsp_status = 0;
 	__le64 vaddr = 0;
+	u32 sc;
 	int ret;
 
 	lockdep_assert_held(&ffile->lock);
@@ -267,10 +270,25 @@ static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
 	args[1] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
 	args[2] = (struct fastrpc_karg) { .len = 0, .kptr = NULL };
 	args[3] = (struct fastrpc_karg) { .len = sizeof(vaddr), .kptr = &vaddr };
+	sc = FASTRPC_SC(FASTRPC_RMID_INIT_MEM_MAP, 3, 1);
 
-	ret = fastrpc_mem_call_locked(ffile,
-				      FASTRPC_SC(FASTRPC_RMID_INIT_MEM_MAP, 3, 1),
-				      args, ARRAY_SIZE(args), &dsp_status);
+	/* MMAP: in0 mmap_req, in1 the page, out0 the DSP address */
+	if (dsp->heap) {
+		heap_in0 = (struct fastrpc_mmap_req) {
+			.pgid = cpu_to_le32(ffile->client_id),
+			.flags = cpu_to_le32(FASTRPC_MMAP_ADD_PAGES),
+			.vaddr = 0,
+			.num = cpu_to_le32(sizeof(page)),
+		};
+		args[0] = (struct fastrpc_karg) {
+			.len = sizeof(heap_in0), .kptr = &heap_in0
+		};
+		args[2] = args[3];
+		sc = FASTRPC_SC(FASTRPC_RMID_INIT_MMAP, 2, 1);
+	}
+
+	ret = fastrpc_mem_call_locked(ffile, sc, args,
+				      fastrpc_sc_nbufs(sc), &dsp_status);
 	if ((ret == -ETIMEDOUT || ret == -EINTR) && !dsp_status) {
 		/* The DSP may have mapped it: keep it until the release */
 		dsp->lost = true;
@@ -301,11 +319,12 @@ int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 	struct fastrpc_file *ffile = file->driver_priv;
 	struct drm_fastrpc_map *req = data;
 	struct fastrpc_proc_ref proc;
+	u32 kind = req->flags & DRM_FASTRPC_BUF_FLAGS;
 	struct fastrpc_dsp_map *dsp;
 	int ret, idx;
 
-	if (req->flags != DRM_FASTRPC_BUF_GEM &&
-	    req->flags != DRM_FASTRPC_BUF_DMABUF)
+	if ((req->flags & ~(DRM_FASTRPC_BUF_FLAGS | DRM_FASTRPC_MAP_HEAP)) ||
+	    (kind != DRM_FASTRPC_BUF_GEM && kind != DRM_FASTRPC_BUF_DMABUF))
 		return -EINVAL;
 	if (!req->length || !PAGE_ALIGNED(req->offset) ||
 	    !PAGE_ALIGNED(req->length))
@@ -324,14 +343,14 @@ int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 		goto out_unlock;
 	}
 
-	ret = fastrpc_mem_get_map(file, ffile->session, req->flags,
-				  req->handle, req->offset, req->length,
-				  &dsp->map);
+	ret = fastrpc_mem_get_map(file, ffile->session, kind, req->handle,
+				  req->offset, req->length, &dsp->map);
 	if (ret)
 		goto err_free;
 
 	dsp->len = req->length;
 	dsp->fd = req->handle;
+	dsp->heap = req->flags & DRM_FASTRPC_MAP_HEAP;
 	ret = fastrpc_mem_map_locked(ffile, req, dsp);
 	if (ret && !dsp->lost)
 		goto err_put_map;
@@ -364,15 +383,24 @@ static int fastrpc_mem_unmap_locked(struct fastrpc_file *ffile,
 		.vaddrin = cpu_to_le64(dsp->dsp_addr),
 		.len = cpu_to_le64(dsp->len),
 	};
+	struct fastrpc_munmap_req heap_in0 = {
+		.pgid = cpu_to_le32(ffile->client_id),
+		.vaddr = cpu_to_le64(dsp->dsp_addr),
+		.size = cpu_to_le64(dsp->len),
+	};
 	struct fastrpc_karg arg = { .len = sizeof(in0), .kptr = &in0 };
+	u32 sc = FASTRPC_SC(FASTRPC_RMID_INIT_MEM_UNMAP, 1, 0);
 	u32 dsp_status = 0;
 
 	lockdep_assert_held(&ffile->lock);
 
-	return fastrpc_mem_call_locked(ffile,
-				       FASTRPC_SC(FASTRPC_RMID_INIT_MEM_UNMAP,
-						  1, 0),
-				       &arg, 1, &dsp_status);
+	if (dsp->heap) {
+		arg = (struct fastrpc_karg) {
+			.len = sizeof(heap_in0), .kptr = &heap_in0
+		};
+		sc = FASTRPC_SC(FASTRPC_RMID_INIT_MUNMAP, 1, 0);
+	}
+	return fastrpc_mem_call_locked(ffile, sc, &arg, 1, &dsp_status);
 }
 
 /**

@@ -20,6 +20,7 @@ struct fastrpc_session;
  * @dsp_addr: address of the mapping in the DSP process
  * @len: length of the mapping
  * @fd: buffer identifier sent with MEM_MAP (the GEM handle or dma-buf fd)
+ * @heap: given to the process's heap with MMAP, undone with MUNMAP
  * @lost: MEM_MAP got no answer: the DSP may have mapped the range at an
  *	address the driver does not know, so the mapping stays until the
  *	process is released
@@ -30,6 +31,7 @@ struct fastrpc_dsp_map {
 	u64 dsp_addr;
 	u64 len;
 	u32 fd;
+	bool heap;
 	bool lost;
 	struct fastrpc_bo_map *map;
 };

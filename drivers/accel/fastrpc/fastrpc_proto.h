@@ -128,6 +128,10 @@ static inline u64 fastrpc_wire_addr(u32 sid, u64 iova)
 #define FASTRPC_RMID_INIT_MEM_MAP	10
 #define FASTRPC_RMID_INIT_MEM_UNMAP	11
 
+/* Flags of INIT MMAP (fastrpc_mmap_req.flags) */
+#define FASTRPC_MMAP_REMOTE_HEAP	0x8
+#define FASTRPC_MMAP_ADD_PAGES		0x1000
+
 /* Dynamic PD attributes (CREATE_ATTR in0.attrs) */
 #define FASTRPC_CREATE_ATTR_DEBUG	BIT(0)
 #define FASTRPC_CREATE_ATTR_PTRACE	BIT(1)

@@ -199,6 +199,12 @@ struct drm_fastrpc_process_init {
 #define DRM_FASTRPC_BUF_DMABUF		(1 << 1)
 #define DRM_FASTRPC_BUF_FLAGS		(DRM_FASTRPC_BUF_GEM | \
 					 DRM_FASTRPC_BUF_DMABUF)
+/*
+ * DRM_FASTRPC_MAP_HEAP (&drm_fastrpc_map.flags only): give the range to the
+ * DSP process's heap (the protocol's MMAP with ADD_PAGES) rather than map it
+ * for DSP code to use (MEM_MAP)
+ */
+#define DRM_FASTRPC_MAP_HEAP		(1 << 2)
 
 /**
  * struct drm_fastrpc_arg - one argument of a remote call
@@ -339,13 +345,17 @@ struct drm_fastrpc_gem_mmap_offset {
  *
  * Maps [@offset, @offset + @length) of a buffer object or dma-buf into the
  * address space of the file's DSP process, for DSP code that keeps using it
- * across calls. The mapping holds the buffer and lasts until
+ * across calls, or, with %DRM_FASTRPC_MAP_HEAP, gives it to the process's
+ * heap. The mapping holds the buffer and lasts until
  * %DRM_IOCTL_FASTRPC_UNMAP or until the file is closed. @offset and @length
  * must be page aligned (-EINVAL); errors for the buffer are those of
  * &struct drm_fastrpc_arg. Requires a process (-ENOTCONN).
  */
 struct drm_fastrpc_map {
-	/** @flags: In. One DRM_FASTRPC_BUF_* kind: what @handle is */
+	/**
+	 * @flags: In. One DRM_FASTRPC_BUF_* kind (what @handle is), and
+	 * optionally %DRM_FASTRPC_MAP_HEAP
+	 */
 	__u32 flags;
 
 	/** @handle: In. GEM handle or dma-buf fd */

@@ -64,6 +64,8 @@
  * @sid: context bank of the host memory
  * @iova: device address of the host memory
  * @len: length in bytes, page aligned
+ * @heap: made by MMAP (pages given to the PD's heap, undone by MUNMAP), not
+ *	by MEM_MAP (undone by MEM_UNMAP)
  */
 struct fastrpc_sim_map {
 	struct list_head node;
@@ -71,7 +73,15 @@ struct fastrpc_sim_map {
 	u32 sid;
 	u64 iova;
 	u64 len;
+	bool heap;
 };
+
+/* Is @call an MMAP or MUNMAP request (heap pages), not MEM_MAP/MEM_UNMAP? */
+static bool fastrpc_sim_call_is_heap(const struct fastrpc_sim_call *call)
+{
+	return call->method == FASTRPC_RMID_INIT_MMAP ||
+	       call->method == FASTRPC_RMID_INIT_MUNMAP;
+}
 
 /**
  * struct fastrpc_sim_pd - a protection domain of the DSP
@@ -590,6 +600,7 @@ static u32 fastrpc_sim_map_add_locked(struct fastrpc_sim_call *call,
 	map->sid = host.sid;
 	map->iova = host.iova;
 	map->len = host.len;
+	map->heap = fastrpc_sim_call_is_heap(call);
 	list_add_tail(&map->node, pos);
 	pd->nmaps++;
 	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_DSP_MAPS, 1);
@@ -607,7 +618,8 @@ static u32 fastrpc_sim_map_remove_locked(struct fastrpc_sim_call *call,
 	pd = fastrpc_sim_pd_find_locked(call->dsp, pgid);
 	if (pd) {
 		list_for_each_entry(map, &pd->maps, node) {
-			if (map->dsp_addr == dsp_addr && map->len == len) {
+			if (map->dsp_addr == dsp_addr && map->len == len &&
+			    map->heap == fastrpc_sim_call_is_heap(call)) {
 				fastrpc_sim_map_free_locked(call->dsp, pd, map);
 				return 0;
 			}
@@ -663,9 +675,9 @@ void fastrpc_sim_dsp_show_maps(struct fastrpc_sim_dsp *dsp, struct seq_file *s)
 	mutex_lock(&dsp->pd_lock);
 	list_for_each_entry(pd, &dsp->pds, node)
 		list_for_each_entry(map, &pd->maps, node)
-			seq_printf(s, "%u %#llx %u %#llx %#llx\n", pd->pgid,
+			seq_printf(s, "%u %#llx %u %#llx %#llx %s\n", pd->pgid,
 				   map->dsp_addr, map->sid, map->iova,
-				   map->len);
+				   map->len, map->heap ? "heap" : "mem");
 	mutex_unlock(&dsp->pd_lock);
 }
 

@@ -478,9 +478,13 @@ static int64_t fdinfo_total(int fd)
 	return total;
 }
 
-/* One line of the simulator's "maps" file: pgid dsp_addr sid iova len */
+/*
+ * One line of the simulator's "maps" file: pgid dsp_addr sid iova len kind,
+ * kind "mem" (MEM_MAP) or "heap" (MMAP)
+ */
 struct sim_map {
 	uint64_t pgid, dsp_addr, sid, iova, len;
+	char kind[8];
 };
 
 /* Find the mapping at @dsp_addr of length @len; 0 or -ENOENT */
@@ -496,13 +500,16 @@ static int sim_find_map(uint64_t dsp_addr, uint64_t len, struct sim_map *m)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long v[5];
+		char kind[8] = "";
 
-		if (sscanf(line, "%lli %lli %lli %lli %lli", &v[0], &v[1],
-			   &v[2], &v[3], &v[4]) != 5)
+		if (sscanf(line, "%lli %lli %lli %lli %lli %7s", &v[0], &v[1],
+			   &v[2], &v[3], &v[4], kind) < 5)
 			continue;
 		if (v[1] != dsp_addr || v[4] != len)
 			continue;
-		*m = (struct sim_map){ v[0], v[1], v[2], v[3], v[4] };
+		*m = (struct sim_map){ .pgid = v[0], .dsp_addr = v[1],
+				       .sid = v[2], .iova = v[3], .len = v[4] };
+		memcpy(m->kind, kind, sizeof(m->kind));
 		ret = 0;
 		break;
 	}
@@ -1449,6 +1456,55 @@ TEST_F(cdsp, map_write_read)
 	bo_free(self->fd, &bo);
 }
 
+/*
+ * A range given to the DSP process's heap goes to the DSP as MMAP (ADD_PAGES)
+ * and comes back with MUNMAP; the simulator records which request made
+ * each mapping and only undoes it with the matching one.
+ */
+TEST_F(cdsp, map_heap)
+{
+	const uint64_t size = 4 * PAGE;
+	uint64_t addr, mem_addr;
+	struct sim_map m;
+	struct bo bo;
+	int ret;
+
+	NEED_GEM(self->fd);
+	NEED_MAP();
+	NEED_METHOD(self->fd, self->simtest, FRPC_SIMTEST_WRITE_AT, "write_at");
+	BO_NEW(self->fd, size, &bo);
+
+	ret = frpc_map(self->fd, DRM_FASTRPC_BUF_GEM | DRM_FASTRPC_MAP_HEAP,
+		       bo.handle, 0, size, &addr);
+	ASSERT_EQ(0, ret) TH_LOG("MAP to the heap: %s", strerror(-ret));
+	ASSERT_EQ(0, sim_find_map(addr, size, &m));
+	EXPECT_STREQ("heap", m.kind);
+	ret = frpc_map(self->fd, DRM_FASTRPC_BUF_GEM, bo.handle, 0, size,
+		       &mem_addr);
+	ASSERT_EQ(0, ret) TH_LOG("MAP: %s", strerror(-ret));
+	ASSERT_EQ(0, sim_find_map(mem_addr, size, &m));
+	EXPECT_STREQ("mem", m.kind);
+
+	/* The DSP reaches the heap pages through their address */
+	ASSERT_EQ(0, sim_write_at(self->fd, self->simtest, addr, size,
+				  0x5eed5eed));
+	EXPECT_EQ(-1, check_words(bo.map, size, 0x5eed5eed));
+
+	/* Each is undone by its own request */
+	ASSERT_EQ(0, frpc_unmap(self->fd, addr));
+	EXPECT_EQ(-ENOENT, sim_find_map(addr, size, &m));
+	EXPECT_NE(0, sim_write_at(self->fd, self->simtest, addr, PAGE, 1));
+	ASSERT_EQ(0, frpc_unmap(self->fd, mem_addr));
+	EXPECT_EQ(-ENOENT, sim_find_map(mem_addr, size, &m));
+
+	/* Unknown flag bits, and the heap flag without a buffer kind */
+	EXPECT_EQ(-EINVAL, frpc_map(self->fd, DRM_FASTRPC_BUF_GEM | (1 << 3),
+				    bo.handle, 0, PAGE, &addr));
+	EXPECT_EQ(-EINVAL, frpc_map(self->fd, DRM_FASTRPC_MAP_HEAP, bo.handle,
+				    0, PAGE, &addr));
+	bo_free(self->fd, &bo);
+}
+
 TEST_F(cdsp, map_dmabuf)
 {
 	const uint64_t size = 2 * MiB;
@@ -1618,8 +1674,8 @@ TEST_F(cdsp, map_unmap_errors)
 	EXPECT_EQ(-EINVAL, frpc_map(self->fd, 0, bo.handle, 0, PAGE, &addr));
 	EXPECT_EQ(-EINVAL, frpc_map(self->fd, DRM_FASTRPC_BUF_FLAGS,
 				    bo.handle, 0, PAGE, &addr));
-	EXPECT_EQ(-EINVAL, frpc_map(self->fd, 1 << 2, bo.handle, 0, PAGE,
-				    &addr));
+	EXPECT_EQ(-EINVAL, frpc_map(self->fd, DRM_FASTRPC_BUF_GEM | (1u << 31),
+				    bo.handle, 0, PAGE, &addr));
 	/* The buffer errors of invoke arguments */
 	EXPECT_EQ(-ENOENT, frpc_map(self->fd, DRM_FASTRPC_BUF_GEM, 0x7fffff,
 				    0, PAGE, &addr));
