@@ -187,30 +187,6 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 	}
 }
 
-static int fastrpc_mem_call_locked(struct fastrpc_file *ffile, u32 sc,
-				   struct fastrpc_karg *args, u32 nargs,
-				   u32 *dsp_status)
-{
-	struct fastrpc_call_params params = {
-		.handle = FASTRPC_HANDLE_INIT,
-		.sc = sc,
-		.pid = 0,
-		.client = ffile->client_id,
-		.pd = ffile->pd,
-		.args = args,
-		.nargs = nargs,
-		.timeout_ms = fastrpc_kernel_timeout_ms(),
-		.killable = true,
-	};
-	int ret;
-
-	lockdep_assert_held(&ffile->lock);
-
-	ret = fastrpc_call_sync(ffile->channel, ffile->session, &params);
-	*dsp_status = params.dsp_status;
-	return ret;
-}
-
 /*
  * The file's process as @proc found it, locked; -EPIPE when it changed in
  * between (a new process after a DSP restart).
@@ -287,9 +263,10 @@ static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
 		sc = FASTRPC_SC(FASTRPC_RMID_INIT_MMAP, 2, 1);
 	}
 
-	ret = fastrpc_mem_call_locked(ffile, sc, args,
-				      fastrpc_sc_nbufs(sc), &dsp_status);
-	if ((ret == -ETIMEDOUT || ret == -EINTR) && !dsp_status) {
+	ret = fastrpc_proc_init_call_locked(ffile, sc, args,
+					    fastrpc_sc_nbufs(sc), true,
+					    &dsp_status);
+	if (fastrpc_proc_unanswered(ret, dsp_status)) {
 		/* The DSP may have mapped it: keep it until the release */
 		dsp->lost = true;
 		return ret;
@@ -400,7 +377,8 @@ static int fastrpc_mem_unmap_locked(struct fastrpc_file *ffile,
 		};
 		sc = FASTRPC_SC(FASTRPC_RMID_INIT_MUNMAP, 1, 0);
 	}
-	return fastrpc_mem_call_locked(ffile, sc, &arg, 1, &dsp_status);
+	return fastrpc_proc_init_call_locked(ffile, sc, &arg, 1, true,
+					     &dsp_status);
 }
 
 /**

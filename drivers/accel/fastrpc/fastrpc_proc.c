@@ -118,15 +118,38 @@ static void fastrpc_proc_forget_init_mem_locked(struct fastrpc_file *ffile)
 	fastrpc_session_dma_forget(ffile->session, &ffile->init_mem);
 }
 
-/* The call was sent and the DSP has not answered it */
-static bool fastrpc_proc_unanswered(int ret, u32 dsp_status)
+/**
+ * fastrpc_proc_unanswered() - was a call sent but not answered?
+ * @ret: result of the call
+ * @dsp_status: the DSP's result, 0 when it did not reply
+ *
+ * The DSP may then still act on the call (map memory, keep a process).
+ *
+ * Return: true when the caller gave up waiting on a call the DSP may have
+ * received.
+ */
+bool fastrpc_proc_unanswered(int ret, u32 dsp_status)
 {
 	return (ret == -ETIMEDOUT || ret == -EINTR) && !dsp_status;
 }
 
-static int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
-					 struct fastrpc_karg *args, u32 nargs,
-					 bool killable, u32 *dsp_status)
+/**
+ * fastrpc_proc_init_call_locked() - call a method of the INIT handle
+ * @ffile: the file, whose process the call is about
+ * @sc: scalars word
+ * @args: buffer arguments
+ * @nargs: number of @args
+ * @killable: a fatal signal ends the wait
+ * @dsp_status: written: the DSP's raw result, 0 when it did not reply
+ *
+ * A kernel call (pid 0) on the file's channel and session, on behalf of the
+ * file's client, with the kernel timeout.
+ *
+ * Return: 0 or the errno of fastrpc_call_sync().
+ */
+int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
+				  struct fastrpc_karg *args, u32 nargs,
+				  bool killable, u32 *dsp_status)
 {
 	struct fastrpc_call_params params = {
 		.handle = FASTRPC_HANDLE_INIT,

@@ -11,6 +11,7 @@ struct drm_device;
 struct drm_file;
 struct fastrpc_channel;
 struct fastrpc_file;
+struct fastrpc_karg;
 struct fastrpc_session;
 
 /**
@@ -30,6 +31,10 @@ struct fastrpc_proc_ref {
 int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref);
 void fastrpc_proc_put(struct fastrpc_proc_ref *ref);
 void fastrpc_proc_release(struct fastrpc_file *ffile);
+bool fastrpc_proc_unanswered(int ret, u32 dsp_status);
+int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
+				  struct fastrpc_karg *args, u32 nargs,
+				  bool killable, u32 *dsp_status);
 int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 			       struct drm_file *file);
 int fastrpc_ioctl_query(struct drm_device *drm, void *data,
