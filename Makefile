@@ -23,10 +23,10 @@ help:
 	@echo "other targets: deps kernel modules userspace vm-check vm-shell lint arm64 clean"
 
 demo:
-	@bash $(H)/demo.sh
+	@bash $(H)/run-program.sh demo
 
 bench:
-	@bash $(H)/bench.sh
+	@bash $(H)/run-program.sh bench
 
 check:
 	@bash $(H)/check.sh

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Boot a variant's kernel + initramfs in QEMU (TCG; KVM=1 for KVM).
-#   run-vm.sh <base|debug> <check|demo|shell>
+#   run-vm.sh <base|debug> <check|demo|bench|shell>
 # check/demo: serial log to $OUT/x86_64-<variant>-<mode>.log, run under
 # timeout (VM_TIMEOUT, default 600 s base / 900 s debug; a hang is a
 # failure); TEST_TIMEOUT (default 300 s) limits each test program in the
@@ -10,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-V=${1:?usage: run-vm.sh base|debug check|demo|shell}
+V=${1:?usage: run-vm.sh base|debug check|demo|bench|shell}
 MODE=${2:-check}
 art=$(art_dir x86_64 "$V")
 [ -f "$art/bzImage" ] || die "$art/bzImage missing"
