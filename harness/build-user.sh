@@ -6,6 +6,7 @@
 #   user/bin/fastrpc_bench          tools/accel/fastrpc/fastrpc_bench.c + fastrpc_util.c
 #   user/selftests/<name>           each tools/testing/selftests/drivers/accel/fastrpc/*.c
 #                                   (+ fastrpc_util.c), and each *.sh copied as-is
+#   user/legacy/fastrpc_legacy      the legacy UAPI suite (misc/fastrpc.h)
 # Whatever source exists is built; each build is one test in the results.
 # Exit 1 if any build failed.
 set -euo pipefail
@@ -18,7 +19,7 @@ GRP=build-userspace-$V
 UT=$REPO/tools/accel/fastrpc
 ST=$REPO/tools/testing/selftests/drivers/accel/fastrpc
 rm -rf "$art/user"
-mkdir -p "$art/user/bin" "$art/user/selftests" "$art/user/logs"
+mkdir -p "$art/user/bin" "$art/user/selftests" "$art/user/legacy" "$art/user/logs"
 CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$art/include" -I"$UT"
 	-I"$REPO/tools/testing/selftests" -I"$SRC/tools/testing/selftests")
 UTIL=()
@@ -49,7 +50,11 @@ if [ -f "$UT/fastrpc_bench.c" ]; then
 fi
 shopt -s nullglob
 for c in "$ST"/*.c; do
-	cc_prog "$art/user/selftests/$(basename "$c" .c)" "$c"
+	case $(basename "$c") in
+	# The legacy UAPI suite runs in its own phase (init.sh), not with the rest.
+	fastrpc_legacy.c) cc_prog "$art/user/legacy/fastrpc_legacy" "$c" ;;
+	*) cc_prog "$art/user/selftests/$(basename "$c" .c)" "$c" ;;
+	esac
 done
 for s in "$ST"/*.sh; do
 	cp "$s" "$art/user/selftests/"

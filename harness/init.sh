@@ -248,6 +248,132 @@ dmesg_clean() {
 	fi
 }
 
+# Legacy phase: the legacy UAPI suite (fastrpc_legacy) against the old
+# drivers/misc/fastrpc.c bound to the same simulated DSPs. Swaps
+# fastrpc_accel for fastrpc.ko (+ qcom_tzmem, qcom-scm) and back, leaving
+# fastrpc_accel loaded and cdsp0/adsp0 live for teardown.
+LEGACY_DIR=$MODDIR/legacy
+LEGACY_KOS="qcom_tzmem.ko qcom-scm.ko fastrpc.ko"
+
+sims_down() { # sims_down: take down and remove every sim instance
+	for s in $SIMS; do
+		d=/sys/kernel/config/fastrpc-sim/$s
+		[ -d "$d" ] || continue
+		echo 0 >"$d/live" 2>/dev/null
+		rmdir "$d" || return 1
+	done
+	return 0
+}
+
+sims_up() { # sims_up: recreate cdsp0 and adsp0 as setup() made them
+	SIMS=""
+	sim_create cdsp0 cdsp 3 1 0
+	sim_create adsp0 adsp 2 1 0
+}
+
+run_legacy() {
+	for k in $LEGACY_KOS; do
+		if [ ! -f "$LEGACY_DIR/$k" ]; then
+			check fail legacy-modules "$k missing (not built)"
+			return
+		fi
+	done
+	if [ ! -x /tests/legacy/fastrpc_legacy ]; then
+		check fail legacy-modules "fastrpc_legacy missing (not built)"
+		return
+	fi
+	check ok legacy-modules
+	if sims_down; then
+		check ok legacy-sims-down
+	else
+		check fail legacy-sims-down "rmdir of a sim instance failed"
+		return
+	fi
+	bad=""
+	if grep -q "^fastrpc_accel " /proc/modules; then
+		for h in $(ls /sys/module/fastrpc_accel/holders 2>/dev/null); do
+			out=$(rmmod "$h" 2>&1) || bad="$bad rmmod:$h($out)"
+		done
+		out=$(rmmod fastrpc_accel 2>&1) || bad="$bad rmmod:fastrpc_accel($out)"
+	fi
+	if [ -n "$bad" ]; then
+		check fail legacy-rmmod-accel "$bad"
+		return
+	fi
+	check ok legacy-rmmod-accel
+	for k in $LEGACY_KOS; do
+		if out=$(insmod "$LEGACY_DIR/$k" 2>&1); then
+			check ok "legacy-load-${k%.ko}"
+		else
+			check fail "legacy-load-${k%.ko}" "insmod: $out"
+			return
+		fi
+	done
+	sims_up
+	if wait_for /dev/fastrpc-cdsp 10 && wait_for /dev/fastrpc-cdsp-secure 10 &&
+		wait_for /dev/fastrpc-adsp 10; then
+		check ok legacy-devices
+	else
+		check fail legacy-devices "/dev/fastrpc-cdsp did not appear: $(ls /dev | grep fastrpc)"
+		return
+	fi
+	# The old driver registers its nodes before its sessions exist
+	# (protocol.md §6 #10): let the compute-cb probes finish.
+	sleep 1
+	n=fastrpc_legacy
+	echo "HARNESS-TAP-BEGIN $n"
+	(cd /tests/legacy && FASTRPC_LEGACY_DRIVER=old FASTRPC_LEGACY_NODE=/dev/fastrpc-cdsp \
+		timeout $TEST_TIMEOUT ./$n)
+	rc=$?
+	echo "HARNESS-TAP-END $n rc=$rc"
+	case $rc in
+	0) check ok "exit-$n" ;;
+	4) check skip "exit-$n" "kselftest skip (rc 4)" ;;
+	143) check fail "exit-$n" "killed: timeout after ${TEST_TIMEOUT}s (rc 143)" ;;
+	*) check fail "exit-$n" "exit status $rc" ;;
+	esac
+}
+
+legacy_restore() {
+	if sims_down; then
+		check ok legacy-sims-down-after
+	else
+		check fail legacy-sims-down-after "rmdir of a sim instance failed"
+	fi
+	if grep -q "^fastrpc " /proc/modules; then
+		if out=$(rmmod fastrpc 2>&1); then
+			check ok legacy-rmmod-fastrpc
+		else
+			check fail legacy-rmmod-fastrpc "$out"
+		fi
+	fi
+	# qcom-scm has no module_exit (subsys_initcall only) and holds
+	# qcom_tzmem: neither can be unloaded; they stay, unused.
+	for m in qcom_scm qcom_tzmem; do
+		grep -q "^$m " /proc/modules || continue
+		if rmmod "$m" >/dev/null 2>&1; then
+			check ok "legacy-rmmod-$m"
+		else
+			check skip "legacy-rmmod-$m" "not unloadable (no module_exit); left loaded"
+		fi
+	done
+	if grep -q "^fastrpc_accel " /proc/modules; then
+		check ok legacy-reload-fastrpc_accel "still loaded"
+	elif out=$(insmod "$MODDIR/fastrpc_accel.ko" 2>&1); then
+		check ok legacy-reload-fastrpc_accel
+	else
+		check fail legacy-reload-fastrpc_accel "insmod: $out"
+		return
+	fi
+	grep -q "^fastrpc_sim " /proc/modules || return
+	sims_up
+	if wait_for /dev/accel/accel0 10 && wait_for /dev/accel/accel1 10; then
+		check ok legacy-accel-devices
+	else
+		check fail legacy-accel-devices "/dev/accel/accel0 and accel1 did not appear: $(ls /dev/accel 2>&1)"
+	fi
+}
+
 setup
 case $MODE in
 demo)
@@ -269,6 +395,12 @@ shell)
 	run_kunit fastrpc_sim_kunit.ko
 	run_selftests
 	run_demo
+	if grep -q "^fastrpc_sim " /proc/modules; then
+		run_legacy
+		legacy_restore
+	else
+		check fail legacy-phase "fastrpc_sim not loaded"
+	fi
 	teardown
 	kmemleak
 	dmesg_clean

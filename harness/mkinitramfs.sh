@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Make $OUT/x86_64-<variant>/initramfs.cpio: busybox-static, harness/init.sh
 # as /init, our modules in /lib/modules, the demo in /tests/bin and the
-# selftests in /tests/selftests.
+# selftests in /tests/selftests; the legacy phase's fastrpc_legacy in
+# /tests/legacy and the old driver's modules in /lib/modules/legacy.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,5 +28,19 @@ chmod 755 "$root/init"
 cp -a "$art/modules/." "$root/lib/modules/"
 [ -d "$art/user/bin" ] && cp -a "$art/user/bin/." "$root/tests/bin/"
 [ -d "$art/user/selftests" ] && cp -a "$art/user/selftests/." "$root/tests/selftests/"
+# The legacy phase: fastrpc_legacy and the old driver's modules from the
+# build dir (a missing one is reported by init.sh as a failed check).
+mkdir -p "$root/tests/legacy" "$root/lib/modules/legacy"
+[ -d "$art/user/legacy" ] && cp -a "$art/user/legacy/." "$root/tests/legacy/"
+if [ -f "$art/builddir" ]; then
+	b=$(cat "$art/builddir")
+	for k in drivers/firmware/qcom/qcom_tzmem.ko drivers/firmware/qcom/qcom-scm.ko drivers/misc/fastrpc.ko; do
+		if [ -f "$b/$k" ]; then
+			cp "$b/$k" "$root/lib/modules/legacy/"
+		else
+			log "legacy module $k missing in $b"
+		fi
+	done
+fi
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$art/initramfs.cpio"
 log "initramfs: $(du -h "$art/initramfs.cpio" | cut -f1), modules: $(cd "$root/lib/modules" && echo *.ko)"
