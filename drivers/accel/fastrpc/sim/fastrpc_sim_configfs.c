@@ -89,6 +89,26 @@ static ssize_t fastrpc_sim_store_u32(struct config_item *item,
 	return count;
 }
 
+/* Attributes that cannot change while the instance is live */
+static ssize_t fastrpc_sim_store_bool(struct config_item *item,
+				      const char *page, size_t count,
+				      bool *field)
+{
+	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
+	bool val;
+	int ret;
+
+	ret = kstrtobool(page, &val);
+	if (ret)
+		return ret;
+
+	guard(mutex)(&sdev->lock);
+	if (sdev->live)
+		return -EBUSY;
+	*field = val;
+	return count;
+}
+
 static ssize_t fastrpc_sim_dev_config_sessions_show(struct config_item *item,
 						    char *page)
 {
@@ -142,19 +162,8 @@ static ssize_t fastrpc_sim_dev_config_secure_store(struct config_item *item,
 						   const char *page,
 						   size_t count)
 {
-	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
-	bool secure;
-	int ret;
-
-	ret = kstrtobool(page, &secure);
-	if (ret)
-		return ret;
-
-	guard(mutex)(&sdev->lock);
-	if (sdev->live)
-		return -EBUSY;
-	sdev->secure = secure;
-	return count;
+	return fastrpc_sim_store_bool(item, page, count,
+				      &to_fastrpc_sim_dev(item)->secure);
 }
 
 CONFIGFS_ATTR(fastrpc_sim_dev_config_, secure);
@@ -172,19 +181,8 @@ static ssize_t fastrpc_sim_dev_config_smmu_store(struct config_item *item,
 						 const char *page,
 						 size_t count)
 {
-	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
-	bool enabled;
-	int ret;
-
-	ret = kstrtobool(page, &enabled);
-	if (ret)
-		return ret;
-
-	guard(mutex)(&sdev->lock);
-	if (sdev->live)
-		return -EBUSY;
-	sdev->smmu_enabled = enabled;
-	return count;
+	return fastrpc_sim_store_bool(item, page, count,
+				      &to_fastrpc_sim_dev(item)->smmu_enabled);
 }
 
 CONFIGFS_ATTR(fastrpc_sim_dev_config_, smmu);

@@ -748,52 +748,33 @@ static u32 fastrpc_sim_init_release(struct fastrpc_sim_call *call)
 	return 0;
 }
 
-/* MEM_MAP: in0 mem_map_req, in1 one page, in2 empty, out0 u64 DSP address */
-static u32 fastrpc_sim_init_mem_map(struct fastrpc_sim_call *call)
+/*
+ * MEM_MAP (in0 mem_map_req, in1 one page, in2 empty, out0 u64 DSP address)
+ * and MMAP (in0 mmap_req, in1 one page, out0 u64 DSP address): both requests
+ * start with the pgid and put the DSP address in their only out-buffer.
+ */
+static u32 fastrpc_sim_init_map(struct fastrpc_sim_call *call, u32 nin,
+				size_t req_len, const char *what)
 {
-	struct fastrpc_mem_map_req req;
 	struct fastrpc_phy_page page;
 	struct fastrpc_sim_pd *pd;
+	u32 pgid;
 
-	if (!fastrpc_sim_sc_is(call, 3, 1) ||
-	    call->bufs[0].len < sizeof(req) ||
+	if (!fastrpc_sim_sc_is(call, nin, 1) ||
+	    call->bufs[0].len < req_len ||
 	    call->bufs[1].len < sizeof(page) ||
-	    call->bufs[3].len < sizeof(__le64))
-		return fastrpc_sim_bad_request(call, "bad MEM_MAP");
+	    call->bufs[nin].len < sizeof(__le64))
+		return fastrpc_sim_bad_request(call, what);
 
-	if (fastrpc_sim_read(call, 0, &req, sizeof(req)) ||
+	if (!fastrpc_sim_get_u32(call, 0, &pgid) ||
 	    fastrpc_sim_read(call, 1, &page, sizeof(page)))
 		return FASTRPC_SIM_EBADPARM;
 
-	pd = fastrpc_sim_pd_find_locked(call->dsp, le32_to_cpu(req.pgid));
+	pd = fastrpc_sim_pd_find_locked(call->dsp, pgid);
 	if (!pd)
 		return FASTRPC_SIM_EBADSTATE;
 
-	return fastrpc_sim_map_add_locked(call, pd, &page, 3);
-}
-
-/* MMAP: in0 mmap_req, in1 one page, out0 u64 DSP address */
-static u32 fastrpc_sim_init_mmap(struct fastrpc_sim_call *call)
-{
-	struct fastrpc_mmap_req req;
-	struct fastrpc_phy_page page;
-	struct fastrpc_sim_pd *pd;
-
-	if (!fastrpc_sim_sc_is(call, 2, 1) ||
-	    call->bufs[0].len < sizeof(req) ||
-	    call->bufs[1].len < sizeof(page) ||
-	    call->bufs[2].len < sizeof(__le64))
-		return fastrpc_sim_bad_request(call, "bad MMAP");
-
-	if (fastrpc_sim_read(call, 0, &req, sizeof(req)) ||
-	    fastrpc_sim_read(call, 1, &page, sizeof(page)))
-		return FASTRPC_SIM_EBADPARM;
-
-	pd = fastrpc_sim_pd_find_locked(call->dsp, le32_to_cpu(req.pgid));
-	if (!pd)
-		return FASTRPC_SIM_EBADSTATE;
-
-	return fastrpc_sim_map_add_locked(call, pd, &page, 2);
+	return fastrpc_sim_map_add_locked(call, pd, &page, nin);
 }
 
 static u32 fastrpc_sim_init_mem_unmap(struct fastrpc_sim_call *call)
@@ -837,11 +818,15 @@ static u32 fastrpc_sim_init_invoke(struct fastrpc_sim_call *call)
 	case FASTRPC_RMID_INIT_CREATE_ATTR:
 		return fastrpc_sim_init_create(call);
 	case FASTRPC_RMID_INIT_MMAP:
-		return fastrpc_sim_init_mmap(call);
+		return fastrpc_sim_init_map(call, 2,
+					    sizeof(struct fastrpc_mmap_req),
+					    "bad MMAP");
 	case FASTRPC_RMID_INIT_MUNMAP:
 		return fastrpc_sim_init_munmap(call);
 	case FASTRPC_RMID_INIT_MEM_MAP:
-		return fastrpc_sim_init_mem_map(call);
+		return fastrpc_sim_init_map(call, 3,
+					    sizeof(struct fastrpc_mem_map_req),
+					    "bad MEM_MAP");
 	case FASTRPC_RMID_INIT_MEM_UNMAP:
 		return fastrpc_sim_init_mem_unmap(call);
 	default:
