@@ -156,36 +156,24 @@ int frpc_invoke(int fd, uint32_t handle, uint32_t method,
 		const struct frpc_buf *out, unsigned int nout,
 		uint32_t timeout_ms, uint32_t *dsp_status)
 {
-	struct drm_fastrpc_arg args[2 * FRPC_MAX_BUFS];
-	struct drm_fastrpc_invoke inv;
+	struct drm_fastrpc_arg iargs[FRPC_MAX_BUFS], oargs[FRPC_MAX_BUFS];
 	unsigned int i;
-	int ret;
 
-	if (nin > FRPC_MAX_BUFS || nout > FRPC_MAX_BUFS || method > 31)
+	if (nin > FRPC_MAX_BUFS || nout > FRPC_MAX_BUFS)
 		return -EINVAL;
 
-	memset(args, 0, (nin + nout) * sizeof(args[0]));
+	memset(iargs, 0, sizeof(iargs));
+	memset(oargs, 0, sizeof(oargs));
 	for (i = 0; i < nin; i++) {
-		args[i].ptr = (uintptr_t)in[i].ptr;
-		args[i].length = in[i].len;
+		iargs[i].ptr = (uintptr_t)in[i].ptr;
+		iargs[i].length = in[i].len;
 	}
 	for (i = 0; i < nout; i++) {
-		args[nin + i].ptr = (uintptr_t)out[i].ptr;
-		args[nin + i].length = out[i].len;
+		oargs[i].ptr = (uintptr_t)out[i].ptr;
+		oargs[i].length = out[i].len;
 	}
-
-	memset(&inv, 0, sizeof(inv));
-	inv.handle = handle;
-	inv.sc = FRPC_SC(method, nin, nout);
-	inv.args = (uintptr_t)args;
-	inv.num_args = nin + nout;
-	inv.arg_size = sizeof(args[0]);
-	inv.timeout_ms = timeout_ms;
-
-	ret = frpc_invoke_raw(fd, &inv);
-	if (dsp_status)
-		*dsp_status = inv.dsp_status;
-	return ret;
+	return frpc_invoke_args(fd, handle, method, iargs, nin, oargs, nout,
+				timeout_ms, dsp_status);
 }
 
 int frpc_invoke_args(int fd, uint32_t handle, uint32_t method,
