@@ -153,28 +153,17 @@ teardown() {
 	fi
 }
 
-run_demo() {
-	if [ ! -x /tests/bin/fastrpc_demo ]; then
-		check fail demo "fastrpc_demo missing (not built)"
+run_program() { # run_program demo|bench: /tests/bin/fastrpc_<name>, one check
+	name=$1 marker=$(echo "$1" | tr a-z A-Z)
+	if [ ! -x /tests/bin/fastrpc_$name ]; then
+		check fail $name "fastrpc_$name missing (not built)"
 		return
 	fi
-	echo "HARNESS-DEMO-BEGIN"
-	timeout $TEST_TIMEOUT /tests/bin/fastrpc_demo
+	echo "HARNESS-$marker-BEGIN"
+	timeout $TEST_TIMEOUT /tests/bin/fastrpc_$name
 	rc=$?
-	echo "HARNESS-DEMO-END rc=$rc"
-	if [ $rc = 0 ]; then check ok demo; else check fail demo "exit status $rc"; fi
-}
-
-run_bench() {
-	if [ ! -x /tests/bin/fastrpc_bench ]; then
-		check fail bench "fastrpc_bench missing (not built)"
-		return
-	fi
-	echo "HARNESS-BENCH-BEGIN"
-	timeout $TEST_TIMEOUT /tests/bin/fastrpc_bench
-	rc=$?
-	echo "HARNESS-BENCH-END rc=$rc"
-	if [ $rc = 0 ]; then check ok bench; else check fail bench "exit status $rc"; fi
+	echo "HARNESS-$marker-END rc=$rc"
+	if [ $rc = 0 ]; then check ok $name; else check fail $name "exit status $rc"; fi
 }
 
 run_kunit() { # run_kunit name.ko
@@ -377,11 +366,11 @@ legacy_restore() {
 setup
 case $MODE in
 demo)
-	run_demo
+	run_program demo
 	teardown
 	;;
 bench)
-	run_bench
+	run_program bench
 	teardown
 	;;
 shell)
@@ -394,7 +383,7 @@ shell)
 	run_kunit fastrpc_kunit.ko
 	run_kunit fastrpc_sim_kunit.ko
 	run_selftests
-	run_demo
+	run_program demo
 	if grep -q "^fastrpc_sim " /proc/modules; then
 		run_legacy
 		legacy_restore
