@@ -23,6 +23,9 @@ static const char * const fastrpc_counter_names[FASTRPC_CNT_COUNT] = {
 	[FASTRPC_CNT_SESSIONS_BUSY] = "sessions_busy",
 	[FASTRPC_CNT_BO_MAPS] = "bo_maps",
 	[FASTRPC_CNT_DSP_MAPS] = "dsp_maps",
+	[FASTRPC_CNT_PAYLOAD_ALLOCS] = "payload_allocs",
+	[FASTRPC_CNT_PAYLOAD_CACHE_HITS] = "payload_cache_hits",
+	[FASTRPC_CNT_PAYLOAD_CACHE_HELD] = "payload_cache_held",
 };
 
 static int fastrpc_debugfs_counters_show(struct seq_file *m, void *data)

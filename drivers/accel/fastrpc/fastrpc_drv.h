@@ -55,8 +55,10 @@ struct fastrpc_channel;
  *   never dropped under it.
  * ``fastrpc_cb.maps_lock`` (mutex)
  *   protects the list of buffer objects mapped on a context bank's device
- *   and whether they are still mapped; held while a mapping is undone or
- *   synced, so that the unbind of the device cannot race with either.
+ *   and whether they are still mapped, and the context bank's payload
+ *   cache; held while a mapping is undone or synced, so that the unbind of
+ *   the device cannot race with either. Never held with
+ *   ``fastrpc_channel.session_lock``.
  * ``fastrpc_channel.attrs_lock`` (mutex)
  *   protects the cached DSP capability attributes; held across the
  *   capability query so that only one query is sent.
@@ -71,10 +73,10 @@ struct fastrpc_channel;
  *   call in the table (context word, answered, result).
  *
  * Order: ``fastrpc_devices_lock`` -> ``fastrpc_device.lock`` ->
- * ``fastrpc_file.lock`` -> ``fastrpc_file.maps_lock`` ->
- * ``fastrpc_cb.maps_lock`` -> (the object's reservation lock, dma-buf
- * locks) -> ``fastrpc_channel.attrs_lock`` ->
- * ``fastrpc_channel.session_lock`` -> ``fastrpc_channel.send_lock`` ->
+ * ``fastrpc_file.lock`` -> ``fastrpc_channel.attrs_lock`` ->
+ * ``fastrpc_file.maps_lock`` -> ``fastrpc_cb.maps_lock`` -> (the object's
+ * reservation lock, dma-buf locks) -> ``fastrpc_channel.session_lock`` ->
+ * ``fastrpc_channel.send_lock`` ->
  * ``fastrpc_channel.lock``. The rpmsg endpoint's ``cb_lock`` (held by the
  * transport around the callback) comes before ``fastrpc_channel.lock``.
  * Functions that expect a lock held end in ``_locked`` and assert it.
@@ -92,6 +94,11 @@ struct fastrpc_channel;
  * @FASTRPC_CNT_SESSIONS_BUSY: session requests refused, no slot free
  * @FASTRPC_CNT_BO_MAPS: buffer objects mapped on a session now
  * @FASTRPC_CNT_DSP_MAPS: DSP mappings (DRM_IOCTL_FASTRPC_MAP) now
+ * @FASTRPC_CNT_PAYLOAD_ALLOCS: call payloads allocated on a context bank
+ * @FASTRPC_CNT_PAYLOAD_CACHE_HITS: call payloads taken from a context
+ *	bank's payload cache instead
+ * @FASTRPC_CNT_PAYLOAD_CACHE_HELD: payload buffers in the payload caches of
+ *	the context banks now
  * @FASTRPC_CNT_COUNT: number of counters
  */
 enum fastrpc_counter {
@@ -104,6 +111,9 @@ enum fastrpc_counter {
 	FASTRPC_CNT_SESSIONS_BUSY,
 	FASTRPC_CNT_BO_MAPS,
 	FASTRPC_CNT_DSP_MAPS,
+	FASTRPC_CNT_PAYLOAD_ALLOCS,
+	FASTRPC_CNT_PAYLOAD_CACHE_HITS,
+	FASTRPC_CNT_PAYLOAD_CACHE_HELD,
 	FASTRPC_CNT_COUNT,
 };
 

@@ -2,12 +2,13 @@
 /*
  * FastRPC accel driver: remote calls.
  *
- * A call copies its inline in-buffers into a payload allocated on the
- * session's device (buffer objects are only described there: the DSP uses
- * them in place), goes through the channel's context table and waits
- * (killable, never interruptible, so that it is never sent twice) for its
- * reply. On success the inline out-buffers are copied back using only the
- * kernel's own record of their place in the payload.
+ * A call copies its inline in-buffers into a payload on the session's
+ * device, taken from the context bank's payload cache or allocated (buffer
+ * objects are only described there: the DSP uses them in place), goes
+ * through the channel's context table and waits (killable, never
+ * interruptible, so that it is never sent twice) for its reply. On success
+ * the inline out-buffers are copied back using only the kernel's own record
+ * of their place in the payload.
  */
 
 #include <linux/jiffies.h>
@@ -107,18 +108,57 @@ int fastrpc_dsp_result_to_errno(u32 retval)
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_dsp_result_to_errno);
 
 /*
- * The payload buffer of a call. Kept in these two helpers so that a payload
- * cache can replace the allocation later.
+ * Clear a reused payload: [0, layout->size) must look to the DSP exactly as
+ * a fresh zeroed allocation would, whatever earlier calls and the DSP (not
+ * trusted) left in it: metadata, fdlist, crclist, padding, out-buffers and
+ * the tail. Only the copies of the inline in-buffers are left alone, as
+ * fastrpc_call_copy_in() overwrites each of them whole before the call is
+ * sent (and the call is not sent when it fails).
  */
-static int fastrpc_call_payload_alloc(struct fastrpc_call *call)
+static void fastrpc_call_payload_clear(struct fastrpc_call *call, u32 inbufs)
 {
-	return fastrpc_session_dma_alloc(call->session, call->layout->size,
-					 &call->payload);
+	const struct fastrpc_layout *layout = call->layout;
+	void *payload = call->payload.vaddr;
+	size_t pos = 0;
+	u32 i;
+
+	for (i = 0; i < inbufs; i++) {
+		const struct fastrpc_buf_rec *rec = &layout->bufs[i];
+
+		if (!rec->len || rec->mapped)
+			continue;
+		/* Copies come in argument order, never overlapping */
+		if (WARN_ON_ONCE(rec->offset < pos)) {
+			pos = 0;
+			break;
+		}
+		memset(payload + pos, 0, rec->offset - pos);
+		pos = rec->offset + rec->len;
+	}
+	memset(payload + pos, 0, layout->size - pos);
+}
+
+/*
+ * The payload buffer of a call: from the payload cache of the session's
+ * context bank when it has one of the size, else newly allocated. Given
+ * back to the cache only when the call is freed, so after the DSP answered
+ * or went away.
+ */
+static int fastrpc_call_payload_alloc(struct fastrpc_call *call, u32 inbufs)
+{
+	bool reused;
+	int ret;
+
+	ret = fastrpc_session_payload_get(call->session, call->layout->size,
+					  &call->payload, &reused);
+	if (!ret && reused)
+		fastrpc_call_payload_clear(call, inbufs);
+	return ret;
 }
 
 static void fastrpc_call_payload_free(struct fastrpc_call *call)
 {
-	fastrpc_session_dma_free(call->session, &call->payload);
+	fastrpc_session_payload_put(call->session, &call->payload);
 }
 
 static void fastrpc_call_free(struct fastrpc_call *call)
@@ -348,7 +388,7 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	fastrpc_session_get(session);
 	call->session = session;
 
-	ret = fastrpc_call_payload_alloc(call);
+	ret = fastrpc_call_payload_alloc(call, inbufs);
 	if (ret)
 		goto out_put;
 
@@ -371,7 +411,8 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 		.sc = cpu_to_le32(params->sc),
 		.addr = cpu_to_le64(fastrpc_session_wire_addr(session,
 							      call->payload.dma)),
-		.size = cpu_to_le64(call->payload.size),
+		/* The buffer may be bigger: the DSP is told what the call uses */
+		.size = cpu_to_le64(layout->size),
 	};
 	ret = fastrpc_channel_submit(channel, call, &msg, params->pd);
 	if (ret)

@@ -84,7 +84,9 @@ struct fastrpc_call_params {
  *	&fastrpc_channel.lock until @done
  * @retval: the DSP's result, valid when @result is 0
  * @done: completed exactly once, when @match.answered is set
- * @payload: the payload buffer; the DSP may write to it until it replies
+ * @payload: the payload buffer, at least @layout->size bytes (the DSP is
+ *	told @layout->size); the DSP may write to it until it replies, so it
+ *	goes back to the payload cache only when the call is freed
  * @layout: the kernel's record of every argument's place in @payload
  * @nmaps: number of entries of @maps
  * @maps: mappings of the buffer objects the call uses (a reference each,

@@ -35,6 +35,89 @@ static void fastrpc_cb_release(struct kref *ref)
 	kfree(cb);
 }
 
+/*
+ * The payload cache.
+ *
+ * Every remote call needs a payload on its session's device. Allocating
+ * coherent memory per call (and, behind an IOMMU, mapping it on the bank
+ * and vmap()ing it) costs more than the rest of a small call, so a context
+ * bank keeps the payloads of finished calls for the next calls of the same
+ * process.
+ *
+ * Size classes of 1, 2, 4, ... pages up to 64 KiB: a payload is the
+ * metadata plus the inline data, page aligned (a call without buffers takes
+ * one page, 4 KiB in and 4 KiB out take three), so powers of two serve any
+ * size up to 64 KiB with at most half of a buffer unused (and the page
+ * allocator behind dma-direct rounds to a power of two anyway). Bigger
+ * payloads cost more to copy than to allocate and are rare: they keep the
+ * direct allocation. Two buffers per class serve a call in flight plus one
+ * of a second thread or file of the process, and bound what a bank holds to
+ * ten buffers (248 KiB with 4 KiB pages), only while a process uses it.
+ *
+ * The IOVA space of a bank belongs to one process at a time, and so do the
+ * cached buffers, which hold what that process's calls and its DSP process
+ * left in them: they are freed when the bank's last slot is released (the
+ * owner leaves) and at unbind. The cache also records the generation of
+ * the owner that filled it, so that a new owner that gets the bank before
+ * the previous one's buffers are freed drops them instead of using them.
+ */
+
+/* Size class of a payload of @size bytes, or -1 when it is not cached */
+static int fastrpc_payload_class(size_t size)
+{
+	int c = get_order(size);
+
+	return c < FASTRPC_PAYLOAD_CACHE_CLASSES ? c : -1;
+}
+
+static void fastrpc_cb_cache_flush_locked(struct fastrpc_cb *cb)
+{
+	struct fastrpc_payload_cache *cache = &cb->cache;
+	int c;
+
+	lockdep_assert_held(&cb->maps_lock);
+
+	for (c = 0; c < FASTRPC_PAYLOAD_CACHE_CLASSES; c++) {
+		while (cache->count[c]) {
+			u8 i = --cache->count[c];
+
+			dma_free_coherent(cb->dev, PAGE_SIZE << c,
+					  cache->bufs[c][i].vaddr,
+					  cache->bufs[c][i].dma);
+			cache->bufs[c][i].vaddr = NULL;
+			fastrpc_uncount(cb->channel->fdev,
+					FASTRPC_CNT_PAYLOAD_CACHE_HELD);
+		}
+	}
+}
+
+/*
+ * Make the cache the current owner's, dropping what a previous owner left.
+ * The caller holds a slot use, so @owner_gen does not change under it.
+ */
+static void fastrpc_cb_cache_own_locked(struct fastrpc_cb *cb)
+{
+	lockdep_assert_held(&cb->maps_lock);
+
+	if (cb->cache.gen != cb->owner_gen) {
+		fastrpc_cb_cache_flush_locked(cb);
+		cb->cache.gen = cb->owner_gen;
+	}
+}
+
+/*
+ * The owner of generation @gen left the bank: free its payload buffers,
+ * unless a new owner already dropped them (the cache is of a later
+ * generation then).
+ */
+static void fastrpc_cb_cache_release(struct fastrpc_cb *cb, u64 gen)
+{
+	mutex_lock(&cb->maps_lock);
+	if (cb->cache.gen == gen)
+		fastrpc_cb_cache_flush_locked(cb);
+	mutex_unlock(&cb->maps_lock);
+}
+
 static struct fastrpc_cb *
 fastrpc_session_find_cb_locked(struct fastrpc_channel *channel,
 			       struct mm_struct *mm)
@@ -97,6 +180,8 @@ struct fastrpc_session *fastrpc_session_acquire(struct fastrpc_channel *channel,
 		/* Dropped in fastrpc_session_put() when the bank is free */
 		mmgrab(mm);
 		cb->owner = mm;
+		/* Payload buffers of a previous owner are not for this one */
+		cb->owner_gen++;
 	}
 	cb->busy++;
 	session->users = 1;
@@ -126,12 +211,16 @@ void fastrpc_session_get(struct fastrpc_session *session)
  * fastrpc_session_put() - drop a user of a session slot
  * @session: the slot, may be NULL
  *
- * The slot is free when its last user is gone.
+ * The slot is free when its last user is gone. When the last slot of the
+ * context bank is free, the bank's owner leaves and the payload buffers it
+ * used are freed: this takes &fastrpc_cb.maps_lock, so the caller must not
+ * hold it (nor any lock that comes after it, see DOC: Locking).
  */
 void fastrpc_session_put(struct fastrpc_session *session)
 {
 	struct mm_struct *owner = NULL;
 	struct fastrpc_cb *cb;
+	u64 gen = 0;
 
 	if (!session)
 		return;
@@ -141,11 +230,14 @@ void fastrpc_session_put(struct fastrpc_session *session)
 	if (!--session->users && !--cb->busy) {
 		owner = cb->owner;
 		cb->owner = NULL;
+		gen = cb->owner_gen;
 	}
 	mutex_unlock(&cb->channel->session_lock);
 
-	if (owner)
+	if (owner) {
+		fastrpc_cb_cache_release(cb, gen);
 		mmdrop(owner);
+	}
 	kref_put(&cb->ref, fastrpc_cb_release);
 }
 
@@ -201,6 +293,22 @@ u64 fastrpc_session_wire_addr(struct fastrpc_session *session, dma_addr_t dma)
 	return fastrpc_wire_addr(session->cb->sid, dma);
 }
 
+static int fastrpc_cb_dma_alloc_locked(struct fastrpc_cb *cb, size_t size,
+				       struct fastrpc_dma *buf)
+{
+	lockdep_assert_held(&cb->maps_lock);
+
+	if (cb->unmapped)
+		return -EPIPE;
+	buf->vaddr = dma_alloc_coherent(cb->dev, size, &buf->dma,
+					GFP_KERNEL | __GFP_NOWARN);
+	if (!buf->vaddr)
+		return -ENOMEM;
+	buf->size = size;
+	list_add_tail(&buf->node, &cb->bufs);
+	return 0;
+}
+
 /**
  * fastrpc_session_dma_alloc() - allocate coherent memory on a slot's device
  * @session: the slot
@@ -216,22 +324,10 @@ int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 			      struct fastrpc_dma *buf)
 {
 	struct fastrpc_cb *cb = session->cb;
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&cb->maps_lock);
-	if (cb->unmapped) {
-		ret = -EPIPE;
-		goto out_unlock;
-	}
-	buf->vaddr = dma_alloc_coherent(cb->dev, size, &buf->dma,
-					GFP_KERNEL | __GFP_NOWARN);
-	if (!buf->vaddr) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-	buf->size = size;
-	list_add_tail(&buf->node, &cb->bufs);
-out_unlock:
+	ret = fastrpc_cb_dma_alloc_locked(cb, size, buf);
 	mutex_unlock(&cb->maps_lock);
 	return ret;
 }
@@ -276,16 +372,119 @@ void fastrpc_session_dma_forget(struct fastrpc_session *session,
 	mutex_unlock(&cb->maps_lock);
 }
 
+/**
+ * fastrpc_session_payload_get() - get a payload buffer for a call
+ * @session: the call's slot, with a use held by the call
+ * @size: size the call needs, a multiple of the page size
+ * @buf: the buffer, written; at least @size bytes (&fastrpc_dma.size is the
+ *	size of the buffer)
+ * @reused: Out. The buffer comes from the cache: it holds what earlier
+ *	calls of the process and the DSP left in it, and is the caller's to
+ *	clear. Otherwise it is zeroed.
+ *
+ * The buffer is tracked like one of fastrpc_session_dma_alloc() and given
+ * back with fastrpc_session_payload_put().
+ *
+ * Return: 0, -ENOMEM, or -EPIPE when the context bank was unbound.
+ */
+int fastrpc_session_payload_get(struct fastrpc_session *session, size_t size,
+				struct fastrpc_dma *buf, bool *reused)
+{
+	struct fastrpc_cb *cb = session->cb;
+	struct fastrpc_device *fdev = cb->channel->fdev;
+	struct fastrpc_payload_cache *cache = &cb->cache;
+	int c = fastrpc_payload_class(size);
+	int ret = 0;
+	u8 i;
+
+	*reused = false;
+	mutex_lock(&cb->maps_lock);
+	if (cb->unmapped) {
+		ret = -EPIPE;
+		goto out_unlock;
+	}
+
+	if (c >= 0) {
+		fastrpc_cb_cache_own_locked(cb);
+		/* The whole class, so that the buffer can be cached later */
+		size = PAGE_SIZE << c;
+		if (cache->count[c]) {
+			i = --cache->count[c];
+			buf->vaddr = cache->bufs[c][i].vaddr;
+			buf->dma = cache->bufs[c][i].dma;
+			buf->size = size;
+			cache->bufs[c][i].vaddr = NULL;
+			list_add_tail(&buf->node, &cb->bufs);
+			fastrpc_uncount(fdev, FASTRPC_CNT_PAYLOAD_CACHE_HELD);
+			fastrpc_count(fdev, FASTRPC_CNT_PAYLOAD_CACHE_HITS);
+			*reused = true;
+			goto out_unlock;
+		}
+	}
+
+	ret = fastrpc_cb_dma_alloc_locked(cb, size, buf);
+	if (!ret)
+		fastrpc_count(fdev, FASTRPC_CNT_PAYLOAD_ALLOCS);
+out_unlock:
+	mutex_unlock(&cb->maps_lock);
+	return ret;
+}
+
+/**
+ * fastrpc_session_payload_put() - give back a buffer of a finished call
+ * @session: the call's slot, with a use still held by the call
+ * @buf: the buffer of fastrpc_session_payload_get(); nothing happens when
+ *	it is not allocated (any more: the context bank was unbound)
+ *
+ * Only once the DSP is done with the buffer: it answered the call or is
+ * gone. The buffer is kept for the next calls of the slot's process, or
+ * freed when the cache of its size is full.
+ */
+void fastrpc_session_payload_put(struct fastrpc_session *session,
+				 struct fastrpc_dma *buf)
+{
+	struct fastrpc_cb *cb = session->cb;
+	struct fastrpc_payload_cache *cache = &cb->cache;
+	int c = fastrpc_payload_class(buf->size);
+	u8 i;
+
+	mutex_lock(&cb->maps_lock);
+	if (!buf->vaddr)
+		goto out_unlock;
+
+	list_del(&buf->node);
+	if (!cb->unmapped && c >= 0 && buf->size == PAGE_SIZE << c) {
+		fastrpc_cb_cache_own_locked(cb);
+		if (cache->count[c] < FASTRPC_PAYLOAD_CACHE_DEPTH) {
+			i = cache->count[c]++;
+			cache->bufs[c][i].vaddr = buf->vaddr;
+			cache->bufs[c][i].dma = buf->dma;
+			buf->vaddr = NULL;
+			fastrpc_count(cb->channel->fdev,
+				      FASTRPC_CNT_PAYLOAD_CACHE_HELD);
+			goto out_unlock;
+		}
+	}
+	dma_free_coherent(cb->dev, buf->size, buf->vaddr, buf->dma);
+	buf->vaddr = NULL;
+out_unlock:
+	mutex_unlock(&cb->maps_lock);
+}
+
 /*
  * The device is being unbound and its channel is stopped, with no call left:
  * free what is still allocated on it (the init memory of processes whose
- * files are still open) while its DMA setup is still there.
+ * files are still open, the cached payload buffers) while its DMA setup is
+ * still there. A cached buffer is not on @bufs, so nothing is freed twice;
+ * nothing is allocated or cached on the bank afterwards.
  */
 static void fastrpc_cb_free_bufs(struct fastrpc_cb *cb)
 {
 	struct fastrpc_dma *buf, *tmp;
 
 	mutex_lock(&cb->maps_lock);
+	cb->unmapped = true;
+	fastrpc_cb_cache_flush_locked(cb);
 	list_for_each_entry_safe(buf, tmp, &cb->bufs, node) {
 		list_del(&buf->node);
 		dma_free_coherent(cb->dev, buf->size, buf->vaddr, buf->dma);

@@ -10,6 +10,8 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+#include <asm/page.h>
+
 struct device;
 struct fastrpc_channel;
 struct fastrpc_cb;
@@ -18,6 +20,16 @@ struct platform_driver;
 
 /* Largest accepted qcom,nsessions of one context bank */
 #define FASTRPC_CB_MAX_SLOTS	16
+
+/*
+ * The payload cache of a context bank (see fastrpc_session.c): size classes
+ * of 1, 2, 4, ... pages up to 64 KiB (a single class of one page with pages
+ * of 64 KiB or more), and at most FASTRPC_PAYLOAD_CACHE_DEPTH free buffers
+ * per class.
+ */
+#define FASTRPC_PAYLOAD_CACHE_CLASSES \
+	(PAGE_SHIFT < 16 ? 17 - PAGE_SHIFT : 1)
+#define FASTRPC_PAYLOAD_CACHE_DEPTH	2
 
 /**
  * struct fastrpc_dma - a buffer of coherent memory on a session's device
@@ -33,6 +45,25 @@ struct fastrpc_dma {
 	dma_addr_t dma;
 	size_t size;
 	struct list_head node;
+};
+
+/**
+ * struct fastrpc_payload_cache - free payload buffers of a context bank
+ * @gen: &fastrpc_cb.owner_gen of the process the buffers were used by
+ * @count: number of free buffers of each size class
+ * @bufs: the free buffers of each size class, the first @count[class] valid;
+ *	a buffer of class c has PAGE_SIZE << c bytes
+ *
+ * A buffer is either here or, while a call uses it, on &fastrpc_cb.bufs;
+ * never on both. Protected by &fastrpc_cb.maps_lock.
+ */
+struct fastrpc_payload_cache {
+	u64 gen;
+	u8 count[FASTRPC_PAYLOAD_CACHE_CLASSES];
+	struct {
+		void *vaddr;
+		dma_addr_t dma;
+	} bufs[FASTRPC_PAYLOAD_CACHE_CLASSES][FASTRPC_PAYLOAD_CACHE_DEPTH];
 };
 
 /**
@@ -56,17 +87,24 @@ struct fastrpc_session {
  * @node: entry in &fastrpc_channel.cbs
  * @owner: process (mm) whose files use the slots, NULL when all are free;
  *	pinned with mmgrab()
+ * @owner_gen: incremented each time the bank gets a new @owner (never 0
+ *	then); changes only while no slot is in use, so a slot user reads it
+ *	without the lock
  * @busy: number of slots in use
  * @dead: the device was unbound; no new slot is handed out
- * @maps_lock: protects @maps, @bufs and @unmapped
+ * @maps_lock: protects @maps, @bufs, @unmapped and @cache; see DOC: Locking
+ *	(the payload cache adds no lock of its own)
  * @maps: buffer objects mapped on the device, &struct fastrpc_bo_map
  * @bufs: coherent buffers allocated on the device, &struct fastrpc_dma
  * @unmapped: the device was unbound and every mapping and buffer on it
  *	undone; nothing new is mapped or allocated
+ * @cache: payload buffers of finished calls, kept for the next calls of
+ *	the same @owner; freed when the bank is free again (the owner leaves)
+ *	and at unbind
  * @nslots: number of slots (``qcom,nsessions``)
  * @slots: the slots
  *
- * @node, @owner, @busy and @dead are protected by
+ * @node, @owner, @owner_gen, @busy and @dead are protected by
  * &fastrpc_channel.session_lock.
  */
 struct fastrpc_cb {
@@ -76,12 +114,14 @@ struct fastrpc_cb {
 	u32 sid;
 	struct list_head node;
 	struct mm_struct *owner;
+	u64 owner_gen;
 	u32 busy;
 	bool dead;
-	struct mutex maps_lock; /* protects maps, bufs, unmapped */
+	struct mutex maps_lock; /* protects maps, bufs, unmapped, cache */
 	struct list_head maps;
 	struct list_head bufs;
 	bool unmapped;
+	struct fastrpc_payload_cache cache;
 	u32 nslots;
 	struct fastrpc_session slots[] __counted_by(nslots);
 };
@@ -102,6 +142,10 @@ void fastrpc_session_dma_free(struct fastrpc_session *session,
 			      struct fastrpc_dma *buf);
 void fastrpc_session_dma_forget(struct fastrpc_session *session,
 				struct fastrpc_dma *buf);
+int fastrpc_session_payload_get(struct fastrpc_session *session, size_t size,
+				struct fastrpc_dma *buf, bool *reused);
+void fastrpc_session_payload_put(struct fastrpc_session *session,
+				 struct fastrpc_dma *buf);
 u32 fastrpc_channel_num_sessions(struct fastrpc_channel *channel);
 
 #endif /* __FASTRPC_SESSION_H__ */

@@ -1778,6 +1778,171 @@ TEST_F(cdsp, fault_notify)
 }
 
 /* ------------------------------------------------------------------ */
+/* Payload cache                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * simtest touch with in0 of @in_len and out0 of @out_len bytes: the DSP
+ * writes only the first and the last byte of out0, so every other byte is
+ * what the driver put in the payload, zeros as in a fresh allocation, never
+ * what an earlier call or the DSP left in a reused one. 0 when the answer
+ * is right; else -EBADMSG and *@bad the first wrong byte.
+ */
+static int touch_check(int fd, uint32_t h, size_t in_len, size_t out_len,
+		       uint32_t seed, size_t *bad)
+{
+	uint8_t *in, *out;
+	size_t k;
+	int ret;
+
+	in = malloc(in_len);
+	out = malloc(out_len);
+	if (!in || !out) {
+		free(in);
+		free(out);
+		return -ENOMEM;
+	}
+	fill_pattern(in, in_len, seed);
+	memset(out, 0xa5, out_len);
+	{
+		struct frpc_buf i = { in, in_len }, o = { out, out_len };
+
+		ret = frpc_invoke(fd, h, FRPC_SIMTEST_TOUCH, &i, 1, &o, 1, 0,
+				  NULL);
+	}
+	for (k = 0; !ret && k < out_len; k++) {
+		uint8_t want = 0;
+
+		if (k == 0)
+			want = in[0];
+		if (k == out_len - 1)
+			want = in[in_len - 1];
+		if (out[k] != want) {
+			*bad = k;
+			ret = -EBADMSG;
+		}
+	}
+	free(in);
+	free(out);
+	return ret;
+}
+
+/* Calls of one process reuse their payloads instead of allocating them */
+TEST_F(cdsp, payload_cache_reuse)
+{
+	uint64_t allocs0, hits0, allocs, hits;
+	int i;
+
+	/* A payload of one page (300 bytes each way) and one of three */
+	ASSERT_EQ(0, echo_check(self->fd, self->simtest, 300, 1));
+	ASSERT_EQ(0, echo_check(self->fd, self->simtest, 4096, 2));
+	allocs0 = drv_counter(_metadata, self->fd, "payload_allocs");
+	hits0 = drv_counter(_metadata, self->fd, "payload_cache_hits");
+
+	for (i = 0; i < 50; i++)
+		ASSERT_EQ(0, echo_check(self->fd, self->simtest,
+					i % 2 ? 4096 : 300, i + 3))
+			TH_LOG("call %d", i);
+
+	allocs = drv_counter(_metadata, self->fd, "payload_allocs");
+	hits = drv_counter(_metadata, self->fd, "payload_cache_hits");
+	/* Each call takes one payload, allocated or from the cache */
+	EXPECT_EQ(allocs0 + hits0 + 50, allocs + hits);
+	EXPECT_GE(5ull, allocs - allocs0)
+		TH_LOG("50 calls allocated %llu payloads",
+		       (unsigned long long)(allocs - allocs0));
+	EXPECT_LE(45ull, hits - hits0);
+}
+
+/*
+ * A call after a larger one gets right results: a reused payload never
+ * shows the earlier call's data (nor what the DSP wrote) in out-buffers.
+ */
+TEST_F(cdsp, payload_cache_no_stale_data)
+{
+	/* echo of e bytes each way, then touch of ti in, to out bytes */
+	static const struct { size_t e, ti, to; } cases[] = {
+		{ 300, 300, 300 },
+		{ 300, 1, 2000 },
+		{ 4096, 4096, 4096 },
+		{ 4096, 1, 7000 },
+		{ 10000, 10000, 10000 },
+		{ 10000, 1, 15000 },
+		{ 30000, 30000, 30000 },
+		{ 30000, 1, 40000 },
+		{ 30000, 100, 200 },
+		/* Not cached (more than 64 KiB), then small calls */
+		{ 65536, 65536, 65536 },
+		{ 65536, 1, 3000 },
+	};
+	uint64_t hits0, hits;
+	unsigned int i;
+	size_t bad = 0;
+
+	hits0 = drv_counter(_metadata, self->fd, "payload_cache_hits");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, echo_check(self->fd, self->simtest, cases[i].e,
+					100 + i))
+			TH_LOG("case %u: echo of %zu", i, cases[i].e);
+		EXPECT_EQ(0, touch_check(self->fd, self->simtest, cases[i].ti,
+					 cases[i].to, 200 + i, &bad))
+			TH_LOG("case %u: touch %zu/%zu after echo of %zu: byte %zu",
+			       i, cases[i].ti, cases[i].to, cases[i].e, bad);
+		/* And the other way round */
+		EXPECT_EQ(0, echo_check(self->fd, self->simtest, cases[i].to,
+					300 + i))
+			TH_LOG("case %u: echo of %zu after touch", i,
+			       cases[i].to);
+	}
+	/* Reused payloads were exercised, not only fresh ones */
+	hits = drv_counter(_metadata, self->fd, "payload_cache_hits");
+	EXPECT_LE(hits0 + 10, hits);
+	assert_works(_metadata, self->fd, self->calc, self->simtest);
+}
+
+/* The buffers of a process are freed when it leaves its context bank */
+TEST(payload_cache_released)
+{
+	uint64_t held0, held;
+	int fd, status;
+	pid_t pid;
+
+	OPEN_DOMAIN_OR_SKIP(fd, "cdsp", NULL);
+	held0 = drv_counter(_metadata, fd, "payload_cache_held");
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		uint64_t v = 0;
+		uint32_t h;
+		int cfd = frpc_open_domain("cdsp", NULL, NULL, 0), k;
+
+		close(fd);
+		if (cfd < 0 ||
+		    frpc_process_init(cfd, DRM_FASTRPC_PROCESS_DYNAMIC,
+				      DRM_FASTRPC_PROCESS_UNSIGNED) ||
+		    frpc_module_open(cfd, FRPC_SIMTEST_URI, &h))
+			_exit(10);
+		for (k = 0; k < 10; k++)
+			if (echo_check(cfd, h, k % 2 ? 4096 : 300, k))
+				_exit(11);
+		/* The process's payloads wait in its bank's cache */
+		if (frpc_drv_counter(cfd, "payload_cache_held", &v) ||
+		    v <= held0)
+			_exit(12);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* Its file is closed, its bank free: no buffer is left for another */
+	held = wait_drv_counter(fd, "payload_cache_held", held0, 2000);
+	EXPECT_EQ(held0, held);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
 /* Simulator counters                                                 */
 /* ------------------------------------------------------------------ */
 
