@@ -94,6 +94,7 @@ struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 	mutex_init(&channel->session_lock);
 	INIT_LIST_HEAD(&channel->cbs);
 	mutex_init(&channel->attrs_lock);
+	mutex_init(&channel->heap_lock);
 
 	return channel;
 }
@@ -120,6 +121,7 @@ static void fastrpc_channel_release(struct kref *ref)
 		container_of(ref, struct fastrpc_channel, ref);
 
 	xa_destroy(&channel->calls);
+	mutex_destroy(&channel->heap_lock);
 	mutex_destroy(&channel->attrs_lock);
 	mutex_destroy(&channel->session_lock);
 	kfree(channel);

@@ -17,8 +17,11 @@
 
 #include <uapi/drm/fastrpc_accel.h>
 
+#include "fastrpc_session.h"
+
 struct fastrpc_call;
 struct fastrpc_device;
+struct fastrpc_legacy;
 struct fastrpc_msg;
 struct rpmsg_device;
 struct rpmsg_endpoint;
@@ -45,6 +48,13 @@ struct rpmsg_endpoint;
  * @attrs_lock: see DOC: Locking
  * @attrs_valid: @dsp_attrs holds the DSP's answer
  * @dsp_attrs: cached DSP capability attributes
+ * @heap_lock: see DOC: Locking
+ * @heap_session: session whose context bank holds @heap (a slot use), NULL
+ *	when there is no heap
+ * @heap: heap of the static PDs (INIT CREATE_STATIC), kept until the
+ *	channel goes away
+ * @legacy: the channel's legacy device nodes, set at probe and cleared at
+ *	remove
  */
 struct fastrpc_channel {
 	struct kref ref;
@@ -68,6 +78,12 @@ struct fastrpc_channel {
 	struct mutex attrs_lock; /* protects attrs_valid, dsp_attrs */
 	bool attrs_valid;
 	u32 dsp_attrs[DRM_FASTRPC_DSP_ATTR_COUNT];
+
+	struct mutex heap_lock; /* protects heap_session, heap */
+	struct fastrpc_session *heap_session;
+	struct fastrpc_dma heap;
+
+	struct fastrpc_legacy *legacy;
 };
 
 /**

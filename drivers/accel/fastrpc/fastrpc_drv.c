@@ -60,6 +60,49 @@ int fastrpc_domain_from_label(const char *label)
 	return match_string(fastrpc_domain_labels, FASTRPC_NUM_DOMAINS, label);
 }
 
+/**
+ * fastrpc_domain_label() - label of a domain
+ * @domain_id: DRM_FASTRPC_DOMAIN_*, below %FASTRPC_NUM_DOMAINS
+ *
+ * Return: the label, e.g. "cdsp".
+ */
+const char *fastrpc_domain_label(u32 domain_id)
+{
+	return fastrpc_domain_labels[domain_id];
+}
+
+/**
+ * fastrpc_file_init() - set up the state of an open file
+ * @ffile: the file, zeroed
+ * @fdev: device of the file
+ * @file: the DRM file of an accel file, NULL for a legacy node's file
+ */
+void fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
+		       struct drm_file *file)
+{
+	ffile->fdev = fdev;
+	ffile->file = file;
+	mutex_init(&ffile->lock);
+	ffile->pd = FASTRPC_PD_ROOT;
+	INIT_LIST_HEAD(&ffile->dsp_maps);
+	mutex_init(&ffile->maps_lock);
+	INIT_LIST_HEAD(&ffile->bo_maps);
+}
+
+/**
+ * fastrpc_file_fini() - release a file's DSP process and tear down its state
+ * @ffile: the file
+ *
+ * For an accel file, DRM released the file's handles already: the
+ * mappings hold their objects.
+ */
+void fastrpc_file_fini(struct fastrpc_file *ffile)
+{
+	fastrpc_proc_release(ffile);
+	mutex_destroy(&ffile->maps_lock);
+	mutex_destroy(&ffile->lock);
+}
+
 static int fastrpc_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct fastrpc_file *ffile;
@@ -68,12 +111,7 @@ static int fastrpc_open(struct drm_device *drm, struct drm_file *file)
 	if (!ffile)
 		return -ENOMEM;
 
-	ffile->fdev = to_fastrpc_device(drm);
-	mutex_init(&ffile->lock);
-	ffile->pd = FASTRPC_PD_ROOT;
-	INIT_LIST_HEAD(&ffile->dsp_maps);
-	mutex_init(&ffile->maps_lock);
-	INIT_LIST_HEAD(&ffile->bo_maps);
+	fastrpc_file_init(ffile, to_fastrpc_device(drm), file);
 	file->driver_priv = ffile;
 	return 0;
 }
@@ -82,10 +120,7 @@ static void fastrpc_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct fastrpc_file *ffile = file->driver_priv;
 
-	/* DRM released the file's handles already: mappings hold objects */
-	fastrpc_proc_release(ffile);
-	mutex_destroy(&ffile->maps_lock);
-	mutex_destroy(&ffile->lock);
+	fastrpc_file_fini(ffile);
 	kfree(ffile);
 }
 

@@ -47,8 +47,10 @@ struct fastrpc_channel;
  * ``fastrpc_file.lock`` (mutex)
  *   protects the file's process state: channel, session, client id, PD type,
  *   init memory and the list of DSP mappings. PROCESS_INIT, MAP and UNMAP
- *   hold it across their DSP call; INVOKE only takes references under it
- *   and calls the DSP without it.
+ *   (and their legacy counterparts) hold it across their DSP call; INVOKE
+ *   only takes references under it and calls the DSP without it.
+ * ``fastrpc_channel.heap_lock`` (mutex)
+ *   protects the channel's static PD heap; held across INIT CREATE_STATIC.
  * ``fastrpc_file.maps_lock`` (mutex)
  *   protects the file's list of buffer objects mapped on its session; held
  *   while a mapping is looked up or created. A mapping's last reference is
@@ -73,9 +75,10 @@ struct fastrpc_channel;
  *   call in the table (context word, answered, result).
  *
  * Order: ``fastrpc_devices_lock`` -> ``fastrpc_device.lock`` ->
- * ``fastrpc_file.lock`` -> ``fastrpc_channel.attrs_lock`` ->
- * ``fastrpc_file.maps_lock`` -> ``fastrpc_cb.maps_lock`` -> (the object's
- * reservation lock, dma-buf locks) -> ``fastrpc_channel.session_lock`` ->
+ * ``fastrpc_file.lock`` -> ``fastrpc_channel.heap_lock`` ->
+ * ``fastrpc_channel.attrs_lock`` -> ``fastrpc_file.maps_lock`` ->
+ * ``fastrpc_cb.maps_lock`` -> (the object's reservation lock, dma-buf
+ * locks) -> ``fastrpc_channel.session_lock`` ->
  * ``fastrpc_channel.send_lock`` ->
  * ``fastrpc_channel.lock``. The rpmsg endpoint's ``cb_lock`` (held by the
  * transport around the callback) comes before ``fastrpc_channel.lock``.
@@ -152,11 +155,15 @@ struct fastrpc_device {
 /**
  * struct fastrpc_file - one open file, one client of the DSP
  * @fdev: device of the file
+ * @file: the DRM file of an accel file, whose GEM handles arguments may
+ *	name; NULL for a file of a legacy node
  * @lock: see DOC: Locking
  * @channel: channel of the file's process (a reference), NULL before init
  * @session: session of the file's process, NULL before init
  * @client_id: client id (pgid) the DSP knows the process by, 0 before init
  * @pd: PD type of the process, FASTRPC_PD_*
+ * @dsp_status: raw DSP result of the file's last INIT call, 0 when it
+ *	succeeded or got no answer
  * @init_mem: init memory of a dynamic PD, kept until the file is closed
  * @dsp_maps: DSP mappings of DRM_IOCTL_FASTRPC_MAP, &struct fastrpc_dsp_map
  * @maps_lock: see DOC: Locking
@@ -165,12 +172,14 @@ struct fastrpc_device {
  */
 struct fastrpc_file {
 	struct fastrpc_device *fdev;
+	struct drm_file *file;
 
-	struct mutex lock; /* protects channel, session, client_id, pd, init_mem */
+	struct mutex lock; /* protects channel .. dsp_maps */
 	struct fastrpc_channel *channel;
 	struct fastrpc_session *session;
 	u32 client_id;
 	u32 pd;
+	u32 dsp_status;
 	struct fastrpc_dma init_mem;
 	struct list_head dsp_maps;
 
@@ -195,7 +204,11 @@ static inline void fastrpc_uncount(struct fastrpc_device *fdev,
 	atomic64_dec(&fdev->counters[counter]);
 }
 
+void fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
+		       struct drm_file *file);
+void fastrpc_file_fini(struct fastrpc_file *ffile);
 int fastrpc_domain_from_label(const char *label);
+const char *fastrpc_domain_label(u32 domain_id);
 struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id);
 int fastrpc_device_attach(struct fastrpc_device *fdev,
 			  struct fastrpc_channel *channel);

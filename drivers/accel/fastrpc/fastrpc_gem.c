@@ -174,6 +174,27 @@ struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
 }
 
 /**
+ * fastrpc_gem_dmabuf_vma_offset() - where a CPU mapping of a dma-buf starts
+ * @dmabuf: a dma-buf
+ * @vma: a mapping of @dmabuf's file
+ *
+ * Return: the offset in @dmabuf of the first byte of @vma.
+ */
+u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
+				  struct vm_area_struct *vma)
+{
+	u64 pgoff = vma->vm_pgoff;
+	struct drm_gem_object *obj;
+
+	/* drm_gem_prime_mmap() added the object's fake offset to it */
+	if (dmabuf->ops == &fastrpc_dmabuf_ops) {
+		obj = dmabuf->priv;
+		pgoff -= drm_vma_node_start(&obj->vma_node);
+	}
+	return pgoff << PAGE_SHIFT;
+}
+
+/**
  * fastrpc_gem_prime_import() - &drm_driver.gem_prime_import
  * @drm: the DRM device
  * @dmabuf: the dma-buf to import
@@ -259,6 +280,63 @@ int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
 out_put:
 	drm_gem_object_put(obj);
 	return ret;
+}
+
+/**
+ * fastrpc_gem_create_kernel() - a buffer object with no handle
+ * @fdev: the device
+ * @size: size in bytes, rounded up to pages
+ *
+ * Return: the object with a reference for the caller, ERR_PTR(-EINVAL) for
+ * a size of 0 or above %DRM_FASTRPC_GEM_MAX_SIZE, or another ERR_PTR().
+ */
+struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
+						 u64 size)
+{
+	struct drm_gem_shmem_object *shmem;
+
+	if (!size || size > DRM_FASTRPC_GEM_MAX_SIZE)
+		return ERR_PTR(-EINVAL);
+
+	shmem = drm_gem_shmem_create(&fdev->drm, PAGE_ALIGN(size));
+	if (IS_ERR(shmem))
+		return ERR_CAST(shmem);
+	return &shmem->base;
+}
+
+/**
+ * fastrpc_gem_create_dmabuf_fd() - a new buffer object, as a dma-buf fd
+ * @fdev: the device
+ * @size: size in bytes, rounded up to pages
+ * @fd_flags: flags of the new descriptor (O_CLOEXEC or not)
+ *
+ * The dma-buf is the object's own export, read-write: an accel file of the
+ * device that imports it gets the object back.
+ *
+ * Return: the descriptor, -EINVAL for a size of 0 or above
+ * %DRM_FASTRPC_GEM_MAX_SIZE, or another negative errno.
+ */
+int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
+				 int fd_flags)
+{
+	struct drm_gem_object *obj;
+	struct dma_buf *dmabuf;
+	int fd;
+
+	obj = fastrpc_gem_create_kernel(fdev, size);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+
+	dmabuf = fastrpc_gem_prime_export(obj, O_RDWR);
+	/* The dma-buf holds the object now */
+	drm_gem_object_put(obj);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+
+	fd = dma_buf_fd(dmabuf, fd_flags);
+	if (fd < 0)
+		dma_buf_put(dmabuf);
+	return fd;
 }
 
 /*

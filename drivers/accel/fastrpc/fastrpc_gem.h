@@ -19,6 +19,7 @@ struct fastrpc_cb;
 struct fastrpc_device;
 struct fastrpc_session;
 struct sg_table;
+struct vm_area_struct;
 
 /**
  * struct fastrpc_bo - a buffer object of a FastRPC device
@@ -71,10 +72,16 @@ struct fastrpc_bo_map {
 
 struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,
 						 size_t size);
+u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
+				  struct vm_area_struct *vma);
 struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 						struct dma_buf *dmabuf);
 struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
 					       struct dma_buf *dmabuf);
+struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
+						 u64 size);
+int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
+				 int fd_flags);
 int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
 			     struct drm_file *file);
 int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,

@@ -468,7 +468,7 @@ static int fastrpc_invoke_read_arg(struct drm_file *file,
 	if (arg->ptr)
 		return -EINVAL;
 	/* An empty range is checked but sent like an empty inline argument */
-	ret = fastrpc_mem_get_map(file, session, arg->flags, arg->handle,
+	ret = fastrpc_mem_get_map(file->driver_priv, session, arg->flags, arg->handle,
 				  arg->offset, arg->length, &karg->map);
 	if (ret)
 		return ret;

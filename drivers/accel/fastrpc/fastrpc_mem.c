@@ -62,10 +62,10 @@ fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
 
 /**
  * fastrpc_mem_get_map() - the session mapping of a buffer argument
- * @file: the DRM file
+ * @ffile: the file
  * @session: the file's session
- * @flags: %DRM_FASTRPC_BUF_GEM or %DRM_FASTRPC_BUF_DMABUF
- * @handle: GEM handle of @file or dma-buf fd
+ * @flags: %DRM_FASTRPC_BUF_GEM (accel files only) or %DRM_FASTRPC_BUF_DMABUF
+ * @handle: GEM handle of the file's DRM file, or dma-buf fd
  * @offset: offset of the range in the buffer
  * @len: length of the range
  * @mapp: written: the mapping with a reference for the caller, or NULL for
@@ -76,16 +76,16 @@ fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
  * this device names its object; any other dma-buf is imported once per
  * session and found again through its mapping.
  *
- * Return: 0, -ENOENT for an unknown GEM handle, -EBADF for a descriptor
- * that is not a dma-buf, -EOVERFLOW when the range wraps around, -ERANGE
- * when it goes past the end of the buffer, -EINVAL when the buffer is not
+ * Return: 0, -ENOENT for an unknown GEM handle (or a file without GEM
+ * handles), -EBADF for a descriptor that is not a dma-buf, -EOVERFLOW
+ * when the range wraps around, -ERANGE when it goes past the end of the
+ * buffer, -EINVAL when the buffer is not
  * one contiguous range for the session's device, or -ENOMEM.
  */
-int fastrpc_mem_get_map(struct drm_file *file, struct fastrpc_session *session,
-			u32 flags, u32 handle, u64 offset, u64 len,
-			struct fastrpc_bo_map **mapp)
+int fastrpc_mem_get_map(struct fastrpc_file *ffile,
+			struct fastrpc_session *session, u32 flags, u32 handle,
+			u64 offset, u64 len, struct fastrpc_bo_map **mapp)
 {
-	struct fastrpc_file *ffile = file->driver_priv;
 	struct drm_device *drm = &ffile->fdev->drm;
 	struct drm_gem_object *obj = NULL;
 	struct dma_buf *dmabuf = NULL;
@@ -96,7 +96,9 @@ int fastrpc_mem_get_map(struct drm_file *file, struct fastrpc_session *session,
 	*mapp = NULL;
 
 	if (flags == DRM_FASTRPC_BUF_GEM) {
-		obj = drm_gem_object_lookup(file, handle);
+		if (!ffile->file)
+			return -ENOENT;
+		obj = drm_gem_object_lookup(ffile->file, handle);
 		if (!obj)
 			return -ENOENT;
 		size = obj->size;
@@ -187,12 +189,19 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 	}
 }
 
-/*
- * The file's process as @proc found it, locked; -EPIPE when it changed in
- * between (a new process after a DSP restart).
+/**
+ * fastrpc_mem_lock_proc() - take a file's process and lock the file
+ * @ffile: the file
+ * @proc: written, as fastrpc_proc_get() does
+ *
+ * On success the file's lock is held and the file's process is the one
+ * @proc refers to.
+ *
+ * Return: 0, an error of fastrpc_proc_get(), or -EPIPE when the process
+ * changed in between (a new process after a DSP restart).
  */
-static int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
-				 struct fastrpc_proc_ref *proc)
+int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
+			  struct fastrpc_proc_ref *proc)
 {
 	int ret;
 
@@ -210,9 +219,13 @@ static int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 	return 0;
 }
 
-static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
-				  struct drm_fastrpc_map *req,
-				  struct fastrpc_dsp_map *dsp)
+/*
+ * Map [@req->offset, @req->offset + @req->len) of @dsp->map into the DSP
+ * process: INIT MEM_MAP, or INIT MMAP to give it to the process's heap.
+ */
+static int fastrpc_mem_map_call_locked(struct fastrpc_file *ffile,
+				       const struct fastrpc_mem_req *req,
+				       struct fastrpc_dsp_map *dsp)
 {
 	struct fastrpc_session *session = ffile->session;
 	struct fastrpc_mem_map_req in0;
@@ -228,10 +241,10 @@ static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
 
 	in0 = (struct fastrpc_mem_map_req) {
 		.pgid = cpu_to_le32(ffile->client_id),
-		.fd = cpu_to_le32(req->handle),
-		.offset = 0,
-		.flags = 0,
-		.vaddrin = 0,
+		.fd = cpu_to_le32(req->fd),
+		.offset = cpu_to_le32(req->dsp_offset),
+		.flags = cpu_to_le32(req->flags),
+		.vaddrin = cpu_to_le64(req->vaddrin),
 		.num = cpu_to_le32(sizeof(page)),
 		.data_len = 0,
 	};
@@ -240,7 +253,7 @@ static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
 		.addr = cpu_to_le64(fastrpc_session_wire_addr(session,
 							      dsp->map->iova +
 							      req->offset)),
-		.size = cpu_to_le64(req->length),
+		.size = cpu_to_le64(req->len),
 	};
 	args[0] = (struct fastrpc_karg) { .len = sizeof(in0), .kptr = &in0 };
 	args[1] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
@@ -249,10 +262,10 @@ static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
 	sc = FASTRPC_SC(FASTRPC_RMID_INIT_MEM_MAP, 3, 1);
 
 	/* MMAP: in0 mmap_req, in1 the page, out0 the DSP address */
-	if (dsp->heap) {
+	if (req->heap) {
 		heap_in0 = (struct fastrpc_mmap_req) {
 			.pgid = cpu_to_le32(ffile->client_id),
-			.flags = cpu_to_le32(FASTRPC_MMAP_ADD_PAGES),
+			.flags = cpu_to_le32(req->flags),
 			.vaddr = 0,
 			.num = cpu_to_le32(sizeof(page)),
 		};
@@ -279,6 +292,50 @@ static int fastrpc_mem_map_locked(struct fastrpc_file *ffile,
 }
 
 /**
+ * fastrpc_mem_dsp_map_locked() - map a buffer range into the file's process
+ * @ffile: the file, with a process
+ * @map: the buffer's mapping on the file's session; the caller's reference
+ *	is handed over (kept by the DSP mapping, or dropped on error)
+ * @req: what to map and how; @req->dsp_addr is written on success
+ *
+ * Return: 0, -ENOMEM, or the errno of the DSP call. A call that got no
+ * answer keeps its mapping (unusable) until the process is released.
+ */
+int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
+			       struct fastrpc_bo_map *map,
+			       struct fastrpc_mem_req *req)
+{
+	struct fastrpc_dsp_map *dsp;
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	dsp = kzalloc(sizeof(*dsp), GFP_KERNEL);
+	if (!dsp) {
+		fastrpc_bo_map_put(map);
+		return -ENOMEM;
+	}
+	dsp->map = map;
+	dsp->len = req->len;
+	dsp->fd = req->fd;
+	dsp->heap = req->heap;
+
+	ret = fastrpc_mem_map_call_locked(ffile, req, dsp);
+	if (ret && !dsp->lost) {
+		fastrpc_bo_map_put(map);
+		kfree(dsp);
+		return ret;
+	}
+
+	/* The DSP mapping holds the caller's reference to @map */
+	list_add_tail(&dsp->node, &ffile->dsp_maps);
+	fastrpc_count(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	if (!ret)
+		req->dsp_addr = dsp->dsp_addr;
+	return ret;
+}
+
+/**
  * fastrpc_ioctl_map() - DRM_IOCTL_FASTRPC_MAP
  * @drm: the DRM device
  * @data: &struct drm_fastrpc_map
@@ -297,7 +354,8 @@ int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 	struct drm_fastrpc_map *req = data;
 	struct fastrpc_proc_ref proc;
 	u32 kind = req->flags & DRM_FASTRPC_BUF_FLAGS;
-	struct fastrpc_dsp_map *dsp;
+	struct fastrpc_mem_req mreq;
+	struct fastrpc_bo_map *map;
 	int ret, idx;
 
 	if ((req->flags & ~(DRM_FASTRPC_BUF_FLAGS | DRM_FASTRPC_MAP_HEAP)) ||
@@ -314,35 +372,23 @@ int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 	if (ret)
 		goto out_exit;
 
-	dsp = kzalloc(sizeof(*dsp), GFP_KERNEL);
-	if (!dsp) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-
-	ret = fastrpc_mem_get_map(file, ffile->session, kind, req->handle,
-				  req->offset, req->length, &dsp->map);
+	ret = fastrpc_mem_get_map(ffile, ffile->session, kind, req->handle,
+				  req->offset, req->length, &map);
 	if (ret)
-		goto err_free;
+		goto out_unlock;
 
-	dsp->len = req->length;
-	dsp->fd = req->handle;
-	dsp->heap = req->flags & DRM_FASTRPC_MAP_HEAP;
-	ret = fastrpc_mem_map_locked(ffile, req, dsp);
-	if (ret && !dsp->lost)
-		goto err_put_map;
-
-	/* The DSP mapping holds the reference of fastrpc_mem_get_map() */
-	list_add_tail(&dsp->node, &ffile->dsp_maps);
-	fastrpc_count(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	mreq = (struct fastrpc_mem_req) {
+		.offset = req->offset,
+		.len = req->length,
+		.fd = req->handle,
+		.heap = req->flags & DRM_FASTRPC_MAP_HEAP,
+		.flags = req->flags & DRM_FASTRPC_MAP_HEAP ?
+			 FASTRPC_MMAP_ADD_PAGES : 0,
+	};
+	ret = fastrpc_mem_dsp_map_locked(ffile, map, &mreq);
 	if (!ret)
-		req->dsp_addr = dsp->dsp_addr;
-	goto out_unlock;
+		req->dsp_addr = mreq.dsp_addr;
 
-err_put_map:
-	fastrpc_bo_map_put(dsp->map);
-err_free:
-	kfree(dsp);
 out_unlock:
 	mutex_unlock(&ffile->lock);
 	fastrpc_proc_put(&proc);
@@ -379,6 +425,39 @@ static int fastrpc_mem_unmap_locked(struct fastrpc_file *ffile,
 	}
 	return fastrpc_proc_init_call_locked(ffile, sc, &arg, 1, true,
 					     &dsp_status);
+}
+
+/**
+ * fastrpc_mem_dsp_unmap_locked() - undo a DSP mapping of the file's process
+ * @ffile: the file
+ * @dsp: one of the file's DSP mappings, not lost
+ *
+ * Sends INIT MEM_UNMAP (or MUNMAP for the heap) and, once the DSP agreed,
+ * forgets the mapping and drops its buffer.
+ *
+ * Return: 0, -EBUSY while a call of the file is in flight, or the errno of
+ * the DSP call (the mapping is then kept).
+ */
+int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
+				 struct fastrpc_dsp_map *dsp)
+{
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	/* A call in flight may use the range */
+	if (fastrpc_channel_client_busy(ffile->channel, ffile->client_id))
+		return -EBUSY;
+
+	ret = fastrpc_mem_unmap_locked(ffile, dsp);
+	if (ret)
+		return ret;
+
+	list_del(&dsp->node);
+	fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	fastrpc_bo_map_put(dsp->map);
+	kfree(dsp);
+	return 0;
 }
 
 /**
@@ -422,19 +501,8 @@ int fastrpc_ioctl_unmap(struct drm_device *drm, void *data,
 		ret = -ENOENT;
 		goto out_unlock;
 	}
-	if (fastrpc_channel_client_busy(ffile->channel, ffile->client_id)) {
-		ret = -EBUSY;
-		goto out_unlock;
-	}
 
-	ret = fastrpc_mem_unmap_locked(ffile, found);
-	if (ret)
-		goto out_unlock;
-
-	list_del(&found->node);
-	fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
-	fastrpc_bo_map_put(found->map);
-	kfree(found);
+	ret = fastrpc_mem_dsp_unmap_locked(ffile, found);
 
 out_unlock:
 	mutex_unlock(&ffile->lock);

@@ -36,9 +36,41 @@ struct fastrpc_dsp_map {
 	struct fastrpc_bo_map *map;
 };
 
-int fastrpc_mem_get_map(struct drm_file *file, struct fastrpc_session *session,
-			u32 flags, u32 handle, u64 offset, u64 len,
-			struct fastrpc_bo_map **mapp);
+/**
+ * struct fastrpc_mem_req - a range of a buffer to map into a DSP process
+ * @offset: start of the range in the buffer
+ * @len: length of the range
+ * @fd: buffer identifier sent to the DSP
+ * @heap: give the range to the process's heap (INIT MMAP) instead of
+ *	mapping it (INIT MEM_MAP)
+ * @flags: flags of MEM_MAP in0, or of MMAP in0 for @heap
+ * @dsp_offset: offset field of MEM_MAP in0
+ * @vaddrin: address hint of MEM_MAP in0
+ * @dsp_addr: Out. Address of the mapping in the DSP process
+ */
+struct fastrpc_mem_req {
+	u64 offset;
+	u64 len;
+	u32 fd;
+	bool heap;
+	u32 flags;
+	u32 dsp_offset;
+	u64 vaddrin;
+	u64 dsp_addr;
+};
+
+struct fastrpc_proc_ref;
+
+int fastrpc_mem_get_map(struct fastrpc_file *ffile,
+			struct fastrpc_session *session, u32 flags, u32 handle,
+			u64 offset, u64 len, struct fastrpc_bo_map **mapp);
+int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
+			  struct fastrpc_proc_ref *proc);
+int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
+			       struct fastrpc_bo_map *map,
+			       struct fastrpc_mem_req *req);
+int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
+				 struct fastrpc_dsp_map *dsp);
 void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot);
 int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 		      struct drm_file *file);

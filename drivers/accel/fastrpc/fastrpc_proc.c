@@ -78,12 +78,13 @@ void fastrpc_proc_put(struct fastrpc_proc_ref *ref)
 	memset(ref, 0, sizeof(*ref));
 }
 
-/*
+/**
+ * fastrpc_proc_unbind_locked() - give back a file's session and client id
+ * @ffile: the file, bound
  * @dsp_forgot: the DSP released the process or is gone, so it uses none of
- * the process's mappings any more.
+ *	the process's mappings any more
  */
-static void fastrpc_proc_teardown_locked(struct fastrpc_file *ffile,
-					 bool dsp_forgot)
+void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 {
 	lockdep_assert_held(&ffile->lock);
 
@@ -143,7 +144,8 @@ bool fastrpc_proc_unanswered(int ret, u32 dsp_status)
  * @dsp_status: written: the DSP's raw result, 0 when it did not reply
  *
  * A kernel call (pid 0) on the file's channel and session, on behalf of the
- * file's client, with the kernel timeout.
+ * file's client, with the kernel timeout. The DSP's result is also kept in
+ * &fastrpc_file.dsp_status.
  *
  * Return: 0 or the errno of fastrpc_call_sync().
  */
@@ -168,43 +170,52 @@ int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
 
 	ret = fastrpc_call_sync(ffile->channel, ffile->session, &params);
 	*dsp_status = params.dsp_status;
+	ffile->dsp_status = params.dsp_status;
 	return ret;
 }
 
-static int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
-				      const struct drm_fastrpc_process_init *init)
+/**
+ * fastrpc_proc_create_locked() - create a dynamic user PD (INIT CREATE)
+ * @ffile: the file, bound to a session and a client id
+ * @shell: the shell image, in-buffer 2 (copied, or a mapped buffer range)
+ * @attrs: FASTRPC_CREATE_ATTR_* bits; CREATE_ATTR is sent when not 0
+ * @siglen: signature length sent in in0
+ *
+ * Allocates the init memory, which stays with the file until its process
+ * is released. On failure the file is left bound, with no PD.
+ *
+ * Return: 0, -ENOMEM, or the errno of the DSP call.
+ */
+int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
+			       const struct fastrpc_karg *shell, u32 attrs,
+			       u32 siglen)
 {
 	struct fastrpc_create_req req;
 	struct fastrpc_phy_page page;
 	struct fastrpc_karg args[4];
 	char name[TASK_COMM_LEN];
-	u32 attrs = 0, method, dsp_status = 0;
+	u32 method, dsp_status = 0;
 	size_t memlen;
 	int ret;
 
 	lockdep_assert_held(&ffile->lock);
 
-	memlen = ALIGN(max_t(size_t, SZ_2M, 4 * (size_t)init->shell_size),
-		       SZ_1M);
+	memlen = ALIGN(max_t(size_t, SZ_2M, 4 * (size_t)shell->len), SZ_1M);
 	ret = fastrpc_session_dma_alloc(ffile->session, memlen,
 					&ffile->init_mem);
 	if (ret)
 		return ret;
 
-	if (init->flags & DRM_FASTRPC_PROCESS_UNSIGNED)
-		attrs |= FASTRPC_CREATE_ATTR_UNSIGNED;
-	if (init->flags & DRM_FASTRPC_PROCESS_DEBUG)
-		attrs |= FASTRPC_CREATE_ATTR_DEBUG;
 	method = attrs ? FASTRPC_RMID_INIT_CREATE_ATTR : FASTRPC_RMID_INIT_CREATE;
 
 	get_task_comm(name, current);
 	req = (struct fastrpc_create_req) {
 		.pgid = cpu_to_le32(ffile->client_id),
 		.namelen = cpu_to_le32(strlen(name) + 1),
-		.filelen = cpu_to_le32(init->shell_size),
+		.filelen = cpu_to_le32(shell->len),
 		.pageslen = cpu_to_le32(1),
 		.attrs = cpu_to_le32(attrs),
-		.siglen = 0,
+		.siglen = cpu_to_le32(siglen),
 	};
 	page = (struct fastrpc_phy_page) {
 		.addr = cpu_to_le64(fastrpc_session_wire_addr(ffile->session,
@@ -214,11 +225,7 @@ static int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
 
 	args[0] = (struct fastrpc_karg) { .len = sizeof(req), .kptr = &req };
 	args[1] = (struct fastrpc_karg) { .len = strlen(name) + 1, .kptr = name };
-	args[2] = (struct fastrpc_karg) {
-		.len = init->shell_size,
-		.user = true,
-		.uptr = u64_to_user_ptr(init->shell),
-	};
+	args[2] = *shell;
 	args[3] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
 
 	ffile->pd = FASTRPC_PD_USER;
@@ -226,23 +233,171 @@ static int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
 					    FASTRPC_SC(method, ARRAY_SIZE(args), 0),
 					    args, ARRAY_SIZE(args), true,
 					    &dsp_status);
+	if (!ret)
+		return 0;
+
 	if (fastrpc_proc_unanswered(ret, dsp_status))
 		fastrpc_proc_forget_init_mem_locked(ffile);
+	else
+		fastrpc_session_dma_free(ffile->session, &ffile->init_mem);
+	ffile->pd = FASTRPC_PD_ROOT;
 	return ret;
 }
 
-static int fastrpc_proc_attach_locked(struct fastrpc_file *ffile)
+/**
+ * fastrpc_proc_attach_locked() - attach to a PD of the DSP (INIT ATTACH)
+ * @ffile: the file, bound to a session and a client id
+ * @pd: %FASTRPC_PD_ROOT (root/guest OS PD) or %FASTRPC_PD_SENSORS
+ *
+ * Return: 0 or the errno of the DSP call; the file then has no PD.
+ */
+int fastrpc_proc_attach_locked(struct fastrpc_file *ffile, u32 pd)
 {
 	__le32 pgid = cpu_to_le32(ffile->client_id);
 	struct fastrpc_karg arg = { .len = sizeof(pgid), .kptr = &pgid };
 	u32 dsp_status;
+	int ret;
 
 	lockdep_assert_held(&ffile->lock);
 
+	ffile->pd = pd;
+	ret = fastrpc_proc_init_call_locked(ffile,
+					    FASTRPC_SC(FASTRPC_RMID_INIT_ATTACH, 1, 0),
+					    &arg, 1, true, &dsp_status);
+	if (ret)
+		ffile->pd = FASTRPC_PD_ROOT;
+	return ret;
+}
+
+/**
+ * fastrpc_proc_create_static_locked() - start a static PD (CREATE_STATIC)
+ * @ffile: the file, bound to a session and a client id
+ * @name: name of the PD, e.g. "audiopd"
+ * @namelen: length of @name as sent, its NUL included
+ * @memlen: size of the PD's heap
+ *
+ * The heap belongs to the channel: the first caller allocates it on its
+ * context bank, which then stays reserved to the caller's process until
+ * the channel goes away, because the static PD outlives its creator. It
+ * is freed at once when the DSP refuses the first call that uses it.
+ *
+ * Return: 0, -EINVAL for an empty heap, -ENOMEM, or the errno of the DSP
+ * call.
+ */
+int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
+				      const char *name, u32 namelen,
+				      u64 memlen)
+{
+	struct fastrpc_channel *channel = ffile->channel;
+	struct fastrpc_create_static_req req;
+	struct fastrpc_phy_page page;
+	struct fastrpc_karg args[3];
+	u32 dsp_status = 0;
+	bool fresh = false;
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	mutex_lock(&channel->heap_lock);
+	if (!channel->heap_session) {
+		if (!memlen || memlen > SIZE_MAX) {
+			ret = -EINVAL;
+			goto out_unlock;
+		}
+		ret = fastrpc_session_dma_alloc(ffile->session, memlen,
+						&channel->heap);
+		if (ret)
+			goto out_unlock;
+		/* Put in fastrpc_proc_static_release() */
+		fastrpc_session_get(ffile->session);
+		channel->heap_session = ffile->session;
+		fresh = true;
+	}
+
+	req = (struct fastrpc_create_static_req) {
+		.pgid = cpu_to_le32(ffile->client_id),
+		.namelen = cpu_to_le32(namelen),
+		.pageslen = 0,
+	};
+	page = (struct fastrpc_phy_page) {
+		.addr = cpu_to_le64(fastrpc_session_wire_addr(channel->heap_session,
+							      channel->heap.dma)),
+		.size = cpu_to_le64(channel->heap.size),
+	};
+	args[0] = (struct fastrpc_karg) { .len = sizeof(req), .kptr = &req };
+	args[1] = (struct fastrpc_karg) { .len = namelen, .kptr = (void *)name };
+	args[2] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
+
+	ffile->pd = FASTRPC_PD_USER;
+	ret = fastrpc_proc_init_call_locked(ffile,
+					    FASTRPC_SC(FASTRPC_RMID_INIT_CREATE_STATIC,
+						       ARRAY_SIZE(args), 0),
+					    args, ARRAY_SIZE(args), true,
+					    &dsp_status);
+	if (ret) {
+		ffile->pd = FASTRPC_PD_ROOT;
+		/* Refused: nothing on the DSP uses the heap */
+		if (fresh && !fastrpc_proc_unanswered(ret, dsp_status))
+			fastrpc_proc_static_release_locked(channel);
+	}
+out_unlock:
+	mutex_unlock(&channel->heap_lock);
+	return ret;
+}
+
+/**
+ * fastrpc_proc_static_release_locked() - free a channel's static PD heap
+ * @channel: the channel
+ *
+ * Called when the DSP refused the heap, or when the channel goes away.
+ */
+void fastrpc_proc_static_release_locked(struct fastrpc_channel *channel)
+{
+	lockdep_assert_held(&channel->heap_lock);
+
+	if (!channel->heap_session)
+		return;
+	fastrpc_session_dma_free(channel->heap_session, &channel->heap);
+	fastrpc_session_put(channel->heap_session);
+	channel->heap_session = NULL;
+}
+
+/**
+ * fastrpc_proc_bind_locked() - give a file a session and a client id
+ * @ffile: the file, not bound
+ * @channel: the channel; the file takes its own reference
+ *
+ * Return: 0, -EBUSY when no session is free for the calling process, or
+ * -ENOMEM.
+ */
+int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
+			     struct fastrpc_channel *channel)
+{
+	struct fastrpc_device *fdev = ffile->fdev;
+	struct fastrpc_session *session;
+	u32 client_id;
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	session = fastrpc_session_acquire(channel, current->mm);
+	if (IS_ERR(session))
+		return PTR_ERR(session);
+
+	ret = xa_alloc_cyclic(&fdev->clients, &client_id, ffile,
+			      XA_LIMIT(1, INT_MAX), &fdev->next_client,
+			      GFP_KERNEL);
+	if (ret < 0) {
+		fastrpc_session_put(session);
+		return ret;
+	}
+
+	/* Put in fastrpc_proc_unbind_locked() */
+	ffile->channel = fastrpc_channel_get(channel);
+	ffile->session = session;
+	ffile->client_id = client_id;
 	ffile->pd = FASTRPC_PD_ROOT;
-	return fastrpc_proc_init_call_locked(ffile,
-					     FASTRPC_SC(FASTRPC_RMID_INIT_ATTACH, 1, 0),
-					     &arg, 1, true, &dsp_status);
+	return 0;
 }
 
 /**
@@ -264,10 +419,8 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 {
 	struct drm_fastrpc_process_init *init = data;
 	struct fastrpc_file *ffile = file->driver_priv;
-	struct fastrpc_device *fdev = ffile->fdev;
 	struct fastrpc_channel *channel;
-	struct fastrpc_session *session;
-	u32 client_id;
+	u32 attrs = 0;
 	int ret, idx;
 
 	if (init->kind > DRM_FASTRPC_PROCESS_ROOT ||
@@ -282,8 +435,8 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	/* Handed to the file below, or put on error */
-	channel = fastrpc_device_get_channel(fdev);
+	/* Put below; the file takes its own */
+	channel = fastrpc_device_get_channel(ffile->fdev);
 	if (!channel) {
 		ret = -ENODEV;
 		goto out_exit;
@@ -294,44 +447,37 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 		if (!fastrpc_channel_is_dead(ffile->channel) &&
 		    !fastrpc_session_is_dead(ffile->session)) {
 			ret = -EALREADY;
-			goto err_unlock;
+			goto out_unlock;
 		}
 		/* The DSP of the old process is gone: nothing to release */
-		fastrpc_proc_teardown_locked(ffile, true);
+		fastrpc_proc_unbind_locked(ffile, true);
 	}
 
-	session = fastrpc_session_acquire(channel, current->mm);
-	if (IS_ERR(session)) {
-		ret = PTR_ERR(session);
-		goto err_unlock;
+	ret = fastrpc_proc_bind_locked(ffile, channel);
+	if (ret)
+		goto out_unlock;
+
+	if (init->kind == DRM_FASTRPC_PROCESS_DYNAMIC) {
+		struct fastrpc_karg shell = {
+			.len = init->shell_size,
+			.user = true,
+			.uptr = u64_to_user_ptr(init->shell),
+		};
+
+		if (init->flags & DRM_FASTRPC_PROCESS_UNSIGNED)
+			attrs |= FASTRPC_CREATE_ATTR_UNSIGNED;
+		if (init->flags & DRM_FASTRPC_PROCESS_DEBUG)
+			attrs |= FASTRPC_CREATE_ATTR_DEBUG;
+		ret = fastrpc_proc_create_locked(ffile, &shell, attrs, 0);
+	} else {
+		ret = fastrpc_proc_attach_locked(ffile, FASTRPC_PD_ROOT);
 	}
-
-	ret = xa_alloc_cyclic(&fdev->clients, &client_id, ffile,
-			      XA_LIMIT(1, INT_MAX), &fdev->next_client,
-			      GFP_KERNEL);
-	if (ret < 0)
-		goto err_put_session;
-
-	ffile->channel = channel;
-	ffile->session = session;
-	ffile->client_id = client_id;
-
-	if (init->kind == DRM_FASTRPC_PROCESS_DYNAMIC)
-		ret = fastrpc_proc_create_locked(ffile, init);
-	else
-		ret = fastrpc_proc_attach_locked(ffile);
 	if (ret) {
 		drm_dbg_driver(drm, "client %u: process init failed: %d\n",
-			       client_id, ret);
-		fastrpc_proc_teardown_locked(ffile, true);
+			       ffile->client_id, ret);
+		fastrpc_proc_unbind_locked(ffile, true);
 	}
-	mutex_unlock(&ffile->lock);
-	drm_dev_exit(idx);
-	return ret;
-
-err_put_session:
-	fastrpc_session_put(session);
-err_unlock:
+out_unlock:
 	mutex_unlock(&ffile->lock);
 	fastrpc_channel_put(channel);
 out_exit:
@@ -388,7 +534,7 @@ void fastrpc_proc_release(struct fastrpc_file *ffile)
 		if (!dsp_forgot)
 			fastrpc_proc_forget_init_mem_locked(ffile);
 	}
-	fastrpc_proc_teardown_locked(ffile, dsp_forgot);
+	fastrpc_proc_unbind_locked(ffile, dsp_forgot);
 
 out_unlock:
 	mutex_unlock(&ffile->lock);
@@ -499,12 +645,23 @@ out_free:
 	return ret;
 }
 
-static int fastrpc_query_dsp_attrs(struct fastrpc_file *ffile,
-				   struct drm_fastrpc_query *query)
+/**
+ * fastrpc_proc_dsp_attrs() - the DSP capability attributes of a file's DSP
+ * @ffile: the file
+ * @attrs: written: %DRM_FASTRPC_DSP_ATTR_COUNT values; attribute 0 (domain
+ *	support) is 1
+ *
+ * The first successful query of a channel is cached.
+ *
+ * Return: 0, -ENODEV when the DSP is offline, -EPIPE when the file's
+ * process lost its DSP, -EBUSY when no session is free for the call,
+ * -EOPNOTSUPP when the DSP does not answer capability queries, -ENOMEM, or
+ * the errno of the DSP call.
+ */
+int fastrpc_proc_dsp_attrs(struct fastrpc_file *ffile, u32 *attrs)
 {
 	struct fastrpc_device *fdev = ffile->fdev;
 	struct fastrpc_proc_ref proc;
-	u32 *attrs;
 	int ret, idx;
 
 	if (!drm_dev_enter(&fdev->drm, &idx))
@@ -519,12 +676,6 @@ static int fastrpc_query_dsp_attrs(struct fastrpc_file *ffile,
 	if (ret)
 		goto out_exit;
 
-	attrs = kcalloc(DRM_FASTRPC_DSP_ATTR_COUNT, sizeof(*attrs), GFP_KERNEL);
-	if (!attrs) {
-		ret = -ENOMEM;
-		goto out_put;
-	}
-
 	mutex_lock(&proc.channel->attrs_lock);
 	ret = fastrpc_query_dsp_attrs_locked(&proc);
 	if (!ret)
@@ -532,15 +683,28 @@ static int fastrpc_query_dsp_attrs(struct fastrpc_file *ffile,
 		       sizeof(proc.channel->dsp_attrs));
 	mutex_unlock(&proc.channel->attrs_lock);
 
+	fastrpc_proc_put(&proc);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static int fastrpc_query_dsp_attrs(struct fastrpc_file *ffile,
+				   struct drm_fastrpc_query *query)
+{
+	u32 *attrs;
+	int ret;
+
+	attrs = kcalloc(DRM_FASTRPC_DSP_ATTR_COUNT, sizeof(*attrs), GFP_KERNEL);
+	if (!attrs)
+		return -ENOMEM;
+
+	ret = fastrpc_proc_dsp_attrs(ffile, attrs);
 	if (!ret)
 		ret = fastrpc_query_answer(query, attrs,
 					   DRM_FASTRPC_DSP_ATTR_COUNT *
 					   sizeof(*attrs));
 	kfree(attrs);
-out_put:
-	fastrpc_proc_put(&proc);
-out_exit:
-	drm_dev_exit(idx);
 	return ret;
 }
 

@@ -35,6 +35,18 @@ bool fastrpc_proc_unanswered(int ret, u32 dsp_status);
 int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
 				  struct fastrpc_karg *args, u32 nargs,
 				  bool killable, u32 *dsp_status);
+int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
+			     struct fastrpc_channel *channel);
+void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile, bool dsp_forgot);
+int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
+			       const struct fastrpc_karg *shell, u32 attrs,
+			       u32 siglen);
+int fastrpc_proc_attach_locked(struct fastrpc_file *ffile, u32 pd);
+int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
+				      const char *name, u32 namelen,
+				      u64 memlen);
+void fastrpc_proc_static_release_locked(struct fastrpc_channel *channel);
+int fastrpc_proc_dsp_attrs(struct fastrpc_file *ffile, u32 *attrs);
 int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 			       struct drm_file *file);
 int fastrpc_ioctl_query(struct drm_device *drm, void *data,

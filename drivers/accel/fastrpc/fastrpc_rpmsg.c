@@ -15,6 +15,8 @@
 
 #include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
+#include "fastrpc_legacy.h"
+#include "fastrpc_proc.h"
 #include "fastrpc_rpmsg.h"
 
 /**
@@ -89,6 +91,13 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 	}
 
 	fastrpc_channel_start(channel);
+
+	/* Last: the nodes appear only once the channel is complete */
+	ret = fastrpc_legacy_register(channel);
+	if (ret)
+		drm_warn(&fdev->drm, "%s: no legacy device nodes: %d\n",
+			 dev_name(&rpdev->dev), ret);
+
 	drm_info(&fdev->drm, "%s: %s channel up\n", dev_name(&rpdev->dev),
 		 secure ? "secure" : "non-secure");
 	return 0;
@@ -108,12 +117,17 @@ static void fastrpc_rpmsg_remove(struct rpmsg_device *rpdev)
 	struct fastrpc_channel *channel = dev_get_drvdata(&rpdev->dev);
 	struct fastrpc_device *fdev = channel->fdev;
 
+	/* No new legacy file; open ones see the channel stop */
+	fastrpc_legacy_unregister(channel);
 	fastrpc_device_detach(fdev, channel);
 	fastrpc_channel_stop(channel);
 	/* fastrpc_channel_stop() destroyed the endpoint */
 	rpdev->ept = NULL;
 	/* Calls free memory on the context banks: before they go */
 	fastrpc_channel_wait_calls(channel);
+	mutex_lock(&channel->heap_lock);
+	fastrpc_proc_static_release_locked(channel);
+	mutex_unlock(&channel->heap_lock);
 	of_platform_depopulate(&rpdev->dev);
 
 	drm_info(&fdev->drm, "%s: channel down\n", dev_name(&rpdev->dev));
