@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make demo / make bench: build the base kernel, the modules and the
 # userspace programs, boot the VM in the given mode (the init creates the
-# simulated DSPs and runs /tests/bin/fastrpc_demo or fastrpc_bench) and show
-# the program's output. Exits non-zero if the program failed or did not run.
+# simulated DSPs and runs /tests/bin/fastrpc_demo, or for the bench
+# fastrpc_bench's inline/zero-copy table and its old driver / legacy face /
+# accel comparison, swapping drivers in between: see bench_run in init.sh)
+# and show the output between the HARNESS-<MODE>-BEGIN/END markers. Exits
+# non-zero if the program failed or did not run.
 # The benchmark is not a test: its only verdict is whether it ran; its times
 # are those of a TCG guest (KVM=1 for KVM) and only mean something relative
 # to each other.

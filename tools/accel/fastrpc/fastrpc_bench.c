@@ -1,23 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fastrpc_bench - time calls with large arguments, copied inline versus
- * passed in place as buffer objects (zero-copy), on a DSP through the
- * FastRPC accel UAPI.
+ * fastrpc_bench - time FastRPC calls on a DSP (the simulated one in the
+ * test VM). Two benchmarks:
  *
- * Each call is simtest "touch" (method 6): one in-buffer and one
- * out-buffer of the same size; the DSP reads the first and last byte of
- * the in-buffer and writes them to the out-buffer, so the DSP's own work
- * does not depend on the size and the time is the cost of moving the
- * arguments. Without the touch method the bench falls back to "echo"
- * (method 2), which copies the whole buffer on the DSP side too.
+ * 1. Without -m or -r: calls with large arguments, copied inline versus
+ *    passed in place as buffer objects (zero-copy), through the FastRPC
+ *    accel UAPI (this file).
  *
- * The table has one row per size (sizes[]) and one column per way of
- * passing the arguments (modes[]: each opens its own device file, so a
- * mode may use another driver); ratios[] lists the ratio columns. Add an
- * entry to any of them to extend the table.
+ *    Each call is simtest "touch" (method 6): one in-buffer and one
+ *    out-buffer of the same size; the DSP reads the first and last byte of
+ *    the in-buffer and writes them to the out-buffer, so the DSP's own work
+ *    does not depend on the size and the time is the cost of moving the
+ *    arguments. Without the touch method the bench falls back to "echo"
+ *    (method 2), which copies the whole buffer on the DSP side too.
  *
- * Exit status: 0 when the inline mode ran and every mode that could run
- * gave right answers, 1 otherwise, 2 on bad usage.
+ *    The table has one row per size (sizes[]) and one column per way of
+ *    passing the arguments (modes[]: each opens its own device file, so a
+ *    mode may use another driver); ratios[] lists the ratio columns. Add an
+ *    entry to any of them to extend the table.
+ *
+ *    Exit status: 0 when the inline mode ran and every mode that could run
+ *    gave right answers, 1 otherwise, 2 on bad usage.
+ *
+ * 2. -m old-legacy|legacy|accel, then -r: the old driver
+ *    (drivers/misc/fastrpc.c), fastrpc_accel's legacy face and its accel
+ *    UAPI side by side, on the same operations: a null call, inline and
+ *    dma-buf echo calls of 4 KiB, 64 KiB and 1 MiB, a map+unmap pair and a
+ *    PD's create+release (fastrpc_bench_cmp.c, whose header comment tells
+ *    the rows and how to read the figures). The two drivers cannot own the
+ *    DSP at once, so each column is one run of the program with -m, which
+ *    writes its results to a file (-o); the VM's init swaps the drivers in
+ *    between, and -r prints the table of the three files:
+ *
+ *      fastrpc_bench -m accel -o /tmp/accel.txt
+ *      fastrpc_bench -m legacy -o /tmp/legacy.txt
+ *      (swap fastrpc_accel for fastrpc.ko)
+ *      fastrpc_bench -m old-legacy -o /tmp/old.txt
+ *      fastrpc_bench -r /tmp/old.txt /tmp/legacy.txt /tmp/accel.txt
+ *
+ *    Exit status of -m: 1 when the device of old-legacy or accel cannot be
+ *    used, when an accel cell fails, or on a wrong answer from our driver;
+ *    the legacy column may be all "n/a" (no legacy node yet). Of -r: 1 when
+ *    a cell holds a wrong answer.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,14 +50,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 #include "fastrpc_util.h"
+#include "fastrpc_bench.h"
 
-#define KiB		1024ull
-#define MiB		(1024ull * 1024)
 #define DSP_EUNSUPPORTED FRPC_DSP_ERR(FRPC_AEE_EUNSUPPORTED)
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* What a mode calls on: its own file, process and module */
 struct bench_ctx {
@@ -192,6 +218,7 @@ static const struct bench_mode modes[] = {
 	{ "zero-copy", accel_open, accel_close, gem_prepare, accel_call,
 	  gem_release, 0 },
 };
+
 #define NMODES ARRAY_LEN(modes)
 
 /* Ratio columns: median of mode num / median of mode den */
@@ -224,6 +251,135 @@ static double pct(const double *v, unsigned int n, unsigned int p)
 	return v[(unsigned int)((uint64_t)(n - 1) * p / 100)];
 }
 
+/*
+ * The clock of the measurements. A TCG guest whose kernel could not
+ * calibrate its TSC (no PIT, HPET or PM timer reference in time) runs on
+ * the jiffies clocksource, and CLOCK_MONOTONIC then moves in steps of a
+ * tick (4 ms): far too coarse for calls of tens of microseconds. The TSC
+ * itself still counts at a constant rate (QEMU's is the host's), so on x86
+ * the bench reads it directly and converts with a rate measured against
+ * CLOCK_MONOTONIC between two of its steps, 250 ms apart or more, then
+ * again over the whole run before the results are given
+ * (bench_clock_finish()), which makes the rate's error negligible even on
+ * a loaded host.
+ */
+static double tsc_per_us;	/* 0: CLOCK_MONOTONIC */
+static uint64_t tsc_base, mono_base;
+
+#if defined(__x86_64__) || defined(__i386__)
+/* Spin until CLOCK_MONOTONIC moves: the TSC then and the new time (ns) */
+static uint64_t clock_edge(uint64_t *mono_ns)
+{
+	struct timespec ts;
+	uint64_t first, now, tsc;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	first = (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+	do {
+		tsc = __rdtsc();
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+	} while (now == first);
+	*mono_ns = now;
+	return tsc;
+}
+
+static void bench_clock_init(void)
+{
+	uint64_t m0, m1, c0, c1;
+
+	c0 = clock_edge(&m0);
+	do
+		c1 = clock_edge(&m1);
+	while (m1 - m0 < 250000000u);
+	if (c1 > c0) {
+		tsc_per_us = (double)(c1 - c0) * 1000 / (double)(m1 - m0);
+		tsc_base = c0;
+		mono_base = m0;
+	}
+}
+
+double bench_clock_finish(void)
+{
+	uint64_t m, c;
+	double rate, f;
+
+	if (tsc_per_us <= 0)
+		return 1;
+	c = clock_edge(&m);
+	if (c <= tsc_base || m <= mono_base)
+		return 1;
+	rate = (double)(c - tsc_base) * 1000 / (double)(m - mono_base);
+	f = tsc_per_us / rate;
+	tsc_per_us = rate;
+	return f;
+}
+
+double bench_now_us(void)
+{
+	if (tsc_per_us > 0)
+		return (double)(__rdtsc() - tsc_base) / tsc_per_us;
+	return (double)frpc_now_us();
+}
+#else
+static void bench_clock_init(void)
+{
+}
+
+double bench_clock_finish(void)
+{
+	return 1;
+}
+
+double bench_now_us(void)
+{
+	return (double)frpc_now_us();
+}
+#endif
+
+/* What the times are measured with, for the output */
+void bench_clock_desc(char *buf, size_t len)
+{
+	char cs[64] = "?";
+	FILE *f;
+
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  "re");
+	if (f) {
+		if (fgets(cs, sizeof(cs), f))
+			cs[strcspn(cs, "\n")] = '\0';
+		fclose(f);
+	}
+	if (tsc_per_us > 0)
+		snprintf(buf, len, "TSC at %.1f MHz (measured; kernel clocksource %s)",
+			 tsc_per_us, cs);
+	else
+		snprintf(buf, len, "CLOCK_MONOTONIC (kernel clocksource %s)", cs);
+}
+
+void bench_stats_scale(struct bench_stats *s, double f)
+{
+	s->median *= f;
+	s->p10 *= f;
+	s->p90 *= f;
+	s->min *= f;
+	s->max *= f;
+}
+
+void bench_stats(double *t, unsigned int n, struct bench_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (!n)
+		return;
+	qsort(t, n, sizeof(*t), cmp_double);
+	s->n = n;
+	s->median = pct(t, n, 50);
+	s->p10 = pct(t, n, 10);
+	s->p90 = pct(t, n, 90);
+	s->min = t[0];
+	s->max = t[n - 1];
+}
+
 /* One call with fresh end bytes: 1 when the out-buffer got them */
 static int call_checked(const struct bench_mode *m, struct bench_ctx *c,
 			struct bench_bufs *b, uint8_t seed, int *ret)
@@ -241,8 +397,9 @@ static int call_checked(const struct bench_mode *m, struct bench_ctx *c,
 static void measure(const struct bench_mode *m, struct bench_ctx *c,
 		    uint64_t size, unsigned int iters, struct cell *cell)
 {
+	struct bench_stats st;
 	struct bench_bufs b;
-	uint64_t t0;
+	double t0;
 	double *t;
 	unsigned int i;
 	int ret;
@@ -268,19 +425,19 @@ static void measure(const struct bench_mode *m, struct bench_ctx *c,
 	cell->where = "call";
 	/* The first call maps the buffers; check the answers on the way */
 	for (i = 0; i < 3; i++) {
-		t0 = frpc_now_us();
+		t0 = bench_now_us();
 		if (!call_checked(m, c, &b, 0x30 + i, &ret)) {
 			cell->err = ret;
 			cell->wrong = !ret;
 			goto out;
 		}
 		if (!i)
-			cell->first = (double)(frpc_now_us() - t0);
+			cell->first = bench_now_us() - t0;
 	}
 	for (i = 0; i < iters; i++) {
-		t0 = frpc_now_us();
+		t0 = bench_now_us();
 		ret = m->call(c, &b);
-		t[i] = (double)(frpc_now_us() - t0);
+		t[i] = bench_now_us() - t0;
 		if (ret) {
 			cell->err = ret;
 			goto out;
@@ -291,13 +448,13 @@ static void measure(const struct bench_mode *m, struct bench_ctx *c,
 		cell->wrong = !ret;
 		goto out;
 	}
-	qsort(t, iters, sizeof(*t), cmp_double);
-	cell->n = iters;
-	cell->median = pct(t, iters, 50);
-	cell->p10 = pct(t, iters, 10);
-	cell->p90 = pct(t, iters, 90);
-	cell->min = t[0];
-	cell->max = t[iters - 1];
+	bench_stats(t, iters, &st);
+	cell->n = st.n;
+	cell->median = st.median;
+	cell->p10 = st.p10;
+	cell->p90 = st.p90;
+	cell->min = st.min;
+	cell->max = st.max;
 out:
 	m->release(c, &b);
 	free(t);
@@ -334,47 +491,40 @@ static void print_cell(const struct cell *c)
 	printf(" | %-35s", buf);
 }
 
-static void usage(const char *prog)
+static void print_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-d domain] [-i iterations] [-I big-inline-iterations]\n"
+		"       %s -m old-legacy|legacy|accel [-d domain] [-n node] [-i n] [-t ms] [-o file]\n"
+		"       %s -r old-legacy-file legacy-file accel-file\n"
 		"  -d domain   DSP domain label (default cdsp)\n"
-		"  -i n        calls per size and mode (default 200)\n"
-		"  -I n        inline calls at 16 MiB (default 20)\n",
-		prog);
+		"  -i n        calls per size and mode (default 200); with -m, timed\n"
+		"              operations per cell at most (default 500)\n"
+		"  -I n        inline calls at 16 MiB (default 20)\n"
+		"  -m mode     measure one column of the driver comparison\n"
+		"  -n node     legacy node of -m old-legacy|legacy (default /dev/fastrpc-<domain>)\n"
+		"  -t ms       with -m, time limit of a cell's timed operations (default 2000;\n"
+		"              a cell has at least 5)\n"
+		"  -o file     with -m, write the results there (default stdout)\n"
+		"  -r          print the comparison table of the result files\n",
+		prog, prog, prog);
 }
 
-int main(int argc, char **argv)
+/* The inline versus zero-copy table */
+static int sizes_main(const struct bench_opts *o, unsigned int big_iters)
 {
 	static struct cell cells[NSIZES][NMODES];
 	struct bench_ctx ctx[NMODES];
 	struct bench_mode mtab[NMODES];
-	const char *domain = "cdsp";
-	unsigned int iters = 200, i, j;
-	int opt, ret, bad = 0;
-	char s1[32], s2[32];
+	const char *domain = o->domain;
+	unsigned int iters = o->iters, i, j;
+	int ret, bad = 0;
+	char s1[32], s2[32], clk[160];
+	double f;
 
 	memcpy(mtab, modes, sizeof(modes));
-	while ((opt = getopt(argc, argv, "d:i:I:h")) != -1) {
-		switch (opt) {
-		case 'd':
-			domain = optarg;
-			break;
-		case 'i':
-			iters = strtoul(optarg, NULL, 0);
-			break;
-		case 'I':
-			mtab[0].big_iters = strtoul(optarg, NULL, 0);
-			break;
-		default:
-			usage(argv[0]);
-			return 2;
-		}
-	}
-	if (!iters) {
-		usage(argv[0]);
-		return 2;
-	}
+	if (big_iters)
+		mtab[0].big_iters = big_iters;
 
 	for (j = 0; j < NMODES; j++) {
 		memset(&ctx[j], 0, sizeof(ctx[j]));
@@ -403,6 +553,21 @@ int main(int argc, char **argv)
 		mtab[j].close(&ctx[j]);
 	}
 
+	f = bench_clock_finish();
+	for (i = 0; i < NSIZES; i++) {
+		for (j = 0; j < NMODES; j++) {
+			struct cell *e = &cells[i][j];
+
+			e->first *= f;
+			e->median *= f;
+			e->p10 *= f;
+			e->p90 *= f;
+			e->min *= f;
+			e->max *= f;
+		}
+	}
+	bench_clock_desc(clk, sizeof(clk));
+	printf("clock: %s\n", clk);
 	printf("\n1 in + 1 out buffer of each size; time per call in microseconds: median [p10-p90] calls\n\n");
 	printf("%-8s", "size");
 	for (j = 0; j < NMODES; j++)
@@ -463,4 +628,59 @@ int main(int argc, char **argv)
 		       lo->max);
 	}
 	return bad ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_opts o = {
+		.domain = "cdsp",
+		.budget_ms = 2000,
+	};
+	unsigned int big_iters = 0;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "d:i:I:m:n:o:rt:h")) != -1) {
+		switch (opt) {
+		case 'd':
+			o.domain = optarg;
+			break;
+		case 'i':
+			o.iters = strtoul(optarg, NULL, 0);
+			break;
+		case 'I':
+			big_iters = strtoul(optarg, NULL, 0);
+			break;
+		case 'm':
+			o.mode = optarg;
+			break;
+		case 'n':
+			o.node = optarg;
+			break;
+		case 'o':
+			o.out = optarg;
+			break;
+		case 'r':
+			o.report = 1;
+			break;
+		case 't':
+			o.budget_ms = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			print_usage(argv[0]);
+			return 2;
+		}
+	}
+	if ((o.report && o.mode) || (!o.report && optind != argc)) {
+		print_usage(argv[0]);
+		return 2;
+	}
+	if (o.report)
+		return bench_cmp_report(argv + optind, argc - optind);
+	bench_clock_init();
+	if (o.mode) {
+		o.iters = o.iters ? o.iters : 500;
+		return bench_cmp_run(&o);
+	}
+	o.iters = o.iters ? o.iters : 200;
+	return sizes_main(&o, big_iters);
 }
