@@ -3,10 +3,13 @@
 # Build the userspace programs as static binaries against the UAPI headers
 # of a variant's build ($OUT/x86_64-<variant>/include):
 #   user/bin/fastrpc_demo           tools/accel/fastrpc/fastrpc_demo.c + fastrpc_util.c
-#   user/bin/fastrpc_bench          tools/accel/fastrpc/fastrpc_bench.c + fastrpc_util.c
+#   user/bin/fastrpc_bench          tools/accel/fastrpc/fastrpc_bench.c + fastrpc_bench_*.c
+#                                   + fastrpc_util.c
 #   user/selftests/<name>           each tools/testing/selftests/drivers/accel/fastrpc/*.c
 #                                   (+ fastrpc_util.c), and each *.sh copied as-is
-#   user/legacy/fastrpc_legacy      the legacy UAPI suite (misc/fastrpc.h)
+#   user/legacy/fastrpc_legacy      the legacy UAPI suite (misc/fastrpc.h), self-contained
+#   user/legacy/fastrpc_legacy32    the same built -m32 (the drivers' .compat_ioctl);
+#                                   needs the i386 libc (gcc-12-multilib)
 # Whatever source exists is built; each build is one test in the results.
 # Exit 1 if any build failed.
 set -euo pipefail
@@ -26,11 +29,13 @@ UTIL=()
 [ -f "$UT/fastrpc_util.c" ] && UTIL=("$UT/fastrpc_util.c")
 
 rc=0
-cc_prog() { # cc_prog outfile main.c
+cc_prog() { # cc_prog outfile main.c [extra gcc args, e.g. -m32; then no helper library]
 	local out=$1 main=$2 name lg
+	local extra=("${@:3}") util=("${UTIL[@]}")
+	[ ${#extra[@]} -gt 0 ] && util=()
 	name=$(basename "$out")
 	lg=$art/user/logs/$name.log
-	if gcc "${CFLAGS[@]}" -o "$out" "$main" "${UTIL[@]}" >"$lg" 2>&1; then
+	if gcc "${CFLAGS[@]}" "${extra[@]}" -o "$out" "$main" "${util[@]}" >"$lg" 2>&1; then
 		result PASS "$GRP" "$name"
 	else
 		sed 's/^/  | /' "$lg" | head -40 >&2
@@ -46,13 +51,22 @@ else
 	log "tools/accel/fastrpc/fastrpc_demo.c missing: no demo"
 fi
 if [ -f "$UT/fastrpc_bench.c" ]; then
+	# and the other parts of the bench, fastrpc_bench_*.c
+	shopt -s nullglob
+	bench_util=("${UTIL[@]}")
+	UTIL+=("$UT"/fastrpc_bench_*.c)
 	cc_prog "$art/user/bin/fastrpc_bench" "$UT/fastrpc_bench.c"
+	UTIL=("${bench_util[@]}")
 fi
 shopt -s nullglob
 for c in "$ST"/*.c; do
 	case $(basename "$c") in
 	# The legacy UAPI suite runs in its own phase (init.sh), not with the rest.
-	fastrpc_legacy.c) cc_prog "$art/user/legacy/fastrpc_legacy" "$c" ;;
+	# It includes no helper library: the same source builds 64- and 32-bit.
+	fastrpc_legacy.c)
+		cc_prog "$art/user/legacy/fastrpc_legacy" "$c" -m64
+		cc_prog "$art/user/legacy/fastrpc_legacy32" "$c" -m32
+		;;
 	*) cc_prog "$art/user/selftests/$(basename "$c" .c)" "$c" ;;
 	esac
 done

@@ -7,7 +7,7 @@ set -euo pipefail
 
 PKGS=(gcc make libc6-dev flex bison libelf-dev libssl-dev bc cpio kmod
 	rsync xz-utils python3 perl sparse qemu-system-x86 busybox-static
-	linux-source-6.12 gcc-aarch64-linux-gnu util-linux coreutils)
+	linux-source-6.12 gcc-aarch64-linux-gnu gcc-12-multilib util-linux coreutils)
 
 missing=()
 for p in "${PKGS[@]}"; do

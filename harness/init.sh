@@ -237,12 +237,21 @@ dmesg_clean() {
 	fi
 }
 
-# Legacy phase: the legacy UAPI suite (fastrpc_legacy) against the old
-# drivers/misc/fastrpc.c bound to the same simulated DSPs. Swaps
-# fastrpc_accel for fastrpc.ko (+ qcom_tzmem, qcom-scm) and back, leaving
-# fastrpc_accel loaded and cdsp0/adsp0 live for teardown.
+# Legacy phase: the legacy UAPI suite (fastrpc_legacy, and fastrpc_legacy32
+# built -m32 for the .compat_ioctl path) against both drivers in one boot:
+# first fastrpc_accel serving /dev/fastrpc-* (loaded by setup()), then the
+# old drivers/misc/fastrpc.c bound to the same simulated DSPs (swaps
+# fastrpc_accel for fastrpc.ko + qcom_tzmem + qcom-scm). Each run is its
+# own TAP block (fastrpc_legacy-accel, fastrpc_legacy32-accel,
+# fastrpc_legacy-old, fastrpc_legacy32-old); parse-results.py prints the
+# per-case comparison table. Both runs get one more instance, a secure
+# channel (LEGACY_SECURE_SIM, label cdsp1), for the secure-node policy and
+# SSR cases. legacy_restore swaps back, leaving fastrpc_accel loaded and
+# cdsp0/adsp0 live for teardown.
 LEGACY_DIR=$MODDIR/legacy
 LEGACY_KOS="qcom_tzmem.ko qcom-scm.ko fastrpc.ko"
+LEGACY_BINS="fastrpc_legacy fastrpc_legacy32"
+LEGACY_SECURE_SIM=cdsp1s
 
 sims_down() { # sims_down: take down and remove every sim instance
 	for s in $SIMS; do
@@ -254,23 +263,66 @@ sims_down() { # sims_down: take down and remove every sim instance
 	return 0
 }
 
-sims_up() { # sims_up: recreate cdsp0 and adsp0 as setup() made them
+sims_up() { # sims_up [secure]: recreate cdsp0 and adsp0 as setup() made them
 	SIMS=""
 	sim_create cdsp0 cdsp 3 1 0
 	sim_create adsp0 adsp 2 1 0
+	if [ "${1:-}" = secure ]; then
+		sim_create $LEGACY_SECURE_SIM cdsp1 2 1 1
+	fi
 }
 
-run_legacy() {
+legacy_nodes() { # legacy_nodes <driver>: wait for the legacy nodes, one check
+	miss="" t=10
+	for nd in fastrpc-cdsp fastrpc-cdsp-secure fastrpc-adsp fastrpc-cdsp1 fastrpc-cdsp1-secure; do
+		wait_for /dev/$nd $t || miss="$miss $nd"
+		t=3
+	done
+	if [ -z "$miss" ]; then
+		check ok "legacy-devices-$1"
+	else
+		check fail "legacy-devices-$1" "missing:$miss (have: $(ls /dev | grep fastrpc | tr '\n' ' '))"
+	fi
+}
+
+legacy_suite() { # legacy_suite <driver>: run every legacy binary against it
+	for b in $LEGACY_BINS; do
+		n=$b-$1
+		if [ ! -x /tests/legacy/$b ]; then
+			check fail "exit-$n" "$b missing (not built)"
+			continue
+		fi
+		echo "HARNESS-TAP-BEGIN $n"
+		(cd /tests/legacy && FASTRPC_LEGACY_DRIVER=$1 FASTRPC_LEGACY_NODE=/dev/fastrpc-cdsp \
+			FASTRPC_LEGACY_SECURE_INST=$LEGACY_SECURE_SIM timeout $TEST_TIMEOUT ./$b)
+		rc=$?
+		echo "HARNESS-TAP-END $n rc=$rc"
+		case $rc in
+		0) check ok "exit-$n" ;;
+		4) check skip "exit-$n" "kselftest skip (rc 4)" ;;
+		143) check fail "exit-$n" "killed: timeout after ${TEST_TIMEOUT}s (rc 143)" ;;
+		*) check fail "exit-$n" "exit status $rc" ;;
+		esac
+	done
+}
+
+run_legacy_accel() { # the suite against fastrpc_accel's legacy face
+	if ! grep -q "^fastrpc_accel " /proc/modules; then
+		check fail legacy-accel "fastrpc_accel not loaded"
+		return
+	fi
+	sim_create $LEGACY_SECURE_SIM cdsp1 2 1 1
+	legacy_nodes accel
+	legacy_suite accel
+}
+
+run_legacy() { # the suite against the old driver
 	for k in $LEGACY_KOS; do
 		if [ ! -f "$LEGACY_DIR/$k" ]; then
 			check fail legacy-modules "$k missing (not built)"
 			return
 		fi
 	done
-	if [ ! -x /tests/legacy/fastrpc_legacy ]; then
-		check fail legacy-modules "fastrpc_legacy missing (not built)"
-		return
-	fi
 	check ok legacy-modules
 	if sims_down; then
 		check ok legacy-sims-down
@@ -291,36 +343,21 @@ run_legacy() {
 	fi
 	check ok legacy-rmmod-accel
 	for k in $LEGACY_KOS; do
-		if out=$(insmod "$LEGACY_DIR/$k" 2>&1); then
+		if grep -q "^$(echo "${k%.ko}" | tr - _) " /proc/modules; then
+			check ok "legacy-load-${k%.ko}" "already loaded"
+		elif out=$(insmod "$LEGACY_DIR/$k" 2>&1); then
 			check ok "legacy-load-${k%.ko}"
 		else
 			check fail "legacy-load-${k%.ko}" "insmod: $out"
 			return
 		fi
 	done
-	sims_up
-	if wait_for /dev/fastrpc-cdsp 10 && wait_for /dev/fastrpc-cdsp-secure 10 &&
-		wait_for /dev/fastrpc-adsp 10; then
-		check ok legacy-devices
-	else
-		check fail legacy-devices "/dev/fastrpc-cdsp did not appear: $(ls /dev | grep fastrpc)"
-		return
-	fi
+	sims_up secure
+	legacy_nodes old
 	# The old driver registers its nodes before its sessions exist
 	# (protocol.md §6 #10): let the compute-cb probes finish.
 	sleep 1
-	n=fastrpc_legacy
-	echo "HARNESS-TAP-BEGIN $n"
-	(cd /tests/legacy && FASTRPC_LEGACY_DRIVER=old FASTRPC_LEGACY_NODE=/dev/fastrpc-cdsp \
-		timeout $TEST_TIMEOUT ./$n)
-	rc=$?
-	echo "HARNESS-TAP-END $n rc=$rc"
-	case $rc in
-	0) check ok "exit-$n" ;;
-	4) check skip "exit-$n" "kselftest skip (rc 4)" ;;
-	143) check fail "exit-$n" "killed: timeout after ${TEST_TIMEOUT}s (rc 143)" ;;
-	*) check fail "exit-$n" "exit status $rc" ;;
-	esac
+	legacy_suite old
 }
 
 legacy_restore() {
@@ -363,6 +400,93 @@ legacy_restore() {
 	fi
 }
 
+# Benchmark (harness_mode=bench, not a test): fastrpc_bench's inline
+# versus zero-copy table, then the driver comparison: the columns "accel"
+# and "legacy" on our driver, the column "old-legacy" after swapping it for
+# the old driver as run_legacy does (legacy_restore swaps back), then the
+# table of the three columns (fastrpc_bench -r) between the BENCH markers.
+BENCH_BIN=/tests/bin/fastrpc_bench
+BENCH_DIR=/tmp/bench
+
+bench_column() { # bench_column mode: one column into $BENCH_DIR/<mode>.txt
+	timeout $TEST_TIMEOUT $BENCH_BIN -m "$1" -o "$BENCH_DIR/$1.txt"
+	brc=$?
+	if [ $brc = 0 ]; then
+		check ok "bench-$1"
+	else
+		check fail "bench-$1" "exit status $brc"
+	fi
+	return $brc
+}
+
+bench_swap_old() { # fastrpc_accel out, the old driver in, sims back up
+	for k in $LEGACY_KOS; do
+		if [ ! -f "$LEGACY_DIR/$k" ]; then
+			check fail bench-old-driver "$k missing (not built)"
+			return 1
+		fi
+	done
+	if ! sims_down; then
+		check fail bench-old-driver "rmdir of a sim instance failed"
+		return 1
+	fi
+	if grep -q "^fastrpc_accel " /proc/modules; then
+		for h in $(ls /sys/module/fastrpc_accel/holders 2>/dev/null); do
+			rmmod "$h"
+		done
+		if ! out=$(rmmod fastrpc_accel 2>&1); then
+			check fail bench-old-driver "rmmod fastrpc_accel: $out"
+			return 1
+		fi
+	fi
+	for k in $LEGACY_KOS; do
+		grep -q "^$(echo "${k%.ko}" | tr - _) " /proc/modules && continue
+		if ! out=$(insmod "$LEGACY_DIR/$k" 2>&1); then
+			check fail bench-old-driver "insmod $k: $out"
+			return 1
+		fi
+	done
+	sims_up
+	if ! wait_for /dev/fastrpc-cdsp 10; then
+		check fail bench-old-driver "/dev/fastrpc-cdsp did not appear"
+		return 1
+	fi
+	# Nodes come before the sessions with the old driver (run_legacy)
+	sleep 1
+	check ok bench-old-driver
+}
+
+bench_run() {
+	if [ ! -x $BENCH_BIN ]; then
+		check fail bench "fastrpc_bench missing (not built)"
+		return
+	fi
+	mkdir -p $BENCH_DIR
+	bench_bad=""
+	timeout $TEST_TIMEOUT $BENCH_BIN >$BENCH_DIR/sizes.out 2>&1 ||
+		bench_bad="$bench_bad sizes"
+	bench_column accel || bench_bad="$bench_bad accel"
+	bench_column legacy || bench_bad="$bench_bad legacy"
+	if bench_swap_old; then
+		bench_column old-legacy || bench_bad="$bench_bad old-legacy"
+	else
+		bench_bad="$bench_bad old-driver"
+	fi
+	legacy_restore
+	echo "HARNESS-BENCH-BEGIN"
+	cat $BENCH_DIR/sizes.out
+	echo
+	$BENCH_BIN -r $BENCH_DIR/old-legacy.txt $BENCH_DIR/legacy.txt $BENCH_DIR/accel.txt
+	brc=$?
+	echo "HARNESS-BENCH-END rc=$brc"
+	[ $brc = 0 ] || bench_bad="$bench_bad table"
+	if [ -z "$bench_bad" ]; then
+		check ok bench
+	else
+		check fail bench "failed:$bench_bad"
+	fi
+}
+
 setup
 case $MODE in
 demo)
@@ -370,7 +494,7 @@ demo)
 	teardown
 	;;
 bench)
-	run_program bench
+	bench_run
 	teardown
 	;;
 shell)
@@ -385,6 +509,7 @@ shell)
 	run_selftests
 	run_program demo
 	if grep -q "^fastrpc_sim " /proc/modules; then
+		run_legacy_accel
 		run_legacy
 		legacy_restore
 	else

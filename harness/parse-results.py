@@ -14,6 +14,11 @@ Counted, each as one test:
     line, is one more failure.
 Appends "PASS|FAIL|SKIP GROUP NAME DETAIL" lines to RESULTS_FILE, prints a
 summary (failed tests first) and exits 1 if anything failed.
+
+When the log has the legacy phase's TAP blocks (fastrpc_legacy-old,
+fastrpc_legacy-accel and their fastrpc_legacy32-* twins), it also prints a
+per-case table "case | old | accel | old32 | accel32 | verdict": agree or
+differs, with the skip reason or the failing side (not counted as tests).
 """
 import re
 import sys
@@ -24,6 +29,7 @@ SUBTEST = re.compile(r'^(\s*)#\s*Subtest:\s*(\S+)')
 CHECK = re.compile(r'HARNESS-CHECK (ok|not ok|skip) (\S+)(?:\s+#\s*(.*))?')
 BEGIN = re.compile(r'HARNESS-(KTAP|TAP|DEMO|DMESG)-BEGIN ?(\S*)')
 END = re.compile(r'HARNESS-(KTAP|TAP|DEMO|DMESG)-END')
+LEGACY = re.compile(r'^(fastrpc_legacy(?:32)?)-(old|accel)$')
 
 
 def status(okword, directive):
@@ -67,11 +73,79 @@ def ktap_leaves(name, lines):
     return out
 
 
+def legacy_table(taps):
+    """Lines of the old-vs-accel table of the legacy UAPI suite, from the TAP
+    results of the blocks fastrpc_legacy{,32}-{old,accel}: {block: [(status,
+    case, directive)]}. Empty when there is no such block."""
+    cols = [('old', 'fastrpc_legacy-old'), ('accel', 'fastrpc_legacy-accel'),
+            ('old32', 'fastrpc_legacy32-old'), ('accel32', 'fastrpc_legacy32-accel')]
+    if not any(b in taps for _, b in cols):
+        return []
+    res = {}
+    cases = []
+    for _, b in cols:
+        for st, case, det in taps.get(b, []):
+            if case not in res:
+                res[case] = {}
+                cases.append(case)
+            res[case][b] = (st, det)
+    word = {'PASS': 'ok', 'SKIP': 'skip', 'FAIL': 'FAIL'}
+
+    def cell(case, b):
+        if b not in taps:
+            return 'n/a'
+        return word[res[case][b][0]] if b in res[case] else '-'
+
+    def why(case, b, side):
+        st, det = res[case][b]
+        if st == 'SKIP':
+            return '%s skips: %s' % (side, re.sub(r'^SKIP\s*', '', det, flags=re.I))
+        if st == 'FAIL':
+            return '%s FAILS' % side
+        return '%s passes' % side
+
+    rows = []
+    for case in cases:
+        r = res[case]
+        o, a = cols[0][1], cols[1][1]
+        if o not in r or a not in r:
+            missing = [n for n, b in cols[:2] if b not in r]
+            verdict = 'incomplete (no %s result)' % ' or '.join(missing)
+        elif r[o][0] == r[a][0]:
+            verdict = 'agree'
+            if r[o][0] == 'SKIP':
+                ro, ra = (re.sub(r'^SKIP\s*', '', r[b][1], flags=re.I) for b in (o, a))
+                verdict += (' (both skip: %s)' % ra if ro == ra else
+                            ' (both skip: old: %s; accel: %s)' % (ro, ra))
+            elif r[o][0] == 'FAIL':
+                verdict += ' (both FAIL)'
+        else:
+            reasons = [why(case, b, n) for n, b in cols[:2] if r[b][0] != 'PASS']
+            verdict = 'differs (%s)' % '; '.join(reasons)
+        odd = ['%s %s' % (n32, cell(case, b32))
+               for (n64, b64), (n32, b32) in zip(cols[:2], cols[2:])
+               if b32 in taps and b64 in r and
+               (b32 not in r or r[b32][0] != r[b64][0])]
+        if odd:
+            verdict += '; 32-bit differs: %s' % ', '.join(odd)
+        rows.append([case] + [cell(case, b) for _, b in cols] + [verdict])
+    hdr = ['case'] + [n for n, _ in cols] + ['verdict']
+    w = [max(len(x[i]) for x in rows + [hdr]) for i in range(len(cols) + 1)]
+    fmt = lambda x: ' | '.join(v.ljust(w[i]) for i, v in enumerate(x[:-1])) + ' | ' + x[-1]
+    n = {k: sum(1 for x in rows if x[-1].startswith(k)) for k in ('agree', 'differs', 'incomplete')}
+    out = ['=== legacy UAPI per case: old driver vs fastrpc_accel (%d agree, %d differ, %d incomplete)'
+           % (n['agree'], n['differs'], n['incomplete']), '  ' + fmt(hdr),
+           '  ' + '-+-'.join('-' * x for x in w) + '-+--------']
+    out += ['  ' + fmt(x) for x in rows]
+    return out
+
+
 def main():
     logf, group, qrc = sys.argv[1], sys.argv[2], int(sys.argv[3])
     resf = sys.argv[4] if len(sys.argv) > 4 else None
     text = open(logf, 'rb').read().decode('utf-8', 'replace').replace('\r', '')
     results = []
+    taps = {}  # legacy suite's TAP results per block, for legacy_table()
     block = None  # (kind, name, lines)
     passed_marker = False
     failed_marker = False
@@ -100,9 +174,12 @@ def main():
                     m = RES.match(ln)
                     if m and not m.group(1):
                         n += 1
+                        case = (m.group(4) or m.group(3)).replace(' ', '_')
                         results.append((status(m.group(2), m.group(5)),
-                                        '%s.%s' % (name, (m.group(4) or m.group(3)).replace(' ', '_')),
-                                        m.group(5) or ''))
+                                        '%s.%s' % (name, case), m.group(5) or ''))
+                        if LEGACY.match(name):
+                            taps.setdefault(name, []).append(
+                                (status(m.group(2), m.group(5)), case, m.group(5) or ''))
                 if n == 0:
                     results.append(('FAIL', '%s.tap' % name, 'no TAP result line'))
             block = None
@@ -152,6 +229,8 @@ def main():
         if st != 'FAIL':
             print('  %-7s %s/%s%s' % ('ok' if st == 'PASS' else 'skip', group, name,
                                        ' -- ' + det if det else ''))
+    for ln in legacy_table(taps):
+        print(ln)
     return 1 if fails else 0
 
 
