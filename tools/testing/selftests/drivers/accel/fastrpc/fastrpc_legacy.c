@@ -1802,7 +1802,16 @@ TEST_F(secure, ssr)
 	ASSERT_EQ(0, write_line(live, "0\n")) TH_LOG("%s: %s", live, strerror(errno));
 	EXPECT_EQ(-1, open_module(self->fd, CALC_URI, &h, &dlerr));
 	EXPECT_EQ(EPIPE, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, FASTRPC_IOCTL_MMAP, &mm));
+	/*
+	 * On old, MMAP allocates on the context bank's device, which the
+	 * channel removal freed: a use-after-free (protocol.md 6 #12).
+	 */
+	if (!is_old()) {
+		EXPECT_EQ(-1, ioctl(self->fd, FASTRPC_IOCTL_MMAP, &mm));
+		EXPECT_EQ(EPIPE, errno);
+	} else {
+		TH_LOG("MMAP after SSR not tried on old: defect #12 (use-after-free)");
+	}
 	EXPECT_EQ(0, wait_path(self->sec, 0, 5000)) TH_LOG("%s still there", self->sec);
 	EXPECT_EQ(0, wait_path(self->nsec, 0, 5000)) TH_LOG("%s still there", self->nsec);
 	close(self->fd);
