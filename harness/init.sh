@@ -187,6 +187,15 @@ run_kunit() { # run_kunit name.ko
 	[ $found = 1 ] || check fail "kunit-$m" "no KUnit suite appeared in debugfs"
 }
 
+tap_verdict() { # tap_verdict name rc: the check of a TAP program's exit status
+	case $2 in
+	0) check ok "exit-$1" ;;
+	4) check skip "exit-$1" "kselftest skip (rc 4)" ;;
+	143) check fail "exit-$1" "killed: timeout after ${TEST_TIMEOUT}s (rc 143)" ;;
+	*) check fail "exit-$1" "exit status $2" ;;
+	esac
+}
+
 run_selftests() {
 	if ! ls /tests/selftests/* >/dev/null 2>&1; then
 		check fail selftests "no selftest program in the initramfs (none built)"
@@ -202,12 +211,7 @@ run_selftests() {
 		esac
 		rc=$?
 		echo "HARNESS-TAP-END $n rc=$rc"
-		case $rc in
-		0) check ok "exit-$n" ;;
-		4) check skip "exit-$n" "kselftest skip (rc 4)" ;;
-		143) check fail "exit-$n" "killed: timeout after ${TEST_TIMEOUT}s (rc 143)" ;;
-		*) check fail "exit-$n" "exit status $rc" ;;
-		esac
+		tap_verdict "$n" $rc
 	done
 }
 
@@ -297,12 +301,7 @@ legacy_suite() { # legacy_suite <driver>: run every legacy binary against it
 			FASTRPC_LEGACY_SECURE_INST=$LEGACY_SECURE_SIM timeout $TEST_TIMEOUT ./$b)
 		rc=$?
 		echo "HARNESS-TAP-END $n rc=$rc"
-		case $rc in
-		0) check ok "exit-$n" ;;
-		4) check skip "exit-$n" "kselftest skip (rc 4)" ;;
-		143) check fail "exit-$n" "killed: timeout after ${TEST_TIMEOUT}s (rc 143)" ;;
-		*) check fail "exit-$n" "exit status $rc" ;;
-		esac
+		tap_verdict "$n" $rc
 	done
 }
 
