@@ -51,7 +51,7 @@ initramfs: kernel
 # One VM run of the test suite (no lint, no arm64).
 vm-check: initramfs
 	@rc=0; bash $(H)/run-vm.sh $(VARIANT) check || rc=$$?; \
-	python3 $(H)/parse-results.py out/x86_64-$(VARIANT)-check.log vm-x86_64-$(VARIANT) $$rc
+	python3 $(H)/parse-results.py $${OUT:-out}/x86_64-$(VARIANT)-check.log vm-x86_64-$(VARIANT) $$rc
 
 # Interactive busybox shell in the VM, modules loaded and DSPs created
 # (leave with "reboot -f", or Ctrl-A X).

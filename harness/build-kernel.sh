@@ -24,6 +24,11 @@ locked_build() {
 		rm -f "$b/.fastrpc-config-ok"
 	fi
 	prune_build_dirs $ARCH "$V" "$b"
+	# From here on only this build dir is ours: hold its own lock and let
+	# builds of other variants (and their module rebuilds) go on.
+	exec 8>>"$b.lock"
+	flock 8
+	flock -u 9
 	# Others build out-of-tree modules against $BUILD_ROOT/x86_64-base.
 	mkdir -p "$BUILD_ROOT"
 	ln -sfn "$(basename "$b")" "$legacy.tmp.$$"

@@ -145,12 +145,13 @@ prune_build_dirs() { # prune_build_dirs arch variant builddir
 	local arch=$1 v=$2 b=$3 d keep=""
 	for d in $(ls -dt "$BUILD_ROOT/$arch-$v-"* 2>/dev/null); do
 		[ -L "$d" ] || [ "$d" = "$b" ] && continue
+		case $d in *.lock) continue ;; esac
 		if [ -z "$keep" ]; then
 			keep=$d
 			continue
 		fi
 		log "$arch-$v: removing old build dir $(basename "$d")"
-		rm -rf "$d"
+		rm -rf "$d" "$d.lock"
 	done
 }
 

@@ -49,6 +49,10 @@ else
 	src=$rc
 	(
 		flock 9
+		# Only the base build dir from here (see build-kernel.sh)
+		exec 8>>"$(readlink -f "$B").lock"
+		flock 8
+		flock -u 9
 		# Drop our objects so that gcc's W=1 warnings are shown every time.
 		"$HARNESS_DIR/prepare-tree.sh" &&
 			{ [ ! -d "$B/$DRV_REL" ] || find "$B/$DRV_REL" -name '*.o' -delete; } &&
