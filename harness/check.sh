@@ -47,6 +47,7 @@ if ! step deps "$HARNESS_DIR/deps.sh"; then
 else
 	vm_variant base
 	step lint "$HARNESS_DIR/lint.sh"
+	step patches "$HARNESS_DIR/patches.sh"
 	step arm64 "$HARNESS_DIR/arm64.sh"
 	vm_variant debug
 fi

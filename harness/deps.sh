@@ -7,7 +7,8 @@ set -euo pipefail
 
 PKGS=(gcc make libc6-dev flex bison libelf-dev libssl-dev bc cpio kmod
 	rsync xz-utils python3 perl sparse qemu-system-x86 busybox-static
-	linux-source-6.12 gcc-aarch64-linux-gnu gcc-12-multilib util-linux coreutils)
+	linux-source-6.12 gcc-aarch64-linux-gnu gcc-12-multilib util-linux coreutils
+	patch)
 
 missing=()
 for p in "${PKGS[@]}"; do

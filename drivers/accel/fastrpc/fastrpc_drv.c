@@ -137,9 +137,102 @@ static const struct drm_ioctl_desc fastrpc_ioctls[] = {
 	FASTRPC_IOCTL(UNMAP, unmap, 0),
 };
 
+/*
+ * DRM_IOCTL_VERSION of a 32-bit process: struct drm_version with 32-bit
+ * pointers and lengths (drm_version32_t of drm_ioc32.c), 36 bytes.
+ */
+#define FASTRPC_DRM_VERSION32_SIZE	36
+#define FASTRPC_DRM_IOCTL_VERSION32	_IOC(_IOC_READ | _IOC_WRITE, \
+					     DRM_IOCTL_BASE, 0x00, \
+					     FASTRPC_DRM_VERSION32_SIZE)
+
+/*
+ * The DRM core ioctls an accel file takes. Their structures are the same
+ * for 32-bit processes, DRM_IOCTL_VERSION aside.
+ */
+static const unsigned int fastrpc_core_cmds[] = {
+	DRM_IOCTL_GET_CAP,
+	DRM_IOCTL_GEM_CLOSE,
+	DRM_IOCTL_PRIME_HANDLE_TO_FD,
+	DRM_IOCTL_PRIME_FD_TO_HANDLE,
+};
+
+/*
+ * An accel file has no DRM master, yet drm_ioctl() and drm_compat_ioctl()
+ * run every core ioctl a primary node has for it (GET_UNIQUE and GET_MAGIC
+ * dereference the missing master), and drm_compat_ioctl() picks its
+ * translation routine by the command's number alone. So the driver takes
+ * only whole command words (type, number, direction and size) it knows:
+ * its own ioctls and the core ioctls above. A command of another type:
+ * -ENOTTY, as from drm_ioctl(); the number of one of those ioctls, or of
+ * any driver ioctl, with another direction or size: -EINVAL, as from
+ * drm_ioctl() for an unknown driver ioctl; any other DRM core ioctl:
+ * -ENOTTY. A structure that grows must list its old command words here.
+ */
+static int fastrpc_check_cmd(unsigned int cmd, bool compat)
+{
+	unsigned int nr = _IOC_NR(cmd);
+	unsigned int version, i;
+
+	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE)
+		return -ENOTTY;
+
+	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END) {
+		i = nr - DRM_COMMAND_BASE;
+		if (i < ARRAY_SIZE(fastrpc_ioctls) &&
+		    fastrpc_ioctls[i].cmd == cmd)
+			return 0;
+		return -EINVAL;
+	}
+
+	version = compat ? FASTRPC_DRM_IOCTL_VERSION32 : DRM_IOCTL_VERSION;
+	if (nr == _IOC_NR(version))
+		return cmd == version ? 0 : -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(fastrpc_core_cmds); i++) {
+		if (nr == _IOC_NR(fastrpc_core_cmds[i]))
+			return cmd == fastrpc_core_cmds[i] ? 0 : -EINVAL;
+	}
+	return -ENOTTY;
+}
+
+static long fastrpc_accel_ioctl(struct file *filp, unsigned int cmd,
+				unsigned long arg)
+{
+	int ret;
+
+	ret = fastrpc_check_cmd(cmd, false);
+	if (ret)
+		return ret;
+	return drm_ioctl(filp, cmd, arg);
+}
+
+#ifdef CONFIG_COMPAT
+static long fastrpc_accel_compat_ioctl(struct file *filp, unsigned int cmd,
+				       unsigned long arg)
+{
+	int ret;
+
+	ret = fastrpc_check_cmd(cmd, true);
+	if (ret)
+		return ret;
+	return drm_compat_ioctl(filp, cmd, arg);
+}
+#else
+#define fastrpc_accel_compat_ioctl NULL
+#endif
+
+/* DRM_ACCEL_FOPS with the driver's own ioctl entry points */
 static const struct file_operations fastrpc_accel_fops = {
 	.owner = THIS_MODULE,
-	DRM_ACCEL_FOPS,
+	.open = accel_open,
+	.release = drm_release,
+	.unlocked_ioctl = fastrpc_accel_ioctl,
+	.compat_ioctl = fastrpc_accel_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = drm_gem_mmap,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
 	.show_fdinfo = drm_show_fdinfo,
 };
 
