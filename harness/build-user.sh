@@ -7,6 +7,8 @@
 #                                   + fastrpc_util.c
 #   user/selftests/<name>           each tools/testing/selftests/drivers/accel/fastrpc/*.c
 #                                   (+ fastrpc_util.c), and each *.sh copied as-is
+#   user/selftests/<name>32         the same built -m32, for each <name> in
+#                                   M32_SELFTESTS (self-contained: no helper library)
 #   user/legacy/fastrpc_legacy      the legacy UAPI suite (misc/fastrpc.h), self-contained
 #   user/legacy/fastrpc_legacy32    the same built -m32 (the drivers' .compat_ioctl);
 #                                   needs the i386 libc (gcc-12-multilib)
@@ -27,6 +29,10 @@ CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$art/include" -I"$UT"
 	-I"$REPO/tools/testing/selftests" -I"$SRC/tools/testing/selftests")
 UTIL=()
 [ -f "$UT/fastrpc_util.c" ] && UTIL=("$UT/fastrpc_util.c")
+
+# Selftests also built 32-bit (the drivers' .compat_ioctl); their sources
+# may include fastrpc_util.h for its constants but call none of its functions.
+M32_SELFTESTS="fastrpc_ioctl_filter"
 
 rc=0
 cc_prog() { # cc_prog outfile main.c [extra gcc args, e.g. -m32; then no helper library]
@@ -67,7 +73,13 @@ for c in "$ST"/*.c; do
 		cc_prog "$art/user/legacy/fastrpc_legacy" "$c" -m64
 		cc_prog "$art/user/legacy/fastrpc_legacy32" "$c" -m32
 		;;
-	*) cc_prog "$art/user/selftests/$(basename "$c" .c)" "$c" ;;
+	*)
+		n=$(basename "$c" .c)
+		cc_prog "$art/user/selftests/$n" "$c"
+		case " $M32_SELFTESTS " in
+		*" $n "*) cc_prog "$art/user/selftests/${n}32" "$c" -m32 ;;
+		esac
+		;;
 	esac
 done
 for s in "$ST"/*.sh; do

@@ -64,16 +64,13 @@ EXPORT_SYMBOL_IF_KUNIT(fastrpc_reply_classify);
 /**
  * fastrpc_channel_create() - create the channel of an rpmsg device
  * @fdev: device of the channel's domain
- * @ept: the rpmsg endpoint; the channel destroys it in
- *	fastrpc_channel_stop()
  * @secure: the channel is a secure domain
  *
- * The channel receives nothing until fastrpc_channel_start().
+ * The channel sends and receives nothing until fastrpc_channel_start().
  *
  * Return: the channel with one reference, or an ERR_PTR().
  */
 struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
-					       struct rpmsg_endpoint *ept,
 					       bool secure)
 {
 	struct fastrpc_channel *channel;
@@ -86,33 +83,31 @@ struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 	channel->fdev = fdev;
 	channel->secure = secure;
 	init_rwsem(&channel->send_lock);
-	channel->ept = ept;
 	spin_lock_init(&channel->lock);
 	xa_init_flags(&channel->calls, XA_FLAGS_ALLOC1);
-	atomic_set(&channel->live_calls, 0);
-	init_waitqueue_head(&channel->calls_wq);
 	mutex_init(&channel->session_lock);
 	INIT_LIST_HEAD(&channel->cbs);
 	mutex_init(&channel->attrs_lock);
 	mutex_init(&channel->heap_lock);
+	mutex_init(&channel->kept_lock);
+	INIT_LIST_HEAD(&channel->kept);
 
 	return channel;
 }
 
 /**
- * fastrpc_channel_start() - let the channel receive messages
+ * fastrpc_channel_start() - give the channel its endpoint
  * @channel: the channel
- *
- * Publishes @channel as the endpoint's private data under the endpoint's
- * callback lock; the rpmsg callback drops messages that arrive earlier.
+ * @ept: an endpoint the caller created for the channel, whose callback hands
+ *	messages to fastrpc_channel_receive(); the channel destroys it in
+ *	fastrpc_channel_stop()
  */
-void fastrpc_channel_start(struct fastrpc_channel *channel)
+void fastrpc_channel_start(struct fastrpc_channel *channel,
+			   struct rpmsg_endpoint *ept)
 {
-	struct rpmsg_endpoint *ept = channel->ept;
-
-	mutex_lock(&ept->cb_lock);
-	ept->priv = channel;
-	mutex_unlock(&ept->cb_lock);
+	down_write(&channel->send_lock);
+	channel->ept = ept;
+	up_write(&channel->send_lock);
 }
 
 static void fastrpc_channel_release(struct kref *ref)
@@ -120,7 +115,9 @@ static void fastrpc_channel_release(struct kref *ref)
 	struct fastrpc_channel *channel =
 		container_of(ref, struct fastrpc_channel, ref);
 
+	WARN_ON(!list_empty(&channel->kept));
 	xa_destroy(&channel->calls);
+	mutex_destroy(&channel->kept_lock);
 	mutex_destroy(&channel->heap_lock);
 	mutex_destroy(&channel->attrs_lock);
 	mutex_destroy(&channel->session_lock);
@@ -147,19 +144,6 @@ void fastrpc_channel_put(struct fastrpc_channel *channel)
 {
 	if (channel)
 		kref_put(&channel->ref, fastrpc_channel_release);
-}
-
-/**
- * fastrpc_channel_wait_calls() - wait until every call of a channel is freed
- * @channel: the channel, stopped
- *
- * After fastrpc_channel_stop() every call is completed; its caller and the
- * release work give back its payload, buffers and session promptly. The
- * context banks' devices must stay until then.
- */
-void fastrpc_channel_wait_calls(struct fastrpc_channel *channel)
-{
-	wait_event(channel->calls_wq, !atomic_read(&channel->live_calls));
 }
 
 /**
@@ -203,7 +187,8 @@ static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
  *
  * Waits for senders, destroys the endpoint (after which no callback runs)
  * and completes every call in the table with -EPIPE. Calls submitted later
- * fail with -EPIPE.
+ * fail with -EPIPE. Does not wait for the callers of those calls: what they
+ * use stays valid until they drop it.
  */
 void fastrpc_channel_stop(struct fastrpc_channel *channel)
 {
@@ -216,8 +201,9 @@ void fastrpc_channel_stop(struct fastrpc_channel *channel)
 	channel->ept = NULL;
 	up_write(&channel->send_lock);
 
-	/* Waits for a callback in progress, under the endpoint's cb_lock */
-	rpmsg_destroy_ept(ept);
+	/* No callback runs once it returns */
+	if (ept)
+		rpmsg_destroy_ept(ept);
 
 	spin_lock_irqsave(&channel->lock, flags);
 	channel->dead = true;

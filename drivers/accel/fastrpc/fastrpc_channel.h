@@ -12,7 +12,6 @@
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include <uapi/drm/fastrpc_accel.h>
@@ -41,8 +40,6 @@ struct rpmsg_endpoint;
  * @next_index: next index to try
  * @seq: sequence number of the last call sent
  * @dead: the channel was stopped; no call is accepted any more
- * @live_calls: calls of the channel not freed yet
- * @calls_wq: woken when @live_calls drops to 0
  * @session_lock: see DOC: Locking
  * @cbs: context banks, &struct fastrpc_cb
  * @attrs_lock: see DOC: Locking
@@ -53,6 +50,12 @@ struct rpmsg_endpoint;
  *	when there is no heap
  * @heap: heap of the static PDs (INIT CREATE_STATIC), kept until the
  *	channel goes away
+ * @kept_lock: see DOC: Locking
+ * @kept: what the DSP may still use after a call that got no answer
+ *	(&struct fastrpc_kept); given back when the channel stops, as the DSP
+ *	then forgot everything
+ * @kept_reclaimed: @kept was given back; what is kept later is given back
+ *	at once
  * @legacy: the channel's legacy device nodes, set at probe and cleared at
  *	remove
  */
@@ -69,8 +72,6 @@ struct fastrpc_channel {
 	u32 next_index;
 	u64 seq;
 	bool dead;
-	atomic_t live_calls;
-	wait_queue_head_t calls_wq;
 
 	struct mutex session_lock; /* protects cbs and their slots */
 	struct list_head cbs;
@@ -82,6 +83,10 @@ struct fastrpc_channel {
 	struct mutex heap_lock; /* protects heap_session, heap */
 	struct fastrpc_session *heap_session;
 	struct fastrpc_dma heap;
+
+	struct mutex kept_lock; /* protects kept, kept_reclaimed */
+	struct list_head kept;
+	bool kept_reclaimed;
 
 	struct fastrpc_legacy *legacy;
 };
@@ -120,11 +125,10 @@ fastrpc_reply_classify(const void *data, size_t len,
 		       const struct fastrpc_reply_match *entry);
 
 struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
-					       struct rpmsg_endpoint *ept,
 					       bool secure);
-void fastrpc_channel_start(struct fastrpc_channel *channel);
+void fastrpc_channel_start(struct fastrpc_channel *channel,
+			   struct rpmsg_endpoint *ept);
 void fastrpc_channel_stop(struct fastrpc_channel *channel);
-void fastrpc_channel_wait_calls(struct fastrpc_channel *channel);
 struct fastrpc_channel *fastrpc_channel_get(struct fastrpc_channel *channel);
 void fastrpc_channel_put(struct fastrpc_channel *channel);
 bool fastrpc_channel_is_dead(struct fastrpc_channel *channel);

@@ -26,6 +26,12 @@ static const char * const fastrpc_counter_names[FASTRPC_CNT_COUNT] = {
 	[FASTRPC_CNT_PAYLOAD_ALLOCS] = "payload_allocs",
 	[FASTRPC_CNT_PAYLOAD_CACHE_HITS] = "payload_cache_hits",
 	[FASTRPC_CNT_PAYLOAD_CACHE_HELD] = "payload_cache_held",
+	[FASTRPC_CNT_SESSIONS_USED] = "sessions_used",
+	[FASTRPC_CNT_PAYLOADS] = "payloads",
+	[FASTRPC_CNT_CALLS_LIVE] = "calls_live",
+	[FASTRPC_CNT_KEPT] = "kept",
+	[FASTRPC_CNT_PINNED_PAGES] = "pinned_pages",
+	[FASTRPC_CNT_LIMITED] = "limited",
 };
 
 static int fastrpc_debugfs_counters_show(struct seq_file *m, void *data)

@@ -76,17 +76,25 @@ const char *fastrpc_domain_label(u32 domain_id)
  * @ffile: the file, zeroed
  * @fdev: device of the file
  * @file: the DRM file of an accel file, NULL for a legacy node's file
+ *
+ * Return: 0 or -ENOMEM.
  */
-void fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
-		       struct drm_file *file)
+int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
+		      struct drm_file *file)
 {
+	ffile->quota = fastrpc_quota_alloc();
+	if (!ffile->quota)
+		return -ENOMEM;
 	ffile->fdev = fdev;
 	ffile->file = file;
 	mutex_init(&ffile->lock);
+	spin_lock_init(&ffile->proc_lock);
+	init_rwsem(&ffile->calls_sem);
 	ffile->pd = FASTRPC_PD_ROOT;
 	INIT_LIST_HEAD(&ffile->dsp_maps);
 	mutex_init(&ffile->maps_lock);
 	INIT_LIST_HEAD(&ffile->bo_maps);
+	return 0;
 }
 
 /**
@@ -99,6 +107,8 @@ void fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
 void fastrpc_file_fini(struct fastrpc_file *ffile)
 {
 	fastrpc_proc_release(ffile);
+	/* Calls that are still unanswered hold their own reference */
+	fastrpc_quota_put(ffile->quota);
 	mutex_destroy(&ffile->maps_lock);
 	mutex_destroy(&ffile->lock);
 }
@@ -106,12 +116,17 @@ void fastrpc_file_fini(struct fastrpc_file *ffile)
 static int fastrpc_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct fastrpc_file *ffile;
+	int ret;
 
 	ffile = kzalloc(sizeof(*ffile), GFP_KERNEL);
 	if (!ffile)
 		return -ENOMEM;
 
-	fastrpc_file_init(ffile, to_fastrpc_device(drm), file);
+	ret = fastrpc_file_init(ffile, to_fastrpc_device(drm), file);
+	if (ret) {
+		kfree(ffile);
+		return ret;
+	}
 	file->driver_priv = ffile;
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -35,6 +37,7 @@
 
 struct drm_file;
 struct fastrpc_channel;
+struct fastrpc_quota;
 
 /**
  * DOC: Locking
@@ -48,7 +51,17 @@ struct fastrpc_channel;
  *   protects the file's process state: channel, session, client id, PD type,
  *   init memory and the list of DSP mappings. PROCESS_INIT, MAP and UNMAP
  *   (and their legacy counterparts) hold it across their DSP call; INVOKE
- *   only takes references under it and calls the DSP without it.
+ *   never takes it.
+ * ``fastrpc_file.proc_lock`` (spinlock)
+ *   channel, session, client id and PD type are written under both it and
+ *   ``fastrpc_file.lock``; INVOKE takes its references to the process under
+ *   it alone, so it never waits behind a DSP call of PROCESS_INIT or MAP.
+ * ``fastrpc_file.calls_sem`` (rw_semaphore)
+ *   user calls hold it for reading while they may reach the DSP; UNMAP
+ *   tries it for writing (-EBUSY while a call holds it) under
+ *   ``fastrpc_file.lock``.
+ * ``fastrpc_channel.kept_lock`` (mutex)
+ *   protects the channel's list of what is kept for the DSP; taken alone.
  * ``fastrpc_channel.heap_lock`` (mutex)
  *   protects the channel's static PD heap; held across INIT CREATE_STATIC.
  * ``fastrpc_file.maps_lock`` (mutex)
@@ -75,13 +88,15 @@ struct fastrpc_channel;
  *   call in the table (context word, answered, result).
  *
  * Order: ``fastrpc_devices_lock`` -> ``fastrpc_device.lock`` ->
- * ``fastrpc_file.lock`` -> ``fastrpc_channel.heap_lock`` ->
+ * ``fastrpc_file.lock`` -> ``fastrpc_file.calls_sem`` ->
+ * ``fastrpc_channel.heap_lock`` ->
  * ``fastrpc_channel.attrs_lock`` -> ``fastrpc_file.maps_lock`` ->
  * ``fastrpc_cb.maps_lock`` -> (the object's reservation lock, dma-buf
  * locks) -> ``fastrpc_channel.session_lock`` ->
- * ``fastrpc_channel.send_lock`` ->
- * ``fastrpc_channel.lock``. The rpmsg endpoint's ``cb_lock`` (held by the
- * transport around the callback) comes before ``fastrpc_channel.lock``.
+ * ``fastrpc_channel.send_lock`` -> ``fastrpc_file.proc_lock`` ->
+ * ``fastrpc_channel.lock``. Whatever lock the transport holds around the
+ * callback (it may be a spinlock in hard IRQ context) comes before
+ * ``fastrpc_channel.lock``.
  * Functions that expect a lock held end in ``_locked`` and assert it.
  */
 
@@ -102,6 +117,16 @@ struct fastrpc_channel;
  *	bank's payload cache instead
  * @FASTRPC_CNT_PAYLOAD_CACHE_HELD: payload buffers in the payload caches of
  *	the context banks now
+ * @FASTRPC_CNT_SESSIONS_USED: session slot uses now (files, calls, mappings
+ *	and what is kept for the DSP)
+ * @FASTRPC_CNT_PAYLOADS: buffers of the driver's own mapped on context
+ *	banks now (payloads in use, init memory, static PD heaps)
+ * @FASTRPC_CNT_CALLS_LIVE: calls not freed yet
+ * @FASTRPC_CNT_KEPT: objects kept because the DSP may still use them, until
+ *	it restarts
+ * @FASTRPC_CNT_PINNED_PAGES: pages of buffer objects mapped on context banks
+ *	now
+ * @FASTRPC_CNT_LIMITED: calls refused by a per-client limit
  * @FASTRPC_CNT_COUNT: number of counters
  */
 enum fastrpc_counter {
@@ -117,6 +142,12 @@ enum fastrpc_counter {
 	FASTRPC_CNT_PAYLOAD_ALLOCS,
 	FASTRPC_CNT_PAYLOAD_CACHE_HITS,
 	FASTRPC_CNT_PAYLOAD_CACHE_HELD,
+	FASTRPC_CNT_SESSIONS_USED,
+	FASTRPC_CNT_PAYLOADS,
+	FASTRPC_CNT_CALLS_LIVE,
+	FASTRPC_CNT_KEPT,
+	FASTRPC_CNT_PINNED_PAGES,
+	FASTRPC_CNT_LIMITED,
 	FASTRPC_CNT_COUNT,
 };
 
@@ -169,11 +200,18 @@ struct fastrpc_device {
  * @maps_lock: see DOC: Locking
  * @bo_maps: buffer objects mapped on @session, &struct fastrpc_bo_map; the
  *	list holds a reference to each until the session is released
+ * @proc_lock: see DOC: Locking
+ * @calls_sem: user calls of the file hold it for reading while they may
+ *	reach the DSP; UNMAP takes it for writing, so that no call starts
+ *	while a DSP mapping is undone
+ * @quota: what the file's calls use, against the per-client limits; calls
+ *	that outlive the file hold their own reference
  */
 struct fastrpc_file {
 	struct fastrpc_device *fdev;
 	struct drm_file *file;
 
+	/* channel, session, client_id and pd also under proc_lock */
 	struct mutex lock; /* protects channel .. dsp_maps */
 	struct fastrpc_channel *channel;
 	struct fastrpc_session *session;
@@ -185,6 +223,10 @@ struct fastrpc_file {
 
 	struct mutex maps_lock; /* protects bo_maps */
 	struct list_head bo_maps;
+
+	spinlock_t proc_lock; /* protects channel, session, client_id, pd */
+	struct rw_semaphore calls_sem;
+	struct fastrpc_quota *quota;
 };
 
 static inline struct fastrpc_device *to_fastrpc_device(struct drm_device *drm)
@@ -204,8 +246,14 @@ static inline void fastrpc_uncount(struct fastrpc_device *fdev,
 	atomic64_dec(&fdev->counters[counter]);
 }
 
-void fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
-		       struct drm_file *file);
+static inline void fastrpc_count_add(struct fastrpc_device *fdev,
+				     enum fastrpc_counter counter, s64 n)
+{
+	atomic64_add(n, &fdev->counters[counter]);
+}
+
+int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
+		      struct drm_file *file);
 void fastrpc_file_fini(struct fastrpc_file *ffile);
 int fastrpc_domain_from_label(const char *label);
 const char *fastrpc_domain_label(u32 domain_id);

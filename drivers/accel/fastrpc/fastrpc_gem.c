@@ -339,33 +339,6 @@ int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
 	return fd;
 }
 
-/*
- * The DSP gets one address range per object: every DMA segment must follow
- * the previous one, the whole object must be covered and the range must fit
- * in the 32 IOVA bits of a wire address.
- */
-static int fastrpc_bo_map_check(struct sg_table *sgt, size_t size,
-				dma_addr_t *iova)
-{
-	struct scatterlist *sg;
-	dma_addr_t start = 0, next = 0;
-	unsigned int i;
-
-	for_each_sgtable_dma_sg(sgt, sg, i) {
-		if (!i)
-			start = sg_dma_address(sg);
-		else if (sg_dma_address(sg) != next)
-			return -EINVAL;
-		next = sg_dma_address(sg) + sg_dma_len(sg);
-	}
-	if (!sgt->nents || next - start < size ||
-	    (u64)start + size - 1 > U32_MAX)
-		return -EINVAL;
-
-	*iova = start;
-	return 0;
-}
-
 /* An object of the device: pin its pages and map them on @dev */
 static int fastrpc_bo_map_shmem(struct fastrpc_bo_map *map, struct device *dev)
 {
@@ -484,26 +457,26 @@ struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 	map->obj = obj;
 	map->session = session;
 
+	/* Mapped and listed under the lock: the unbind undoes both at once */
+	mutex_lock(&cb->maps_lock);
+	if (cb->unmapped) {
+		ret = -EPIPE;
+		goto err_unlock;
+	}
 	if (to_fastrpc_bo(obj)->import)
 		ret = fastrpc_bo_map_import(map, dev);
 	else
 		ret = fastrpc_bo_map_shmem(map, dev);
 	if (ret)
-		goto err_free;
+		goto err_unlock;
 
-	ret = fastrpc_bo_map_check(map->sgt, obj->size, &map->iova);
+	ret = fastrpc_sgt_contiguous(map->sgt, obj->size, &map->iova);
 	if (ret) {
 		drm_dbg_driver(obj->dev,
 			       "object of %zu bytes not contiguous on %s\n",
 			       obj->size, dev_name(dev));
-		goto err_unmap;
-	}
-
-	mutex_lock(&cb->maps_lock);
-	if (cb->unmapped) {
-		mutex_unlock(&cb->maps_lock);
-		ret = -EPIPE;
-		goto err_unmap;
+		fastrpc_bo_unmap(map);
+		goto err_unlock;
 	}
 	list_add_tail(&map->cb_node, &cb->maps);
 	mutex_unlock(&cb->maps_lock);
@@ -512,11 +485,11 @@ struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 	drm_gem_object_get(obj);
 	fastrpc_session_get(session);
 	fastrpc_count(fdev, FASTRPC_CNT_BO_MAPS);
+	fastrpc_count_add(fdev, FASTRPC_CNT_PINNED_PAGES, obj->size >> PAGE_SHIFT);
 	return map;
 
-err_unmap:
-	fastrpc_bo_unmap(map);
-err_free:
+err_unlock:
+	mutex_unlock(&cb->maps_lock);
 	kfree(map);
 	return ERR_PTR(ret);
 }
@@ -535,6 +508,8 @@ static void fastrpc_bo_map_release(struct kref *ref)
 	mutex_unlock(&cb->maps_lock);
 
 	fastrpc_uncount(map->fdev, FASTRPC_CNT_BO_MAPS);
+	fastrpc_count_add(map->fdev, FASTRPC_CNT_PINNED_PAGES,
+			  -(s64)(map->obj->size >> PAGE_SHIFT));
 	fastrpc_session_put(map->session);
 	drm_gem_object_put(map->obj);
 	kfree(map);

@@ -9,11 +9,18 @@
  * interruptible, so that it is never sent twice) for its reply. On success
  * the inline out-buffers are copied back using only the kernel's own record
  * of their place in the payload.
+ *
+ * The payload is memory of the driver's own, so a DSP restart (which
+ * unmaps it from the context bank) never pulls it away from a caller that
+ * is still copying. Calls a user makes count against per-client limits, so
+ * that no client can fill the context table or pin unbounded memory with
+ * calls it abandoned.
  */
 
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -43,6 +50,21 @@ module_param(kernel_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(kernel_timeout_ms,
 		 "Timeout of kernel-originated DSP calls in ms (default 10000)");
 
+static unsigned int max_calls_per_client = 64;
+module_param(max_calls_per_client, uint, 0644);
+MODULE_PARM_DESC(max_calls_per_client,
+		 "Unfinished calls of one client (file), abandoned ones included; more give -EAGAIN (0: no limit, default 64)");
+
+static unsigned int max_abandoned_per_client = 16;
+module_param(max_abandoned_per_client, uint, 0644);
+MODULE_PARM_DESC(max_abandoned_per_client,
+		 "Calls a client gave up on and the DSP has not answered; at the limit new calls give -EBUSY (0: no limit, default 16)");
+
+static unsigned int max_abandoned_kb_per_client = 65536;
+module_param(max_abandoned_kb_per_client, uint, 0644);
+MODULE_PARM_DESC(max_abandoned_kb_per_client,
+		 "Payload KiB of those abandoned calls; at the limit new calls give -EBUSY (0: no limit, default 65536)");
+
 /* Frees calls whose last reference went in atomic context */
 static struct workqueue_struct *fastrpc_release_wq;
 
@@ -54,6 +76,73 @@ static struct workqueue_struct *fastrpc_release_wq;
 u32 fastrpc_kernel_timeout_ms(void)
 {
 	return max(READ_ONCE(kernel_timeout_ms), 1U);
+}
+
+/**
+ * fastrpc_quota_alloc() - the limits record of a new client
+ *
+ * Return: the record with one reference, or NULL.
+ */
+struct fastrpc_quota *fastrpc_quota_alloc(void)
+{
+	struct fastrpc_quota *quota;
+
+	quota = kzalloc(sizeof(*quota), GFP_KERNEL);
+	if (quota)
+		kref_init(&quota->ref);
+	return quota;
+}
+
+static void fastrpc_quota_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct fastrpc_quota, ref));
+}
+
+/**
+ * fastrpc_quota_put() - drop a reference to a limits record
+ * @quota: the record, may be NULL
+ */
+void fastrpc_quota_put(struct fastrpc_quota *quota)
+{
+	if (quota)
+		kref_put(&quota->ref, fastrpc_quota_release);
+}
+
+/* A limit of 0 is no limit */
+static bool fastrpc_over_limit(s64 used, unsigned int limit, s64 unit)
+{
+	return limit && used >= limit * unit;
+}
+
+/* Count a new call of the client, or refuse it */
+static int fastrpc_quota_charge(struct fastrpc_quota *quota)
+{
+	if (fastrpc_over_limit(atomic_read(&quota->abandoned),
+			       READ_ONCE(max_abandoned_per_client), 1) ||
+	    fastrpc_over_limit(atomic64_read(&quota->abandoned_bytes),
+			       READ_ONCE(max_abandoned_kb_per_client), SZ_1K))
+		return -EBUSY;
+	if (fastrpc_over_limit(atomic_inc_return(&quota->calls) - 1,
+			       READ_ONCE(max_calls_per_client), 1)) {
+		atomic_dec(&quota->calls);
+		return -EAGAIN;
+	}
+	kref_get(&quota->ref);
+	return 0;
+}
+
+static void fastrpc_quota_uncharge(struct fastrpc_call *call)
+{
+	struct fastrpc_quota *quota = call->quota;
+
+	if (!quota)
+		return;
+	if (call->abandoned) {
+		atomic_dec(&quota->abandoned);
+		atomic64_sub(call->layout->size, &quota->abandoned_bytes);
+	}
+	atomic_dec(&quota->calls);
+	fastrpc_quota_put(quota);
 }
 
 /**
@@ -163,6 +252,7 @@ static void fastrpc_call_payload_free(struct fastrpc_call *call)
 
 static void fastrpc_call_free(struct fastrpc_call *call)
 {
+	struct fastrpc_device *fdev = call->channel->fdev;
 	u32 i;
 
 	/* The DSP answered or is gone: it uses none of the buffers any more */
@@ -171,11 +261,11 @@ static void fastrpc_call_free(struct fastrpc_call *call)
 	kfree(call->maps);
 	fastrpc_call_payload_free(call);
 	fastrpc_session_put(call->session);
-	if (atomic_dec_and_test(&call->channel->live_calls))
-		wake_up(&call->channel->calls_wq);
+	fastrpc_quota_uncharge(call);
 	fastrpc_channel_put(call->channel);
 	kfree(call->layout);
 	kfree(call);
+	fastrpc_uncount(fdev, FASTRPC_CNT_CALLS_LIVE);
 }
 
 static void fastrpc_call_release(struct kref *ref)
@@ -189,7 +279,7 @@ static void fastrpc_call_release_work(struct work_struct *work)
 				       release_work));
 }
 
-/* dma_free_coherent() and the session mutex need process context */
+/* Freeing pages and the session mutex need process context */
 static void fastrpc_call_release_deferred(struct kref *ref)
 {
 	struct fastrpc_call *call = container_of(ref, struct fastrpc_call, ref);
@@ -279,6 +369,16 @@ static int fastrpc_call_take_maps(struct fastrpc_call *call,
 	return 0;
 }
 
+/* The caller gives up: the call counts against its client's limits */
+static void fastrpc_call_abandon(struct fastrpc_call *call)
+{
+	call->abandoned = true;
+	if (call->quota) {
+		atomic_inc(&call->quota->abandoned);
+		atomic64_add(call->layout->size, &call->quota->abandoned_bytes);
+	}
+}
+
 static int fastrpc_call_wait(struct fastrpc_call *call, u32 timeout_ms,
 			     bool killable)
 {
@@ -298,7 +398,17 @@ static int fastrpc_call_wait(struct fastrpc_call *call, u32 timeout_ms,
 
 	if (!fastrpc_channel_abandon(call->channel, call))
 		return 0;
+	fastrpc_call_abandon(call);
 	return left ? -EINTR : -ETIMEDOUT;
+}
+
+static int fastrpc_call_lock_file(struct fastrpc_file *ffile, bool killable)
+{
+	if (!killable) {
+		down_read(&ffile->calls_sem);
+		return 0;
+	}
+	return down_read_killable(&ffile->calls_sem) ? -EINTR : 0;
 }
 
 static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *args,
@@ -338,19 +448,24 @@ static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *arg
  * Out-buffers are written only when the DSP method succeeded.
  *
  * Return: 0 on success; -E2BIG, -EOVERFLOW or -EINVAL for arguments that do
- * not fit, -EFAULT for user memory that cannot be read or written, -ENOMEM,
+ * not fit, -EFAULT for user memory that cannot be read or written, -ENOMEM
+ * (also when the payload does not fit in the caller's memory cgroup),
  * -EPIPE when the channel is or goes away, -EBUSY when the context table is
- * full, -ETIMEDOUT, -EINTR when killed, or the errno of the DSP's result
+ * full or the client's abandoned calls reached a limit, -EAGAIN when the
+ * client has max_calls_per_client calls unfinished, -ETIMEDOUT, -EINTR
+ * when killed, or the errno of the DSP's result
  * (fastrpc_dsp_result_to_errno()).
  */
 int fastrpc_call_sync(struct fastrpc_channel *channel,
 		      struct fastrpc_session *session,
 		      struct fastrpc_call_params *params)
 {
+	struct fastrpc_file *user_file = params->user_file;
 	u32 inbufs = fastrpc_sc_inbufs(params->sc);
 	struct fastrpc_layout *layout;
 	struct fastrpc_call *call;
 	struct fastrpc_msg msg;
+	bool excl = false;
 	u32 i;
 	int ret;
 
@@ -377,16 +492,27 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 		kfree(layout);
 		return -ENOMEM;
 	}
+	if (user_file) {
+		ret = fastrpc_quota_charge(user_file->quota);
+		if (ret) {
+			fastrpc_count(channel->fdev, FASTRPC_CNT_LIMITED);
+			kfree(call);
+			kfree(layout);
+			return ret;
+		}
+		/* The reference of fastrpc_quota_charge() */
+		call->quota = user_file->quota;
+	}
 	kref_init(&call->ref);
 	INIT_WORK(&call->release_work, fastrpc_call_release_work);
 	init_completion(&call->done);
 	call->layout = layout;
 	call->client = params->client;
-	/* Both put in fastrpc_call_free() */
+	/* All three put in fastrpc_call_free() */
 	call->channel = fastrpc_channel_get(channel);
-	atomic_inc(&channel->live_calls);
 	fastrpc_session_get(session);
 	call->session = session;
+	fastrpc_count(channel->fdev, FASTRPC_CNT_CALLS_LIVE);
 
 	ret = fastrpc_call_payload_alloc(call, inbufs);
 	if (ret)
@@ -403,6 +529,15 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	fastrpc_layout_write_meta(layout, call->payload.vaddr,
 				  fastrpc_session_sid(session),
 				  call->payload.dma);
+	fastrpc_session_dma_sync(session, &call->payload, true);
+
+	/* No UNMAP of the file's DSP mappings while the DSP may use them */
+	if (user_file) {
+		ret = fastrpc_call_lock_file(user_file, params->killable);
+		if (ret)
+			goto out_put;
+		excl = true;
+	}
 
 	msg = (struct fastrpc_msg) {
 		.pid = cpu_to_le32(params->pid),
@@ -426,6 +561,7 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	if (ret)
 		goto out_put;
 
+	fastrpc_session_dma_sync(session, &call->payload, false);
 	for (i = 0; i < call->nmaps; i++)
 		fastrpc_bo_map_sync_for_cpu(call->maps[i]);
 
@@ -437,6 +573,8 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	ret = fastrpc_call_copy_out(call, params->args, inbufs);
 
 out_put:
+	if (excl)
+		up_read(&user_file->calls_sem);
 	/* The caller's reference; the table may still hold its own */
 	fastrpc_call_put(call);
 	return ret;
@@ -514,7 +652,7 @@ static int fastrpc_invoke_read_args(struct drm_file *file,
 
 static int fastrpc_invoke_check(const struct drm_fastrpc_invoke *inv)
 {
-	if (inv->flags || inv->pad)
+	if (inv->flags || inv->pad || inv->sc & FASTRPC_SC_ATTR)
 		return -EINVAL;
 	if (inv->handle == FASTRPC_HANDLE_INIT)
 		return -EPERM;
@@ -578,6 +716,7 @@ int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
 		.nargs = inv->num_args,
 		.timeout_ms = inv->timeout_ms,
 		.killable = true,
+		.user_file = ffile,
 	};
 	ret = fastrpc_call_sync(proc.channel, proc.session, &params);
 	inv->dsp_status = params.dsp_status;

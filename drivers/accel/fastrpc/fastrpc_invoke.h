@@ -16,6 +16,7 @@
 struct drm_device;
 struct drm_file;
 struct fastrpc_bo_map;
+struct fastrpc_file;
 struct fastrpc_layout;
 
 /**
@@ -54,6 +55,9 @@ struct fastrpc_karg {
  * @nargs: number of buffer arguments, fastrpc_sc_nbufs(@sc)
  * @timeout_ms: give up after this many ms, 0 waits until done
  * @killable: a fatal signal ends the wait
+ * @user_file: for a call a user makes (INVOKE), its file: the file's
+ *	per-client limits apply and UNMAP of the file waits for the call;
+ *	NULL for a call the kernel makes
  * @dsp_status: Out. Raw result of the DSP method, when it replied
  */
 struct fastrpc_call_params {
@@ -66,7 +70,23 @@ struct fastrpc_call_params {
 	u32 nargs;
 	u32 timeout_ms;
 	bool killable;
+	struct fastrpc_file *user_file;
 	u32 dsp_status;
+};
+
+/**
+ * struct fastrpc_quota - what the calls of one client use, against its limits
+ * @ref: references: the client's file, and each of its calls until freed
+ * @calls: calls of the client not freed yet
+ * @abandoned: calls whose caller gave up before the DSP answered, not freed
+ *	yet
+ * @abandoned_bytes: payload bytes of the @abandoned calls
+ */
+struct fastrpc_quota {
+	struct kref ref;
+	atomic_t calls;
+	atomic_t abandoned;
+	atomic64_t abandoned_bytes;
 };
 
 /**
@@ -91,6 +111,8 @@ struct fastrpc_call_params {
  * @nmaps: number of entries of @maps
  * @maps: mappings of the buffer objects the call uses (a reference each,
  *	held until the call is freed, so after the DSP answered)
+ * @quota: limits of the client of a user call (a reference), or NULL
+ * @abandoned: the caller gave up before the DSP answered; counted in @quota
  */
 struct fastrpc_call {
 	struct kref ref;
@@ -109,8 +131,12 @@ struct fastrpc_call {
 	struct fastrpc_layout *layout;
 	u32 nmaps;
 	struct fastrpc_bo_map **maps;
+	struct fastrpc_quota *quota;
+	bool abandoned;
 };
 
+struct fastrpc_quota *fastrpc_quota_alloc(void);
+void fastrpc_quota_put(struct fastrpc_quota *quota);
 int fastrpc_dsp_result_to_errno(u32 retval);
 void fastrpc_call_put_deferred(struct fastrpc_call *call);
 int fastrpc_call_sync(struct fastrpc_channel *channel,

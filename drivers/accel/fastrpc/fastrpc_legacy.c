@@ -115,7 +115,11 @@ static int fastrpc_legacy_open(struct inode *inode, struct file *filp)
 	if (!lfile)
 		return -ENOMEM;
 
-	fastrpc_file_init(&lfile->ffile, channel->fdev, NULL);
+	ret = fastrpc_file_init(&lfile->ffile, channel->fdev, NULL);
+	if (ret) {
+		kfree(lfile);
+		return ret;
+	}
 	lfile->secure_node = node->secure;
 
 	/* As before: every open takes a session, or fails with -EBUSY */
@@ -183,22 +187,20 @@ static int fastrpc_legacy_get_map(struct fastrpc_file *ffile,
 	u64 offset;
 	int ret;
 
+	/* One lookup: the offset is of the buffer that is mapped */
 	dmabuf = dma_buf_get(fd);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
 	ret = fastrpc_legacy_buf_offset(dmabuf, ptr, &offset);
+	if (!ret)
+		ret = fastrpc_mem_get_map_dmabuf(ffile, session, dmabuf, offset,
+						 len, &karg->map);
 	dma_buf_put(dmabuf);
-	if (ret)
-		return ret;
-
-	ret = fastrpc_mem_get_map(ffile, session, DRM_FASTRPC_BUF_DMABUF, fd,
-				  offset, len, &karg->map);
 	switch (ret) {
 	case 0:
 		break;
 	case -ERANGE:
 	case -EOVERFLOW:
-	case -EBADF:
 		return -EINVAL;
 	default:
 		return ret;
@@ -227,6 +229,22 @@ static int fastrpc_legacy_read_arg(struct fastrpc_file *ffile,
 				   arg->length, karg))
 		return -EINVAL;	/* for every buffer error, as before */
 	return 0;
+}
+
+/*
+ * The old driver returned the DSP's result as the ioctl's value. A value in
+ * the range of the kernel's own error codes (include/linux/errno.h,
+ * -ERESTARTSYS down to -ENOGRACE) must not leave the kernel: on the way
+ * out -ERESTARTSYS and its kin restart the system call, which would send
+ * the call to the DSP again. Such a result is -EREMOTEIO.
+ */
+static int fastrpc_legacy_dsp_result(u32 dsp_status)
+{
+	int ret = (int)dsp_status;
+
+	if (ret <= -ERESTARTSYS && ret >= -ENOGRACE)
+		return -EREMOTEIO;
+	return ret;
 }
 
 static void fastrpc_legacy_put_args(struct fastrpc_karg *kargs, u32 nargs)
@@ -296,11 +314,12 @@ static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
 		.args = kargs,
 		.nargs = nbufs,
 		.killable = true,
+		.user_file = ffile,
 	};
 	ret = fastrpc_call_sync(proc.channel, proc.session, &params);
-	/* The DSP's result is the ioctl's value, unchanged */
+	/* The DSP's result is the ioctl's value */
 	if (params.dsp_status)
-		ret = (int)params.dsp_status;
+		ret = fastrpc_legacy_dsp_result(params.dsp_status);
 
 out_put_args:
 	fastrpc_legacy_put_args(kargs, nbufs);
@@ -346,13 +365,13 @@ static int fastrpc_legacy_lock_init(struct fastrpc_legacy_file *lfile,
 
 /*
  * Unlock the file after an INIT call; the old driver returned the DSP's
- * result of a failed call unchanged, as the ioctl's value.
+ * result of a failed call as the ioctl's value.
  */
 static int fastrpc_legacy_unlock(struct fastrpc_legacy_file *lfile,
 				 struct fastrpc_proc_ref *proc, int ret)
 {
 	if (ret && lfile->ffile.dsp_status)
-		ret = (int)lfile->ffile.dsp_status;
+		ret = fastrpc_legacy_dsp_result(lfile->ffile.dsp_status);
 	mutex_unlock(&lfile->ffile.lock);
 	fastrpc_proc_put(proc);
 	return ret;
@@ -721,21 +740,27 @@ static long fastrpc_legacy_do_ioctl(struct file *filp, unsigned int cmd,
 		ret = fastrpc_legacy_mem_map(lfile, argp,
 					     sizeof(struct fastrpc_mem_map));
 		break;
-	case FASTRPC_IOCTL_MEM_MAP32:
-		ret = fastrpc_legacy_mem_map(lfile, argp,
-					     FASTRPC_MEM_MAP_SIZE32);
-		break;
 	case FASTRPC_IOCTL_MEM_UNMAP:
 		ret = fastrpc_legacy_mem_unmap(lfile, argp,
 					       sizeof(struct fastrpc_mem_unmap));
+		break;
+	case FASTRPC_IOCTL_GET_DSP_INFO:
+		ret = fastrpc_legacy_get_dsp_info(lfile, argp);
+		break;
+#ifdef CONFIG_COMPAT
+	/*
+	 * Only a 64-bit kernel has the short forms as commands of their own:
+	 * where a 64-bit integer is 4-byte aligned, they are the native ones.
+	 */
+	case FASTRPC_IOCTL_MEM_MAP32:
+		ret = fastrpc_legacy_mem_map(lfile, argp,
+					     FASTRPC_MEM_MAP_SIZE32);
 		break;
 	case FASTRPC_IOCTL_MEM_UNMAP32:
 		ret = fastrpc_legacy_mem_unmap(lfile, argp,
 					       FASTRPC_MEM_UNMAP_SIZE32);
 		break;
-	case FASTRPC_IOCTL_GET_DSP_INFO:
-		ret = fastrpc_legacy_get_dsp_info(lfile, argp);
-		break;
+#endif
 	default:
 		/* FREE_DMA_BUFF was never implemented */
 		return -ENOTTY;
@@ -748,9 +773,11 @@ static long fastrpc_legacy_do_ioctl(struct file *filp, unsigned int cmd,
 static long fastrpc_legacy_ioctl(struct file *filp, unsigned int cmd,
 				 unsigned long arg)
 {
+#ifdef CONFIG_COMPAT
 	/* The short forms are for 32-bit processes only */
 	if (cmd == FASTRPC_IOCTL_MEM_MAP32 || cmd == FASTRPC_IOCTL_MEM_UNMAP32)
 		return -ENOTTY;
+#endif
 	return fastrpc_legacy_do_ioctl(filp, cmd, (void __user *)arg);
 }
 

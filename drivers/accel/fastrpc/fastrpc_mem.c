@@ -60,57 +60,22 @@ fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
 	return NULL;
 }
 
-/**
- * fastrpc_mem_get_map() - the session mapping of a buffer argument
- * @ffile: the file
- * @session: the file's session
- * @flags: %DRM_FASTRPC_BUF_GEM (accel files only) or %DRM_FASTRPC_BUF_DMABUF
- * @handle: GEM handle of the file's DRM file, or dma-buf fd
- * @offset: offset of the range in the buffer
- * @len: length of the range
- * @mapp: written: the mapping with a reference for the caller, or NULL for
- *	an empty range (nothing to map)
- *
- * The buffer is mapped on @session at its first use; the mapping is kept in
- * the file's list until the session is released. A dma-buf exported by
- * this device names its object; any other dma-buf is imported once per
- * session and found again through its mapping.
- *
- * Return: 0, -ENOENT for an unknown GEM handle (or a file without GEM
- * handles), -EBADF for a descriptor that is not a dma-buf, -EOVERFLOW
- * when the range wraps around, -ERANGE when it goes past the end of the
- * buffer, -EINVAL when the buffer is not
- * one contiguous range for the session's device, or -ENOMEM.
+/*
+ * The session mapping of [@offset, @offset + @len) of @obj (a reference,
+ * dropped here; NULL for a dma-buf of another exporter) or @dmabuf, of
+ * @size bytes. See fastrpc_mem_get_map().
  */
-int fastrpc_mem_get_map(struct fastrpc_file *ffile,
-			struct fastrpc_session *session, u32 flags, u32 handle,
-			u64 offset, u64 len, struct fastrpc_bo_map **mapp)
+static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
+			       struct fastrpc_session *session,
+			       struct drm_gem_object *obj,
+			       struct dma_buf *dmabuf, u64 size, u64 offset,
+			       u64 len, struct fastrpc_bo_map **mapp)
 {
 	struct drm_device *drm = &ffile->fdev->drm;
-	struct drm_gem_object *obj = NULL;
-	struct dma_buf *dmabuf = NULL;
 	struct fastrpc_bo_map *map;
-	u64 size;
 	int ret;
 
 	*mapp = NULL;
-
-	if (flags == DRM_FASTRPC_BUF_GEM) {
-		if (!ffile->file)
-			return -ENOENT;
-		obj = drm_gem_object_lookup(ffile->file, handle);
-		if (!obj)
-			return -ENOENT;
-		size = obj->size;
-	} else {
-		if (handle > INT_MAX)
-			return -EBADF;
-		dmabuf = dma_buf_get(handle);
-		if (IS_ERR(dmabuf))
-			return -EBADF;
-		obj = fastrpc_gem_from_dmabuf(drm, dmabuf);
-		size = dmabuf->size;
-	}
 
 	ret = fastrpc_args_check_buf(offset, len, size);
 	if (ret || !len)
@@ -142,9 +107,181 @@ out_unlock:
 out_put:
 	if (obj)
 		drm_gem_object_put(obj);
-	if (dmabuf)
-		dma_buf_put(dmabuf);
 	return ret;
+}
+
+/**
+ * fastrpc_mem_get_map_dmabuf() - the session mapping of a range of a dma-buf
+ * @ffile: the file
+ * @session: the file's session
+ * @dmabuf: the buffer; the caller keeps its reference
+ * @offset: offset of the range in the buffer
+ * @len: length of the range
+ * @mapp: written: the mapping with a reference for the caller, or NULL for
+ *	an empty range (nothing to map)
+ *
+ * fastrpc_mem_get_map() for a dma-buf the caller has looked up already, so
+ * that what it learnt of the buffer (e.g. @offset) and the mapping are of
+ * the same buffer, whatever happens to its descriptor meanwhile.
+ *
+ * Return: 0, -EOVERFLOW when the range wraps around, -ERANGE when it goes
+ * past the end of the buffer, -EINVAL when the buffer is not one
+ * contiguous range for the session's device, or -ENOMEM.
+ */
+int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
+			       struct fastrpc_session *session,
+			       struct dma_buf *dmabuf, u64 offset, u64 len,
+			       struct fastrpc_bo_map **mapp)
+{
+	struct drm_gem_object *obj;
+
+	obj = fastrpc_gem_from_dmabuf(&ffile->fdev->drm, dmabuf);
+	return fastrpc_mem_map_buf(ffile, session, obj, dmabuf, dmabuf->size,
+				   offset, len, mapp);
+}
+
+/**
+ * fastrpc_mem_get_map() - the session mapping of a buffer argument
+ * @ffile: the file
+ * @session: the file's session
+ * @flags: %DRM_FASTRPC_BUF_GEM (accel files only) or %DRM_FASTRPC_BUF_DMABUF
+ * @handle: GEM handle of the file's DRM file, or dma-buf fd
+ * @offset: offset of the range in the buffer
+ * @len: length of the range
+ * @mapp: written: the mapping with a reference for the caller, or NULL for
+ *	an empty range (nothing to map)
+ *
+ * The buffer is mapped on @session at its first use; the mapping is kept in
+ * the file's list until the session is released. A dma-buf exported by
+ * this device names its object; any other dma-buf is imported once per
+ * session and found again through its mapping.
+ *
+ * Return: 0, -ENOENT for an unknown GEM handle (or a file without GEM
+ * handles), -EBADF for a descriptor that is not a dma-buf, -EOVERFLOW
+ * when the range wraps around, -ERANGE when it goes past the end of the
+ * buffer, -EINVAL when the buffer is not
+ * one contiguous range for the session's device, or -ENOMEM.
+ */
+int fastrpc_mem_get_map(struct fastrpc_file *ffile,
+			struct fastrpc_session *session, u32 flags, u32 handle,
+			u64 offset, u64 len, struct fastrpc_bo_map **mapp)
+{
+	struct drm_gem_object *obj;
+	struct dma_buf *dmabuf;
+	int ret;
+
+	*mapp = NULL;
+
+	if (flags == DRM_FASTRPC_BUF_GEM) {
+		if (!ffile->file)
+			return -ENOENT;
+		obj = drm_gem_object_lookup(ffile->file, handle);
+		if (!obj)
+			return -ENOENT;
+		return fastrpc_mem_map_buf(ffile, session, obj, NULL,
+					   obj->size, offset, len, mapp);
+	}
+
+	if (handle > INT_MAX)
+		return -EBADF;
+	dmabuf = dma_buf_get(handle);
+	if (IS_ERR(dmabuf))
+		return -EBADF;
+	ret = fastrpc_mem_get_map_dmabuf(ffile, session, dmabuf, offset, len,
+					 mapp);
+	dma_buf_put(dmabuf);
+	return ret;
+}
+
+static void fastrpc_mem_kept_free(struct fastrpc_kept *kept)
+{
+	fastrpc_bo_map_put(kept->map);
+	if (kept->session) {
+		fastrpc_session_dma_free(kept->session, &kept->buf);
+		fastrpc_session_put(kept->session);
+	}
+	kfree(kept);
+}
+
+/* Kept until the channel stops; given back at once if it stopped already */
+static void fastrpc_mem_keep(struct fastrpc_channel *channel,
+			     struct fastrpc_kept *kept)
+{
+	bool reclaimed;
+
+	mutex_lock(&channel->kept_lock);
+	reclaimed = channel->kept_reclaimed;
+	if (!reclaimed)
+		list_add_tail(&kept->node, &channel->kept);
+	mutex_unlock(&channel->kept_lock);
+
+	if (reclaimed)
+		fastrpc_mem_kept_free(kept);
+	else
+		fastrpc_count(channel->fdev, FASTRPC_CNT_KEPT);
+}
+
+/**
+ * fastrpc_mem_keep_dma() - keep memory the DSP may still use until it restarts
+ * @channel: the channel of the DSP
+ * @session: the slot @buf is mapped on; the kept memory takes a use
+ * @buf: the memory; handed over (not allocated afterwards)
+ *
+ * If no record can be allocated, the memory is leaked rather than freed
+ * under the DSP (it stays mapped, and the slot taken, for good).
+ */
+void fastrpc_mem_keep_dma(struct fastrpc_channel *channel,
+			  struct fastrpc_session *session,
+			  struct fastrpc_dma *buf)
+{
+	struct fastrpc_kept *kept;
+
+	if (!buf->vaddr)
+		return;
+	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
+	/* Put in fastrpc_mem_reclaim_kept() */
+	fastrpc_session_get(session);
+	kept->session = session;
+	fastrpc_session_dma_move(session, &kept->buf, buf);
+	fastrpc_mem_keep(channel, kept);
+}
+
+/**
+ * fastrpc_mem_keep_map() - keep a buffer mapping the DSP may still use
+ * @channel: the channel of the DSP
+ * @map: the mapping; the caller's reference is handed over
+ */
+void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
+			  struct fastrpc_bo_map *map)
+{
+	struct fastrpc_kept *kept;
+
+	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
+	kept->map = map;
+	fastrpc_mem_keep(channel, kept);
+}
+
+/**
+ * fastrpc_mem_reclaim_kept() - give back what was kept for a DSP
+ * @channel: the channel, stopped (the DSP restarts or the driver unbinds),
+ *	with its context banks still bound
+ */
+void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel)
+{
+	struct fastrpc_kept *kept, *tmp;
+	LIST_HEAD(list);
+
+	mutex_lock(&channel->kept_lock);
+	list_splice_init(&channel->kept, &list);
+	/* Whatever a caller still keeps on the channel is given back at once */
+	channel->kept_reclaimed = true;
+	mutex_unlock(&channel->kept_lock);
+
+	list_for_each_entry_safe(kept, tmp, &list, node) {
+		list_del(&kept->node);
+		fastrpc_mem_kept_free(kept);
+		fastrpc_uncount(channel->fdev, FASTRPC_CNT_KEPT);
+	}
 }
 
 /**
@@ -155,7 +292,8 @@ out_put:
  *
  * DSP mappings are dropped without MEM_UNMAP: the DSP forgets them with the
  * process. When it may not have (@dsp_forgot false: RELEASE got no answer),
- * they are kept, with the buffers and the session slot, for good. The file's
+ * their buffers are kept on the channel, mapped, with the session slot,
+ * until the DSP restarts. The file's
  * reference to every session mapping is dropped; calls still unanswered keep
  * theirs, so a mapping is unmapped once the DSP is done with it.
  */
@@ -170,12 +308,14 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 	list_for_each_entry_safe(dsp, dsp_tmp, &ffile->dsp_maps, node) {
 		list_del(&dsp->node);
 		fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
-		if (dsp_forgot)
+		if (dsp_forgot) {
 			fastrpc_bo_map_put(dsp->map);
-		else
+		} else {
 			drm_dbg_driver(&ffile->fdev->drm,
 				       "client %u: DSP mapping %#llx kept\n",
 				       ffile->client_id, dsp->dsp_addr);
+			fastrpc_mem_keep_map(ffile->channel, dsp->map);
+		}
 		kfree(dsp);
 	}
 
@@ -197,8 +337,9 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
  * On success the file's lock is held and the file's process is the one
  * @proc refers to.
  *
- * Return: 0, an error of fastrpc_proc_get(), or -EPIPE when the process
- * changed in between (a new process after a DSP restart).
+ * Return: 0, an error of fastrpc_proc_get(), -EINTR when killed while
+ * waiting for the file's lock, or -EPIPE when the process changed in
+ * between (a new process after a DSP restart).
  */
 int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 			  struct fastrpc_proc_ref *proc)
@@ -209,7 +350,11 @@ int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 	if (ret)
 		return ret;
 
-	mutex_lock(&ffile->lock);
+	/* Another MAP or INIT of the file may hold it across a DSP call */
+	if (mutex_lock_killable(&ffile->lock)) {
+		fastrpc_proc_put(proc);
+		return -EINTR;
+	}
 	if (ffile->session != proc->session ||
 	    ffile->client_id != proc->client_id) {
 		mutex_unlock(&ffile->lock);
@@ -277,8 +422,7 @@ static int fastrpc_mem_map_call_locked(struct fastrpc_file *ffile,
 	}
 
 	ret = fastrpc_proc_init_call_locked(ffile, sc, args,
-					    fastrpc_sc_nbufs(sc), true,
-					    &dsp_status);
+					    fastrpc_sc_nbufs(sc), &dsp_status);
 	if (fastrpc_proc_unanswered(ret, dsp_status)) {
 		/* The DSP may have mapped it: keep it until the release */
 		dsp->lost = true;
@@ -423,8 +567,7 @@ static int fastrpc_mem_unmap_locked(struct fastrpc_file *ffile,
 		};
 		sc = FASTRPC_SC(FASTRPC_RMID_INIT_MUNMAP, 1, 0);
 	}
-	return fastrpc_proc_init_call_locked(ffile, sc, &arg, 1, true,
-					     &dsp_status);
+	return fastrpc_proc_init_call_locked(ffile, sc, &arg, 1, &dsp_status);
 }
 
 /**
@@ -445,11 +588,18 @@ int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 
 	lockdep_assert_held(&ffile->lock);
 
-	/* A call in flight may use the range */
-	if (fastrpc_channel_client_busy(ffile->channel, ffile->client_id))
+	/*
+	 * A call in flight may use the range: one running now holds the
+	 * semaphore, one its caller gave up on is still in the table. Holding
+	 * it keeps new calls from starting until the DSP unmapped the range.
+	 */
+	if (!down_write_trylock(&ffile->calls_sem))
 		return -EBUSY;
-
-	ret = fastrpc_mem_unmap_locked(ffile, dsp);
+	if (fastrpc_channel_client_busy(ffile->channel, ffile->client_id))
+		ret = -EBUSY;
+	else
+		ret = fastrpc_mem_unmap_locked(ffile, dsp);
+	up_write(&ffile->calls_sem);
 	if (ret)
 		return ret;
 

@@ -8,6 +8,9 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include "fastrpc_session.h"
+
+struct dma_buf;
 struct drm_device;
 struct drm_file;
 struct fastrpc_bo_map;
@@ -59,11 +62,37 @@ struct fastrpc_mem_req {
 	u64 dsp_addr;
 };
 
+/**
+ * struct fastrpc_kept - something the DSP may still use, kept until it restarts
+ * @node: entry in &fastrpc_channel.kept
+ * @session: the slot it is mapped on (a use): the context bank is not handed
+ *	to another process meanwhile
+ * @buf: memory of the driver's own (init memory), or not allocated
+ * @map: a buffer's mapping on @session (a reference), or NULL
+ *
+ * When a call that makes the DSP use memory (CREATE, MEM_MAP, RELEASE of a
+ * process that has mappings) gets no answer, the DSP may go on using that
+ * memory, so it is neither unmapped nor freed. It is given back when the
+ * channel stops: a restarted DSP has forgotten everything.
+ */
+struct fastrpc_kept {
+	struct list_head node;
+	struct fastrpc_session *session;
+	struct fastrpc_dma buf;
+	struct fastrpc_bo_map *map;
+};
+
+struct fastrpc_channel;
+struct fastrpc_dma;
 struct fastrpc_proc_ref;
 
 int fastrpc_mem_get_map(struct fastrpc_file *ffile,
 			struct fastrpc_session *session, u32 flags, u32 handle,
 			u64 offset, u64 len, struct fastrpc_bo_map **mapp);
+int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
+			       struct fastrpc_session *session,
+			       struct dma_buf *dmabuf, u64 offset, u64 len,
+			       struct fastrpc_bo_map **mapp);
 int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 			  struct fastrpc_proc_ref *proc);
 int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
@@ -72,6 +101,12 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 				 struct fastrpc_dsp_map *dsp);
 void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot);
+void fastrpc_mem_keep_dma(struct fastrpc_channel *channel,
+			  struct fastrpc_session *session,
+			  struct fastrpc_dma *buf);
+void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
+			  struct fastrpc_bo_map *map);
+void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel);
 int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 		      struct drm_file *file);
 int fastrpc_ioctl_unmap(struct drm_device *drm, void *data,

@@ -46,7 +46,11 @@ int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
 
 	memset(ref, 0, sizeof(*ref));
 
-	mutex_lock(&ffile->lock);
+	/*
+	 * Never waits for the file's lock, which PROCESS_INIT and MAP hold
+	 * across a DSP call: the process is published under proc_lock.
+	 */
+	spin_lock(&ffile->proc_lock);
 	if (!ffile->session) {
 		ret = -ENOTCONN;
 	} else if (fastrpc_channel_is_dead(ffile->channel) ||
@@ -60,7 +64,7 @@ int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
 		ref->client_id = ffile->client_id;
 		ref->pd = ffile->pd;
 	}
-	mutex_unlock(&ffile->lock);
+	spin_unlock(&ffile->proc_lock);
 
 	if (dead)
 		ret = fastrpc_device_is_online(ffile->fdev) ? -EPIPE : -ENODEV;
@@ -86,37 +90,54 @@ void fastrpc_proc_put(struct fastrpc_proc_ref *ref)
  */
 void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 {
+	struct fastrpc_channel *channel = ffile->channel;
+	struct fastrpc_session *session = ffile->session;
+	u32 client_id = ffile->client_id;
+
 	lockdep_assert_held(&ffile->lock);
 
 	/* Before the slot use goes: the mappings hold their own */
 	fastrpc_mem_release_locked(ffile, dsp_forgot);
-	fastrpc_session_dma_free(ffile->session, &ffile->init_mem);
-	/* The slot use and channel reference of fastrpc_ioctl_process_init() */
-	fastrpc_session_put(ffile->session);
-	fastrpc_channel_put(ffile->channel);
-	xa_erase(&ffile->fdev->clients, ffile->client_id);
+	fastrpc_session_dma_free(session, &ffile->init_mem);
 
+	spin_lock(&ffile->proc_lock);
 	ffile->session = NULL;
 	ffile->channel = NULL;
 	ffile->client_id = 0;
 	ffile->pd = FASTRPC_PD_ROOT;
+	spin_unlock(&ffile->proc_lock);
+
+	/* The slot use and channel reference of fastrpc_proc_bind_locked() */
+	fastrpc_session_put(session);
+	fastrpc_channel_put(channel);
+	xa_erase(&ffile->fdev->clients, client_id);
+}
+
+/* Set the PD type of the file's process, as fastrpc_proc_get() sees it */
+static void fastrpc_proc_set_pd_locked(struct fastrpc_file *ffile, u32 pd)
+{
+	lockdep_assert_held(&ffile->lock);
+
+	spin_lock(&ffile->proc_lock);
+	ffile->pd = pd;
+	spin_unlock(&ffile->proc_lock);
 }
 
 /*
  * When a call that set up or tore down a DSP process gets no answer, the DSP
- * may still use the process's init memory: leave it allocated rather than
- * free memory the DSP can write to.
+ * may still use the process's init memory: keep it, mapped, until the DSP
+ * restarts rather than free memory the DSP can write to.
  */
-static void fastrpc_proc_forget_init_mem_locked(struct fastrpc_file *ffile)
+static void fastrpc_proc_keep_init_mem_locked(struct fastrpc_file *ffile)
 {
 	lockdep_assert_held(&ffile->lock);
 
 	if (!ffile->init_mem.vaddr)
 		return;
 	drm_dbg_driver(&ffile->fdev->drm,
-		       "client %u: DSP did not answer, %zu bytes of init memory leaked\n",
+		       "client %u: DSP did not answer, %zu bytes of init memory kept\n",
 		       ffile->client_id, ffile->init_mem.size);
-	fastrpc_session_dma_forget(ffile->session, &ffile->init_mem);
+	fastrpc_mem_keep_dma(ffile->channel, ffile->session, &ffile->init_mem);
 }
 
 /**
@@ -140,18 +161,22 @@ bool fastrpc_proc_unanswered(int ret, u32 dsp_status)
  * @sc: scalars word
  * @args: buffer arguments
  * @nargs: number of @args
- * @killable: a fatal signal ends the wait
  * @dsp_status: written: the DSP's raw result, 0 when it did not reply
  *
  * A kernel call (pid 0) on the file's channel and session, on behalf of the
  * file's client, with the kernel timeout. The DSP's result is also kept in
  * &fastrpc_file.dsp_status.
  *
+ * Not even a fatal signal ends the wait, which the kernel timeout bounds:
+ * a caller killed while the DSP sets up a process or a mapping would leave
+ * memory the DSP may use, to be kept until the DSP restarts; waiting for
+ * the answer lets the caller's exit release it at once.
+ *
  * Return: 0 or the errno of fastrpc_call_sync().
  */
 int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
 				  struct fastrpc_karg *args, u32 nargs,
-				  bool killable, u32 *dsp_status)
+				  u32 *dsp_status)
 {
 	struct fastrpc_call_params params = {
 		.handle = FASTRPC_HANDLE_INIT,
@@ -162,7 +187,7 @@ int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
 		.args = args,
 		.nargs = nargs,
 		.timeout_ms = fastrpc_kernel_timeout_ms(),
-		.killable = killable,
+		.killable = false,
 	};
 	int ret;
 
@@ -228,19 +253,18 @@ int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
 	args[2] = *shell;
 	args[3] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
 
-	ffile->pd = FASTRPC_PD_USER;
+	fastrpc_proc_set_pd_locked(ffile, FASTRPC_PD_USER);
 	ret = fastrpc_proc_init_call_locked(ffile,
 					    FASTRPC_SC(method, ARRAY_SIZE(args), 0),
-					    args, ARRAY_SIZE(args), true,
-					    &dsp_status);
+					    args, ARRAY_SIZE(args), &dsp_status);
 	if (!ret)
 		return 0;
 
 	if (fastrpc_proc_unanswered(ret, dsp_status))
-		fastrpc_proc_forget_init_mem_locked(ffile);
+		fastrpc_proc_keep_init_mem_locked(ffile);
 	else
 		fastrpc_session_dma_free(ffile->session, &ffile->init_mem);
-	ffile->pd = FASTRPC_PD_ROOT;
+	fastrpc_proc_set_pd_locked(ffile, FASTRPC_PD_ROOT);
 	return ret;
 }
 
@@ -260,12 +284,12 @@ int fastrpc_proc_attach_locked(struct fastrpc_file *ffile, u32 pd)
 
 	lockdep_assert_held(&ffile->lock);
 
-	ffile->pd = pd;
+	fastrpc_proc_set_pd_locked(ffile, pd);
 	ret = fastrpc_proc_init_call_locked(ffile,
 					    FASTRPC_SC(FASTRPC_RMID_INIT_ATTACH, 1, 0),
-					    &arg, 1, true, &dsp_status);
+					    &arg, 1, &dsp_status);
 	if (ret)
-		ffile->pd = FASTRPC_PD_ROOT;
+		fastrpc_proc_set_pd_locked(ffile, FASTRPC_PD_ROOT);
 	return ret;
 }
 
@@ -281,8 +305,9 @@ int fastrpc_proc_attach_locked(struct fastrpc_file *ffile, u32 pd)
  * the channel goes away, because the static PD outlives its creator. It
  * is freed at once when the DSP refuses the first call that uses it.
  *
- * Return: 0, -EINVAL for an empty heap, -ENOMEM, or the errno of the DSP
- * call.
+ * Return: 0, -EINVAL for an empty heap or one above
+ * %FASTRPC_STATIC_HEAP_MAX (the size is rounded up to pages), -ENOMEM, or
+ * the errno of the DSP call.
  */
 int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 				      const char *name, u32 namelen,
@@ -300,11 +325,12 @@ int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 
 	mutex_lock(&channel->heap_lock);
 	if (!channel->heap_session) {
-		if (!memlen || memlen > SIZE_MAX) {
+		if (!memlen || memlen > FASTRPC_STATIC_HEAP_MAX) {
 			ret = -EINVAL;
 			goto out_unlock;
 		}
-		ret = fastrpc_session_dma_alloc(ffile->session, memlen,
+		ret = fastrpc_session_dma_alloc(ffile->session,
+						PAGE_ALIGN(memlen),
 						&channel->heap);
 		if (ret)
 			goto out_unlock;
@@ -328,14 +354,13 @@ int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 	args[1] = (struct fastrpc_karg) { .len = namelen, .kptr = (void *)name };
 	args[2] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
 
-	ffile->pd = FASTRPC_PD_USER;
+	fastrpc_proc_set_pd_locked(ffile, FASTRPC_PD_USER);
 	ret = fastrpc_proc_init_call_locked(ffile,
 					    FASTRPC_SC(FASTRPC_RMID_INIT_CREATE_STATIC,
 						       ARRAY_SIZE(args), 0),
-					    args, ARRAY_SIZE(args), true,
-					    &dsp_status);
+					    args, ARRAY_SIZE(args), &dsp_status);
 	if (ret) {
-		ffile->pd = FASTRPC_PD_ROOT;
+		fastrpc_proc_set_pd_locked(ffile, FASTRPC_PD_ROOT);
 		/* Refused: nothing on the DSP uses the heap */
 		if (fresh && !fastrpc_proc_unanswered(ret, dsp_status))
 			fastrpc_proc_static_release_locked(channel);
@@ -393,10 +418,13 @@ int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
 	}
 
 	/* Put in fastrpc_proc_unbind_locked() */
-	ffile->channel = fastrpc_channel_get(channel);
+	fastrpc_channel_get(channel);
+	spin_lock(&ffile->proc_lock);
+	ffile->channel = channel;
 	ffile->session = session;
 	ffile->client_id = client_id;
 	ffile->pd = FASTRPC_PD_ROOT;
+	spin_unlock(&ffile->proc_lock);
 	return 0;
 }
 
@@ -516,7 +544,7 @@ void fastrpc_proc_release(struct fastrpc_file *ffile)
 		pgid = cpu_to_le32(ffile->client_id);
 		ret = fastrpc_proc_init_call_locked(ffile,
 						    FASTRPC_SC(FASTRPC_RMID_INIT_RELEASE, 1, 0),
-						    &arg, 1, false, &dsp_status);
+						    &arg, 1, &dsp_status);
 		drm_dev_exit(idx);
 		if (ret)
 			drm_dbg_driver(drm, "client %u: release: %d (%#x)\n",
@@ -532,7 +560,7 @@ void fastrpc_proc_release(struct fastrpc_file *ffile)
 		else if (ret != -EPIPE && !dsp_status)
 			dsp_forgot = false;
 		if (!dsp_forgot)
-			fastrpc_proc_forget_init_mem_locked(ffile);
+			fastrpc_proc_keep_init_mem_locked(ffile);
 	}
 	fastrpc_proc_unbind_locked(ffile, dsp_forgot);
 
@@ -545,6 +573,9 @@ static int fastrpc_query_answer(struct drm_fastrpc_query *query,
 {
 	void __user *ptr = u64_to_user_ptr(query->pointer);
 
+	/* Bounds what the tail clearing below writes */
+	if (query->size > DRM_FASTRPC_QUERY_MAX_SIZE)
+		return -EINVAL;
 	if (query->pointer) {
 		if (copy_to_user(ptr, answer, min(query->size, full)))
 			return -EFAULT;
@@ -714,7 +745,8 @@ static int fastrpc_query_dsp_attrs(struct fastrpc_file *ffile,
  * @data: &struct drm_fastrpc_query
  * @file: the DRM file
  *
- * Return: 0, -EINVAL for an unknown query type, -EFAULT, or for
+ * Return: 0, -EINVAL for an unknown query type or a size above
+ * %DRM_FASTRPC_QUERY_MAX_SIZE, -EFAULT, or for
  * %DRM_FASTRPC_QUERY_DSP_ATTRS -ENODEV when the DSP is offline, -EBUSY when
  * no session is free for the call, -EOPNOTSUPP when the DSP does not answer
  * capability queries, or the errno of the DSP call.

@@ -5,7 +5,11 @@
 #ifndef __FASTRPC_PROC_H__
 #define __FASTRPC_PROC_H__
 
+#include <linux/sizes.h>
 #include <linux/types.h>
+
+/* Largest heap of the static PDs (INIT CREATE_STATIC memlen) */
+#define FASTRPC_STATIC_HEAP_MAX		SZ_64M
 
 struct drm_device;
 struct drm_file;
@@ -34,7 +38,7 @@ void fastrpc_proc_release(struct fastrpc_file *ffile);
 bool fastrpc_proc_unanswered(int ret, u32 dsp_status);
 int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
 				  struct fastrpc_karg *args, u32 nargs,
-				  bool killable, u32 *dsp_status);
+				  u32 *dsp_status);
 int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
 			     struct fastrpc_channel *channel);
 void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile, bool dsp_forgot);

@@ -2,20 +2,27 @@
 /*
  * FastRPC accel driver: the rpmsg driver of the DSP channels.
  *
- * A thin layer: probe reads the device tree, creates the channel, attaches
- * it to the domain's accel device and populates the context banks; remove
- * undoes that in reverse; the callback hands messages to the channel.
+ * A thin layer: probe reads the device tree, creates the channel,
+ * populates the context banks, creates the channel's endpoint and only then
+ * attaches the channel to the domain's accel device (which goes online);
+ * remove undoes that in reverse; the callback hands messages to the channel.
+ *
+ * Only the public rpmsg API is used: the driver has no default endpoint (no
+ * .callback), it creates its own with rpmsg_create_ept() and destroys it
+ * itself, so it needs nothing of the endpoint but its callback and priv.
  */
 
 #include <linux/of.h>
 #include <linux/of_platform.h>
 #include <linux/rpmsg.h>
+#include <linux/string.h>
 
 #include <drm/drm_print.h>
 
 #include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
 #include "fastrpc_legacy.h"
+#include "fastrpc_mem.h"
 #include "fastrpc_proc.h"
 #include "fastrpc_rpmsg.h"
 
@@ -34,16 +41,33 @@ struct fastrpc_channel *fastrpc_rpmsg_channel(struct device *dev)
 	return dev_get_drvdata(dev);
 }
 
+/* May run in hard IRQ context (glink): never sleeps */
 static int fastrpc_rpmsg_callback(struct rpmsg_device *rpdev, void *data,
 				  int len, void *priv, u32 addr)
 {
 	struct fastrpc_channel *channel = priv;
 
-	/* Not started yet (or a transport that lost our priv): drop it */
-	if (!channel || len < 0)
+	if (len < 0)
 		return 0;
 
 	fastrpc_channel_receive(channel, data, len);
+	return 0;
+}
+
+static int fastrpc_rpmsg_start(struct rpmsg_device *rpdev,
+			       struct fastrpc_channel *channel)
+{
+	struct rpmsg_channel_info chinfo = {
+		.src = rpdev->src,
+		.dst = RPMSG_ADDR_ANY,
+	};
+	struct rpmsg_endpoint *ept;
+
+	strscpy(chinfo.name, rpdev->id.name, sizeof(chinfo.name));
+	ept = rpmsg_create_ept(rpdev, fastrpc_rpmsg_callback, channel, chinfo);
+	if (!ept)
+		return -ENOMEM;
+	fastrpc_channel_start(channel, ept);
 	return 0;
 }
 
@@ -72,17 +96,11 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 	if (IS_ERR(fdev))
 		return PTR_ERR(fdev);
 
-	channel = fastrpc_channel_create(fdev, rpdev->ept, secure);
+	channel = fastrpc_channel_create(fdev, secure);
 	if (IS_ERR(channel))
 		return PTR_ERR(channel);
+	/* The context banks find their channel through it */
 	dev_set_drvdata(&rpdev->dev, channel);
-
-	ret = fastrpc_device_attach(fdev, channel);
-	if (ret) {
-		drm_err(&fdev->drm, "%s: domain already has a channel\n",
-			dev_name(&rpdev->dev));
-		goto err_put_channel;
-	}
 
 	ret = of_platform_populate(np, NULL, NULL, &rpdev->dev);
 	if (ret) {
@@ -90,7 +108,19 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 		goto err_depopulate;
 	}
 
-	fastrpc_channel_start(channel);
+	ret = fastrpc_rpmsg_start(rpdev, channel);
+	if (ret) {
+		drm_err(&fdev->drm, "creating the endpoint: %d\n", ret);
+		goto err_depopulate;
+	}
+
+	/* Online only now: a call can be sent and answered */
+	ret = fastrpc_device_attach(fdev, channel);
+	if (ret) {
+		drm_err(&fdev->drm, "%s: domain already has a channel\n",
+			dev_name(&rpdev->dev));
+		goto err_stop;
+	}
 
 	/* Last: the nodes appear only once the channel is complete */
 	ret = fastrpc_legacy_register(channel);
@@ -102,11 +132,11 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 		 secure ? "secure" : "non-secure");
 	return 0;
 
+err_stop:
+	fastrpc_channel_stop(channel);
 err_depopulate:
 	/* of_platform_populate() leaves the children it created */
 	of_platform_depopulate(&rpdev->dev);
-	fastrpc_device_detach(fdev, channel);
-err_put_channel:
 	dev_set_drvdata(&rpdev->dev, NULL);
 	fastrpc_channel_put(channel);
 	return ret;
@@ -120,14 +150,17 @@ static void fastrpc_rpmsg_remove(struct rpmsg_device *rpdev)
 	/* No new legacy file; open ones see the channel stop */
 	fastrpc_legacy_unregister(channel);
 	fastrpc_device_detach(fdev, channel);
+	/* Every call fails now; nothing waits for their callers */
 	fastrpc_channel_stop(channel);
-	/* fastrpc_channel_stop() destroyed the endpoint */
-	rpdev->ept = NULL;
-	/* Calls free memory on the context banks: before they go */
-	fastrpc_channel_wait_calls(channel);
+	/*
+	 * The DSP forgot everything: give back what was kept for it while the
+	 * context banks can still unmap it.
+	 */
+	fastrpc_mem_reclaim_kept(channel);
 	mutex_lock(&channel->heap_lock);
 	fastrpc_proc_static_release_locked(channel);
 	mutex_unlock(&channel->heap_lock);
+	/* Unmaps what calls and files still hold; they free the memory */
 	of_platform_depopulate(&rpdev->dev);
 
 	drm_info(&fdev->drm, "%s: channel down\n", dev_name(&rpdev->dev));
@@ -144,7 +177,6 @@ MODULE_DEVICE_TABLE(of, fastrpc_rpmsg_of_match);
 struct rpmsg_driver fastrpc_rpmsg_driver = {
 	.probe = fastrpc_rpmsg_probe,
 	.remove = fastrpc_rpmsg_remove,
-	.callback = fastrpc_rpmsg_callback,
 	.drv = {
 		.name = "qcom,fastrpc",
 		.of_match_table = fastrpc_rpmsg_of_match,

@@ -10,11 +10,14 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <drm/drm_print.h>
 
@@ -35,20 +38,182 @@ static void fastrpc_cb_release(struct kref *ref)
 	kfree(cb);
 }
 
+/**
+ * fastrpc_sgt_contiguous() - is a mapped table one range the DSP can use?
+ * @sgt: the table, mapped on a device
+ * @size: bytes the range must cover
+ * @iova: written: the device address of its first byte
+ *
+ * The DSP gets one address range per buffer: every DMA segment must follow
+ * the previous one, the whole buffer must be covered and the range must fit
+ * in the 32 IOVA bits of a wire address.
+ *
+ * Return: 0, or -EINVAL when the table is not such a range.
+ */
+int fastrpc_sgt_contiguous(struct sg_table *sgt, size_t size, dma_addr_t *iova)
+{
+	struct scatterlist *sg;
+	dma_addr_t start = 0, next = 0;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		if (!i)
+			start = sg_dma_address(sg);
+		else if (sg_dma_address(sg) != next)
+			return -EINVAL;
+		next = sg_dma_address(sg) + sg_dma_len(sg);
+	}
+	if (!sgt->nents || next - start < size ||
+	    (u64)start + size - 1 > U32_MAX)
+		return -EINVAL;
+
+	*iova = start;
+	return 0;
+}
+
+/* Zeroed pages for a buffer, charged to the caller's memory cgroup */
+static int fastrpc_dma_alloc_pages(struct device *dev, size_t size,
+				   struct fastrpc_dma *buf)
+{
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN |
+		    __GFP_RETRY_MAYFAIL;
+	unsigned int npages = size >> PAGE_SHIFT, i;
+	struct page **pages;
+	int ret;
+
+	buf->size = size;
+	if (!device_iommu_mapped(dev)) {
+		/* Nothing joins pages for the device: one physical range */
+		buf->vaddr = alloc_pages_exact(size, gfp);
+		if (!buf->vaddr)
+			return -ENOMEM;
+		ret = sg_alloc_table(&buf->sgt, 1, GFP_KERNEL);
+		if (ret) {
+			free_pages_exact(buf->vaddr, size);
+			buf->vaddr = NULL;
+			return ret;
+		}
+		sg_set_buf(buf->sgt.sgl, buf->vaddr, size);
+		buf->contig = true;
+		return 0;
+	}
+
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++) {
+		pages[i] = alloc_page(gfp);
+		if (!pages[i]) {
+			ret = -ENOMEM;
+			goto err_free_pages;
+		}
+	}
+	ret = sg_alloc_table_from_pages(&buf->sgt, pages, npages, 0, size,
+					GFP_KERNEL);
+	if (ret)
+		goto err_free_pages;
+	buf->vaddr = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
+	if (!buf->vaddr) {
+		sg_free_table(&buf->sgt);
+		ret = -ENOMEM;
+		goto err_free_pages;
+	}
+	buf->contig = false;
+	/* The table has the pages now */
+	kvfree(pages);
+	return 0;
+
+err_free_pages:
+	while (i--)
+		__free_page(pages[i]);
+	kvfree(pages);
+	return ret;
+}
+
+static void fastrpc_dma_free_pages(struct fastrpc_dma *buf)
+{
+	struct sg_page_iter iter;
+
+	if (buf->contig) {
+		free_pages_exact(buf->vaddr, buf->size);
+	} else {
+		vunmap(buf->vaddr);
+		for_each_sgtable_page(&buf->sgt, &iter, 0)
+			__free_page(sg_page_iter_page(&iter));
+	}
+	sg_free_table(&buf->sgt);
+	buf->vaddr = NULL;
+}
+
+static void fastrpc_cb_dma_unmap_locked(struct fastrpc_cb *cb,
+					struct fastrpc_dma *buf)
+{
+	lockdep_assert_held(&cb->maps_lock);
+
+	if (!buf->mapped)
+		return;
+	dma_unmap_sgtable(cb->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+	list_del(&buf->node);
+	buf->mapped = false;
+}
+
+/* Free a buffer that is on no list: unmap it (if still mapped) and free it */
+static void fastrpc_cb_dma_free_locked(struct fastrpc_cb *cb,
+				       struct fastrpc_dma *buf)
+{
+	lockdep_assert_held(&cb->maps_lock);
+
+	if (!buf->vaddr)
+		return;
+	fastrpc_cb_dma_unmap_locked(cb, buf);
+	fastrpc_dma_free_pages(buf);
+	fastrpc_uncount(cb->channel->fdev, FASTRPC_CNT_PAYLOADS);
+}
+
+/* Map the pages of @buf on the bank; they are freed on failure */
+static int fastrpc_cb_dma_map_locked(struct fastrpc_cb *cb,
+				     struct fastrpc_dma *buf)
+{
+	size_t size = buf->size;
+	int ret;
+
+	lockdep_assert_held(&cb->maps_lock);
+
+	if (cb->unmapped) {
+		ret = -EPIPE;
+		goto err_free;
+	}
+	ret = dma_map_sgtable(cb->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+	if (ret)
+		goto err_free;
+	ret = fastrpc_sgt_contiguous(&buf->sgt, size, &buf->dma);
+	if (ret) {
+		dma_unmap_sgtable(cb->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+		goto err_free;
+	}
+	buf->mapped = true;
+	list_add_tail(&buf->node, &cb->bufs);
+	fastrpc_count(cb->channel->fdev, FASTRPC_CNT_PAYLOADS);
+	return 0;
+
+err_free:
+	fastrpc_dma_free_pages(buf);
+	return ret == -EINVAL ? -ENOMEM : ret;
+}
+
 /*
  * The payload cache.
  *
  * Every remote call needs a payload on its session's device. Allocating
- * coherent memory per call (and, behind an IOMMU, mapping it on the bank
- * and vmap()ing it) costs more than the rest of a small call, so a context
+ * pages per call, mapping them on the bank and vmap()ing them costs more
+ * than the rest of a small call, so a context
  * bank keeps the payloads of finished calls for the next calls of the same
  * process.
  *
  * Size classes of 1, 2, 4, ... pages up to 64 KiB: a payload is the
  * metadata plus the inline data, page aligned (a call without buffers takes
  * one page, 4 KiB in and 4 KiB out take three), so powers of two serve any
- * size up to 64 KiB with at most half of a buffer unused (and the page
- * allocator behind dma-direct rounds to a power of two anyway). Bigger
+ * size up to 64 KiB with at most half of a buffer unused. Bigger
  * payloads cost more to copy than to allocate and are rare: they keep the
  * direct allocation. Two buffers per class serve a call in flight plus one
  * of a second thread or file of the process, and bound what a bank holds to
@@ -79,12 +244,15 @@ static void fastrpc_cb_cache_flush_locked(struct fastrpc_cb *cb)
 
 	for (c = 0; c < FASTRPC_PAYLOAD_CACHE_CLASSES; c++) {
 		while (cache->count[c]) {
-			u8 i = --cache->count[c];
+			struct fastrpc_dma *buf = &cache->bufs[c][--cache->count[c]];
 
-			dma_free_coherent(cb->dev, PAGE_SIZE << c,
-					  cache->bufs[c][i].vaddr,
-					  cache->bufs[c][i].dma);
-			cache->bufs[c][i].vaddr = NULL;
+			/* Mapped, but on no list while cached */
+			if (buf->mapped) {
+				dma_unmap_sgtable(cb->dev, &buf->sgt,
+						  DMA_BIDIRECTIONAL, 0);
+				buf->mapped = false;
+			}
+			fastrpc_dma_free_pages(buf);
 			fastrpc_uncount(cb->channel->fdev,
 					FASTRPC_CNT_PAYLOAD_CACHE_HELD);
 		}
@@ -170,7 +338,7 @@ struct fastrpc_session *fastrpc_session_acquire(struct fastrpc_channel *channel,
 	}
 
 	for (i = 0; i < cb->nslots; i++) {
-		if (!cb->slots[i].users) {
+		if (!refcount_read(&cb->slots[i].users)) {
 			session = &cb->slots[i];
 			break;
 		}
@@ -184,27 +352,30 @@ struct fastrpc_session *fastrpc_session_acquire(struct fastrpc_channel *channel,
 		cb->owner_gen++;
 	}
 	cb->busy++;
-	session->users = 1;
+	refcount_set(&session->users, 1);
 	/* Put in fastrpc_session_put() */
 	kref_get(&cb->ref);
+	fastrpc_count(channel->fdev, FASTRPC_CNT_SESSIONS_USED);
 	mutex_unlock(&channel->session_lock);
 
 	return session;
 }
 
 /**
- * fastrpc_session_get() - add a user (a call) to a session slot in use
- * @session: the slot
+ * fastrpc_session_get() - add a user to a session slot in use
+ * @session: the slot; the caller holds a use of it (or a lock under which
+ *	a use cannot go), so the slot stays taken
+ *
+ * Never sleeps.
  */
 void fastrpc_session_get(struct fastrpc_session *session)
 {
 	struct fastrpc_cb *cb = session->cb;
 
-	mutex_lock(&cb->channel->session_lock);
-	session->users++;
+	refcount_inc(&session->users);
 	/* Put in fastrpc_session_put() */
 	kref_get(&cb->ref);
-	mutex_unlock(&cb->channel->session_lock);
+	fastrpc_count(cb->channel->fdev, FASTRPC_CNT_SESSIONS_USED);
 }
 
 /**
@@ -226,13 +397,16 @@ void fastrpc_session_put(struct fastrpc_session *session)
 		return;
 
 	cb = session->cb;
-	mutex_lock(&cb->channel->session_lock);
-	if (!--session->users && !--cb->busy) {
-		owner = cb->owner;
-		cb->owner = NULL;
-		gen = cb->owner_gen;
+	fastrpc_uncount(cb->channel->fdev, FASTRPC_CNT_SESSIONS_USED);
+	if (refcount_dec_and_mutex_lock(&session->users,
+					&cb->channel->session_lock)) {
+		if (!--cb->busy) {
+			owner = cb->owner;
+			cb->owner = NULL;
+			gen = cb->owner_gen;
+		}
+		mutex_unlock(&cb->channel->session_lock);
 	}
-	mutex_unlock(&cb->channel->session_lock);
 
 	if (owner) {
 		fastrpc_cb_cache_release(cb, gen);
@@ -249,14 +423,8 @@ void fastrpc_session_put(struct fastrpc_session *session)
  */
 bool fastrpc_session_is_dead(struct fastrpc_session *session)
 {
-	struct fastrpc_cb *cb = session->cb;
-	bool dead;
-
-	mutex_lock(&cb->channel->session_lock);
-	dead = cb->dead;
-	mutex_unlock(&cb->channel->session_lock);
-
-	return dead;
+	/* Never sleeps: the lock only orders the flag with the bank's list */
+	return READ_ONCE(session->cb->dead);
 }
 
 /**
@@ -293,30 +461,16 @@ u64 fastrpc_session_wire_addr(struct fastrpc_session *session, dma_addr_t dma)
 	return fastrpc_wire_addr(session->cb->sid, dma);
 }
 
-static int fastrpc_cb_dma_alloc_locked(struct fastrpc_cb *cb, size_t size,
-				       struct fastrpc_dma *buf)
-{
-	lockdep_assert_held(&cb->maps_lock);
-
-	if (cb->unmapped)
-		return -EPIPE;
-	buf->vaddr = dma_alloc_coherent(cb->dev, size, &buf->dma,
-					GFP_KERNEL | __GFP_NOWARN);
-	if (!buf->vaddr)
-		return -ENOMEM;
-	buf->size = size;
-	list_add_tail(&buf->node, &cb->bufs);
-	return 0;
-}
-
 /**
- * fastrpc_session_dma_alloc() - allocate coherent memory on a slot's device
+ * fastrpc_session_dma_alloc() - allocate memory mapped on a slot's device
  * @session: the slot
  * @size: size in bytes, a multiple of the page size
  * @buf: the buffer, written
  *
- * The memory is zeroed. The context bank keeps track of it, so that it can
- * be freed while the device still exists when the device is unbound.
+ * The memory is zeroed and charged to the caller's memory cgroup. The
+ * context bank keeps track of it, so that it is unmapped while the device
+ * still exists when the device is unbound; the memory itself stays until
+ * fastrpc_session_dma_free().
  *
  * Return: 0, -ENOMEM, or -EPIPE when the context bank was unbound.
  */
@@ -326,8 +480,12 @@ int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 	struct fastrpc_cb *cb = session->cb;
 	int ret;
 
+	/* The pages first, without holding up the bank's other users */
+	ret = fastrpc_dma_alloc_pages(cb->dev, size, buf);
+	if (ret)
+		return ret;
 	mutex_lock(&cb->maps_lock);
-	ret = fastrpc_cb_dma_alloc_locked(cb, size, buf);
+	ret = fastrpc_cb_dma_map_locked(cb, buf);
 	mutex_unlock(&cb->maps_lock);
 	return ret;
 }
@@ -336,6 +494,9 @@ int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
  * fastrpc_session_dma_free() - free memory of fastrpc_session_dma_alloc()
  * @session: the slot
  * @buf: the buffer; nothing happens when it is not allocated (any more)
+ *
+ * Unmaps the buffer from the device unless the unbind of the device did,
+ * then frees it.
  */
 void fastrpc_session_dma_free(struct fastrpc_session *session,
 			      struct fastrpc_dma *buf)
@@ -343,31 +504,52 @@ void fastrpc_session_dma_free(struct fastrpc_session *session,
 	struct fastrpc_cb *cb = session->cb;
 
 	mutex_lock(&cb->maps_lock);
-	if (buf->vaddr) {
-		list_del(&buf->node);
-		dma_free_coherent(cb->dev, buf->size, buf->vaddr, buf->dma);
-		buf->vaddr = NULL;
-	}
+	fastrpc_cb_dma_free_locked(cb, buf);
 	mutex_unlock(&cb->maps_lock);
 }
 
 /**
- * fastrpc_session_dma_forget() - leak memory the DSP may still use
- * @session: the slot
- * @buf: the buffer; nothing happens when it is not allocated (any more)
- *
- * The memory stays allocated and mapped for good, also when the context
- * bank is unbound.
+ * fastrpc_session_dma_move() - hand a buffer over to another owner
+ * @session: the slot of the buffer
+ * @dst: where the buffer goes, not allocated
+ * @src: the buffer; not allocated afterwards
  */
-void fastrpc_session_dma_forget(struct fastrpc_session *session,
-				struct fastrpc_dma *buf)
+void fastrpc_session_dma_move(struct fastrpc_session *session,
+			      struct fastrpc_dma *dst, struct fastrpc_dma *src)
 {
 	struct fastrpc_cb *cb = session->cb;
 
 	mutex_lock(&cb->maps_lock);
-	if (buf->vaddr) {
-		list_del(&buf->node);
-		buf->vaddr = NULL;
+	*dst = *src;
+	if (src->mapped)
+		list_replace(&src->node, &dst->node);
+	src->vaddr = NULL;
+	src->mapped = false;
+	mutex_unlock(&cb->maps_lock);
+}
+
+/**
+ * fastrpc_session_dma_sync() - hand a buffer to the DSP or back to the CPU
+ * @session: the slot of the buffer
+ * @buf: the buffer
+ * @for_device: towards the DSP (before a call) or the CPU (after it)
+ *
+ * Nothing happens once the device was unbound. A no-op on cache-coherent
+ * systems.
+ */
+void fastrpc_session_dma_sync(struct fastrpc_session *session,
+			      struct fastrpc_dma *buf, bool for_device)
+{
+	struct fastrpc_cb *cb = session->cb;
+
+	mutex_lock(&cb->maps_lock);
+	if (buf->mapped) {
+		if (for_device)
+			dma_sync_sgtable_for_device(cb->dev, &buf->sgt,
+						    DMA_BIDIRECTIONAL);
+		else
+			dma_sync_sgtable_for_cpu(cb->dev, &buf->sgt,
+						 DMA_BIDIRECTIONAL);
 	}
 	mutex_unlock(&cb->maps_lock);
 }
@@ -382,8 +564,8 @@ void fastrpc_session_dma_forget(struct fastrpc_session *session,
  *	calls of the process and the DSP left in it, and is the caller's to
  *	clear. Otherwise it is zeroed.
  *
- * The buffer is tracked like one of fastrpc_session_dma_alloc() and given
- * back with fastrpc_session_payload_put().
+ * The buffer is one of fastrpc_session_dma_alloc(), given back with
+ * fastrpc_session_payload_put().
  *
  * Return: 0, -ENOMEM, or -EPIPE when the context bank was unbound.
  */
@@ -410,19 +592,24 @@ int fastrpc_session_payload_get(struct fastrpc_session *session, size_t size,
 		size = PAGE_SIZE << c;
 		if (cache->count[c]) {
 			i = --cache->count[c];
-			buf->vaddr = cache->bufs[c][i].vaddr;
-			buf->dma = cache->bufs[c][i].dma;
-			buf->size = size;
+			*buf = cache->bufs[c][i];
 			cache->bufs[c][i].vaddr = NULL;
 			list_add_tail(&buf->node, &cb->bufs);
 			fastrpc_uncount(fdev, FASTRPC_CNT_PAYLOAD_CACHE_HELD);
 			fastrpc_count(fdev, FASTRPC_CNT_PAYLOAD_CACHE_HITS);
+			fastrpc_count(fdev, FASTRPC_CNT_PAYLOADS);
 			*reused = true;
 			goto out_unlock;
 		}
 	}
 
-	ret = fastrpc_cb_dma_alloc_locked(cb, size, buf);
+	mutex_unlock(&cb->maps_lock);
+
+	ret = fastrpc_dma_alloc_pages(cb->dev, size, buf);
+	if (ret)
+		return ret;
+	mutex_lock(&cb->maps_lock);
+	ret = fastrpc_cb_dma_map_locked(cb, buf);
 	if (!ret)
 		fastrpc_count(fdev, FASTRPC_CNT_PAYLOAD_ALLOCS);
 out_unlock:
@@ -438,7 +625,7 @@ out_unlock:
  *
  * Only once the DSP is done with the buffer: it answered the call or is
  * gone. The buffer is kept for the next calls of the slot's process, or
- * freed when the cache of its size is full.
+ * freed when the cache of its size is full or the device was unbound.
  */
 void fastrpc_session_payload_put(struct fastrpc_session *session,
 				 struct fastrpc_dma *buf)
@@ -452,44 +639,44 @@ void fastrpc_session_payload_put(struct fastrpc_session *session,
 	if (!buf->vaddr)
 		goto out_unlock;
 
-	list_del(&buf->node);
-	if (!cb->unmapped && c >= 0 && buf->size == PAGE_SIZE << c) {
+	if (buf->mapped && c >= 0 && buf->size == PAGE_SIZE << c) {
 		fastrpc_cb_cache_own_locked(cb);
 		if (cache->count[c] < FASTRPC_PAYLOAD_CACHE_DEPTH) {
 			i = cache->count[c]++;
-			cache->bufs[c][i].vaddr = buf->vaddr;
-			cache->bufs[c][i].dma = buf->dma;
+			/* Still mapped, on no list while cached */
+			list_del(&buf->node);
+			cache->bufs[c][i] = *buf;
 			buf->vaddr = NULL;
+			buf->mapped = false;
+			fastrpc_uncount(cb->channel->fdev,
+					FASTRPC_CNT_PAYLOADS);
 			fastrpc_count(cb->channel->fdev,
 				      FASTRPC_CNT_PAYLOAD_CACHE_HELD);
 			goto out_unlock;
 		}
 	}
-	dma_free_coherent(cb->dev, buf->size, buf->vaddr, buf->dma);
-	buf->vaddr = NULL;
+	fastrpc_cb_dma_free_locked(cb, buf);
 out_unlock:
 	mutex_unlock(&cb->maps_lock);
 }
 
 /*
- * The device is being unbound and its channel is stopped, with no call left:
- * free what is still allocated on it (the init memory of processes whose
- * files are still open, the cached payload buffers) while its DMA setup is
- * still there. A cached buffer is not on @bufs, so nothing is freed twice;
- * nothing is allocated or cached on the bank afterwards.
+ * The device is being unbound and its channel is stopped: the DSP reaches
+ * nothing any more. Unmap every buffer from the device while its DMA setup
+ * is still there; their owners (calls in progress, files, what is kept for
+ * the DSP) free the memory when they are done with it, so nothing is freed
+ * under a caller that still copies into it. The cached payload buffers are
+ * the bank's own: freed. Nothing is mapped or cached on the bank afterwards.
  */
-static void fastrpc_cb_free_bufs(struct fastrpc_cb *cb)
+static void fastrpc_cb_unmap_bufs(struct fastrpc_cb *cb)
 {
 	struct fastrpc_dma *buf, *tmp;
 
 	mutex_lock(&cb->maps_lock);
 	cb->unmapped = true;
 	fastrpc_cb_cache_flush_locked(cb);
-	list_for_each_entry_safe(buf, tmp, &cb->bufs, node) {
-		list_del(&buf->node);
-		dma_free_coherent(cb->dev, buf->size, buf->vaddr, buf->dma);
-		buf->vaddr = NULL;
-	}
+	list_for_each_entry_safe(buf, tmp, &cb->bufs, node)
+		fastrpc_cb_dma_unmap_locked(cb, buf);
 	mutex_unlock(&cb->maps_lock);
 }
 
@@ -546,6 +733,9 @@ static int fastrpc_cb_probe(struct platform_device *pdev)
 			dev->of_node, ret);
 		return ret;
 	}
+	/* The bank maps a buffer as one range of its address space */
+	if (dev->dma_parms)
+		dma_set_max_seg_size(dev, UINT_MAX);
 
 	cb = kzalloc(struct_size(cb, slots, nslots), GFP_KERNEL);
 	if (!cb)
@@ -579,17 +769,17 @@ static void fastrpc_cb_remove(struct platform_device *pdev)
 	struct fastrpc_channel *channel = cb->channel;
 
 	mutex_lock(&channel->session_lock);
-	cb->dead = true;
+	WRITE_ONCE(cb->dead, true);
 	list_del(&cb->node);
 	mutex_unlock(&channel->session_lock);
 
 	/*
-	 * The channel is stopped and its calls are gone: the DSP uses nothing
-	 * any more. Undo the mappings and free the buffers while the device's
-	 * DMA (IOMMU) setup is still there.
+	 * The channel is stopped: the DSP uses nothing any more. Undo the
+	 * mappings while the device's DMA (IOMMU) setup is still there; calls
+	 * still running keep their memory, unmapped.
 	 */
 	fastrpc_bo_unmap_all(cb);
-	fastrpc_cb_free_bufs(cb);
+	fastrpc_cb_unmap_bufs(cb);
 
 	/* The list's reference, from fastrpc_cb_probe() */
 	kref_put(&cb->ref, fastrpc_cb_release);

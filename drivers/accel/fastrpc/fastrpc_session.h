@@ -8,6 +8,8 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/scatterlist.h>
 #include <linux/types.h>
 
 #include <asm/page.h>
@@ -32,18 +34,31 @@ struct platform_driver;
 #define FASTRPC_PAYLOAD_CACHE_DEPTH	2
 
 /**
- * struct fastrpc_dma - a buffer of coherent memory on a session's device
+ * struct fastrpc_dma - memory of the driver's own, mapped on a session's device
  * @vaddr: kernel address, NULL when not allocated
- * @dma: device address (IOVA), without the stream id
- * @size: size in bytes
- * @node: entry in &fastrpc_cb.bufs while allocated
+ * @dma: device address (IOVA) of the first byte, without the stream id; the
+ *	buffer is one contiguous range of the device's address space
+ * @size: size in bytes, a multiple of the page size
+ * @sgt: the pages
+ * @contig: one physically contiguous allocation (a device without an
+ *	IOMMU); otherwise single pages, vmap()ed
+ * @mapped: mapped on the device; cleared when the device is unbound, after
+ *	which only the memory is left (the DSP reaches it no more)
+ * @node: entry in &fastrpc_cb.bufs while @mapped
  *
- * @vaddr and @node are protected by &fastrpc_cb.maps_lock.
+ * The pages belong to the driver, not to the device's DMA setup, so a
+ * buffer stays valid for the CPU after the context bank is unbound: the
+ * unbind only unmaps it. They are charged to the memory cgroup of the task
+ * that allocated them. @mapped and @node are protected by
+ * &fastrpc_cb.maps_lock.
  */
 struct fastrpc_dma {
 	void *vaddr;
 	dma_addr_t dma;
 	size_t size;
+	struct sg_table sgt;
+	bool contig;
+	bool mapped;
 	struct list_head node;
 };
 
@@ -60,21 +75,20 @@ struct fastrpc_dma {
 struct fastrpc_payload_cache {
 	u64 gen;
 	u8 count[FASTRPC_PAYLOAD_CACHE_CLASSES];
-	struct {
-		void *vaddr;
-		dma_addr_t dma;
-	} bufs[FASTRPC_PAYLOAD_CACHE_CLASSES][FASTRPC_PAYLOAD_CACHE_DEPTH];
+	struct fastrpc_dma bufs[FASTRPC_PAYLOAD_CACHE_CLASSES][FASTRPC_PAYLOAD_CACHE_DEPTH];
 };
 
 /**
  * struct fastrpc_session - one slot of a context bank
  * @cb: context bank of the slot
- * @users: users of the slot (the file that owns it, and each of its calls);
- *	the slot is free at 0. Protected by &fastrpc_channel.session_lock.
+ * @users: users of the slot (the file that owns it, each of its calls and
+ *	buffer mappings, and what is kept for a DSP that may still use it);
+ *	the slot is free at 0. Taken from 0 and dropped to 0 only under
+ *	&fastrpc_channel.session_lock; a user may add another without it.
  */
 struct fastrpc_session {
 	struct fastrpc_cb *cb;
-	u32 users;
+	refcount_t users;
 };
 
 /**
@@ -91,11 +105,12 @@ struct fastrpc_session {
  *	then); changes only while no slot is in use, so a slot user reads it
  *	without the lock
  * @busy: number of slots in use
- * @dead: the device was unbound; no new slot is handed out
+ * @dead: the device was unbound; no new slot is handed out (read without
+ *	the lock by fastrpc_session_is_dead())
  * @maps_lock: protects @maps, @bufs, @unmapped and @cache; see DOC: Locking
  *	(the payload cache adds no lock of its own)
  * @maps: buffer objects mapped on the device, &struct fastrpc_bo_map
- * @bufs: coherent buffers allocated on the device, &struct fastrpc_dma
+ * @bufs: buffers mapped on the device, &struct fastrpc_dma
  * @unmapped: the device was unbound and every mapping and buffer on it
  *	undone; nothing new is mapped or allocated
  * @cache: payload buffers of finished calls, kept for the next calls of
@@ -140,8 +155,11 @@ int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 			      struct fastrpc_dma *buf);
 void fastrpc_session_dma_free(struct fastrpc_session *session,
 			      struct fastrpc_dma *buf);
-void fastrpc_session_dma_forget(struct fastrpc_session *session,
-				struct fastrpc_dma *buf);
+void fastrpc_session_dma_move(struct fastrpc_session *session,
+			      struct fastrpc_dma *dst, struct fastrpc_dma *src);
+void fastrpc_session_dma_sync(struct fastrpc_session *session,
+			      struct fastrpc_dma *buf, bool for_device);
+int fastrpc_sgt_contiguous(struct sg_table *sgt, size_t size, dma_addr_t *iova);
 int fastrpc_session_payload_get(struct fastrpc_session *session, size_t size,
 				struct fastrpc_dma *buf, bool *reused);
 void fastrpc_session_payload_put(struct fastrpc_session *session,

@@ -79,6 +79,9 @@ enum drm_fastrpc_ioctl_id {
 /** DRM_FASTRPC_DSP_ATTR_COUNT - number of DSP capability attributes */
 #define DRM_FASTRPC_DSP_ATTR_COUNT	256
 
+/* Largest &drm_fastrpc_query.size accepted */
+#define DRM_FASTRPC_QUERY_MAX_SIZE	65536
+
 /* Query types of &drm_fastrpc_query.type */
 /* DRM_FASTRPC_QUERY_DEVICE_INFO: &struct drm_fastrpc_device_info */
 #define DRM_FASTRPC_QUERY_DEVICE_INFO	0
@@ -96,7 +99,8 @@ enum drm_fastrpc_ioctl_id {
  * With @pointer 0, only @size is written: the full size of the answer.
  * Otherwise the first @size bytes of the answer are written to @pointer
  * (bytes past the answer's end are zeroed) and @size is set to the full
- * size of the answer.
+ * size of the answer. A @size above %DRM_FASTRPC_QUERY_MAX_SIZE gives
+ * -EINVAL.
  */
 struct drm_fastrpc_query {
 	/** @type: In. DRM_FASTRPC_QUERY_* */
@@ -260,7 +264,12 @@ struct drm_fastrpc_arg {
  * a range that wraps around, -E2BIG when the inline bytes exceed
  * %DRM_FASTRPC_INLINE_MAX, -ETIMEDOUT when @timeout_ms expires, -EINTR when
  * the caller is killed, -ENODEV when the DSP is offline, -EPIPE when it goes
- * away during the call. When the DSP method fails, @dsp_status holds its
+ * away during the call, -EIO (or another error of the transport) when the
+ * message could not be sent, -ENOMEM also when the payload does not fit in
+ * the caller's memory cgroup, -EAGAIN when the file has too many calls
+ * unfinished, -EBUSY when its abandoned calls (timed out or killed, still
+ * unanswered) reached their limit; the limits are module parameters of the
+ * driver. When the DSP method fails, @dsp_status holds its
  * result and the call fails with the errno listed in
  * Documentation/accel/fastrpc/uapi.rst; inline out-buffers are then not
  * written, while buffer-object out-arguments are written in place by the
