@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make check: every test of the project. Steps, in order:
 #   deps; x86_64 base kernel + modules + userspace + VM check; lint;
-#   arm64 cross-build; x86_64 debug kernel (KASAN, lockdep, kmemleak) + VM check.
+#   the DRM core patches still apply (patches.sh); arm64 cross-build and
+#   i386 build of our modules; x86_64 debug kernel (KASAN, lockdep,
+#   kmemleak, UBSAN, DMA-API debug, fault injection) + VM check.
 # Each test adds a line to $OUT/results.txt; the last line printed is
 # "N passed, N failed". Exits 1 if anything failed.
 set -uo pipefail
@@ -49,6 +51,7 @@ else
 	step lint "$HARNESS_DIR/lint.sh"
 	step patches "$HARNESS_DIR/patches.sh"
 	step arm64 "$HARNESS_DIR/arm64.sh"
+	step i386 "$HARNESS_DIR/i386.sh"
 	vm_variant debug
 fi
 

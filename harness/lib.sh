@@ -66,6 +66,7 @@ variant_fragments() { # variant_fragments arch variant
 	x86_64-base) echo "$HARNESS_DIR/configs/base.config" ;;
 	x86_64-debug) echo "$HARNESS_DIR/configs/base.config $HARNESS_DIR/configs/debug.config" ;;
 	arm64-base) echo "$HARNESS_DIR/configs/arm64.config" ;;
+	i386-base) echo "$HARNESS_DIR/configs/i386.config" ;;
 	*) die "unknown variant $arch-$v" ;;
 	esac
 }
@@ -89,6 +90,7 @@ make_arch_args() { # make_arch_args arch
 	case $1 in
 	x86_64) echo "ARCH=x86_64" ;;
 	arm64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
+	i386) echo "ARCH=i386" ;;
 	esac
 }
 
