@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Make $OUT/x86_64-<variant>/initramfs.cpio: busybox-static, harness/init.sh
 # as /init, our modules in /lib/modules, the demo in /tests/bin and the
-# selftests in /tests/selftests; the legacy phase's fastrpc_legacy in
+# selftests in /tests/selftests, the simulated DSP's firmware file in
+# /lib/firmware; the legacy phase's fastrpc_legacy in
 # /tests/legacy and the old driver's modules in /lib/modules/legacy.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -42,5 +43,9 @@ if [ -f "$art/builddir" ]; then
 		fi
 	done
 fi
+# The simulated DSPs are remote processors: the remoteproc core reads this
+# file at every boot and recovery; nothing of it is loaded (sim.rst).
+mkdir -p "$root/lib/firmware"
+echo "fastrpc_sim: simulated Hexagon DSP, nothing to load" >"$root/lib/firmware/fastrpc-sim.mbn"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$art/initramfs.cpio"
 log "initramfs: $(du -h "$art/initramfs.cpio" | cut -f1), modules: $(cd "$root/lib/modules" && echo *.ko)"

@@ -6,21 +6,25 @@
 #define __FASTRPC_SIM_H__
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/configfs.h>
+#include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
+#include <linux/rpmsg.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct dentry;
 struct device;
 struct fastrpc_sim_smmu;
 struct iommu_domain;
-struct kref;
 struct rpmsg_device;
-struct rpmsg_endpoint;
+struct rproc;
 struct seq_file;
-struct workqueue_struct;
+struct fastrpc_sim_out;
 
 /**
  * enum fastrpc_sim_stat - counters of a simulated DSP
@@ -51,13 +55,33 @@ enum fastrpc_sim_stat {
 };
 
 /**
- * enum fastrpc_sim_knob - fault knobs, each consumed by one reply
- * @FASTRPC_SIM_KNOB_DROP_REPLY: send no reply
- * @FASTRPC_SIM_KNOB_SHORT_REPLY: send only 8 bytes
- * @FASTRPC_SIM_KNOB_DUP_REPLY: send the reply twice
- * @FASTRPC_SIM_KNOB_BAD_CTX: flip a bit of the context index
- * @FASTRPC_SIM_KNOB_NOTIFY: send a PD status notification first
+ * enum fastrpc_sim_knob - fault knobs of a simulated DSP
+ * @FASTRPC_SIM_KNOB_DROP_REPLY: count of replies not to send
+ * @FASTRPC_SIM_KNOB_SHORT_REPLY: count of replies cut to 8 bytes
+ * @FASTRPC_SIM_KNOB_DUP_REPLY: count of replies sent twice
+ * @FASTRPC_SIM_KNOB_BAD_CTX: count of replies with a bit of the context
+ *                            index flipped
+ * @FASTRPC_SIM_KNOB_NOTIFY: count of replies preceded by a PD status
+ *                           notification
+ * @FASTRPC_SIM_KNOB_TRUNC_REPLY: count of replies cut to 12 bytes
+ * @FASTRPC_SIM_KNOB_LONG_REPLY: count of replies sent with
+ *                               %FASTRPC_SIM_LONG_REPLY bytes, random
+ *                               bytes after the reply
+ * @FASTRPC_SIM_KNOB_REORDER_REPLY: count of replies held back and sent
+ *                                  after the next reply
+ * @FASTRPC_SIM_KNOB_DELAY_MS: delay of every reply, in milliseconds
+ * @FASTRPC_SIM_KNOB_FAIL_NTH: when non-zero, send() of the Nth message
+ *                             from now fails with -EIO
+ * @FASTRPC_SIM_KNOB_CRASH_AFTER: when non-zero, the DSP crashes at the
+ *                                Nth message from now
+ * @FASTRPC_SIM_KNOB_STALL: non-zero: the DSP handles no message
  * @FASTRPC_SIM_NR_KNOBS: number of knobs
+ *
+ * The count knobs are consumed one per reply; the knobs from
+ * %FASTRPC_SIM_KNOB_DELAY_MS on are not (see
+ * Documentation/accel/fastrpc/sim.rst). Only messages of the FastRPC
+ * endpoint are affected, never those of the echo endpoint, but for
+ * %FASTRPC_SIM_KNOB_STALL.
  */
 enum fastrpc_sim_knob {
 	FASTRPC_SIM_KNOB_DROP_REPLY,
@@ -65,7 +89,30 @@ enum fastrpc_sim_knob {
 	FASTRPC_SIM_KNOB_DUP_REPLY,
 	FASTRPC_SIM_KNOB_BAD_CTX,
 	FASTRPC_SIM_KNOB_NOTIFY,
+	FASTRPC_SIM_KNOB_TRUNC_REPLY,
+	FASTRPC_SIM_KNOB_LONG_REPLY,
+	FASTRPC_SIM_KNOB_REORDER_REPLY,
+	FASTRPC_SIM_KNOB_DELAY_MS,
+	FASTRPC_SIM_KNOB_FAIL_NTH,
+	FASTRPC_SIM_KNOB_CRASH_AFTER,
+	FASTRPC_SIM_KNOB_STALL,
 	FASTRPC_SIM_NR_KNOBS,
+};
+
+/* Length of a reply of FASTRPC_SIM_KNOB_LONG_REPLY */
+#define FASTRPC_SIM_LONG_REPLY		64
+/* Largest message of the echo endpoint, see fastrpc_sim_dsp_echo() */
+#define FASTRPC_SIM_ECHO_MAX		64
+
+/**
+ * enum fastrpc_sim_dst - where a message of the DSP goes
+ * @FASTRPC_SIM_DST_HOST: the endpoint of the rpmsg device (the FastRPC
+ *                        driver's)
+ * @FASTRPC_SIM_DST_ECHO: the simulator's own echo endpoint
+ */
+enum fastrpc_sim_dst {
+	FASTRPC_SIM_DST_HOST,
+	FASTRPC_SIM_DST_ECHO,
 };
 
 /**
@@ -101,11 +148,30 @@ struct fastrpc_sim_mem_ops {
  * @mem_ops: translation of device addresses
  * @mem_priv: argument of @mem_ops
  * @wq: workqueue running the requests
- * @req_lock: protects @online, @ept and @reqs
+ * @req_lock: protects @online, @crashed, @stalled, @reqs and @nreqs
  * @online: requests are accepted
- * @ept: endpoint replies go to, or NULL
+ * @crashed: the DSP crashed (%FASTRPC_SIM_KNOB_CRASH_AFTER): it answers
+ *           nothing until it is stopped and started again
+ * @stalled: requests are queued but not handled
  * @reqs: requests received and not yet answered
  * @nreqs: number of entries of @reqs
+ * @crash_work: runs @crash_fn after a crash
+ * @crash_fn: restarts the instance after a crash, or NULL
+ * @crash_arg: argument of @crash_fn
+ * @out_lock: protects @outbox and @held
+ * @outbox: messages to deliver (struct fastrpc_sim_out), oldest first
+ * @held: a reply held back by %FASTRPC_SIM_KNOB_REORDER_REPLY
+ * @deliver_work: delivers @outbox in hard interrupt context
+ * @recv_lock: protects @ept and the callbacks of the endpoints: held while
+ *             a callback runs, as glink holds its channel's recv_lock
+ * @ept: endpoint of the rpmsg device, or NULL
+ * @echo_ept: the echo endpoint, see fastrpc_sim_dsp_echo()
+ * @echo_lock: serialises echoes, protects @echo_seq
+ * @echo_seq: sequence number of the last echo
+ * @echo_want: sequence number of the echo waited for, 0 for none
+ * @echo_done: completed when the echo waited for is delivered
+ * @echo_buf: the echo delivered, under @recv_lock until @echo_done
+ * @echo_len: its length
  * @pd_lock: protects @pds, @npds and @next_handle, and serialises the
  *           handling of requests
  * @pds: protection domains (struct fastrpc_sim_pd)
@@ -122,11 +188,32 @@ struct fastrpc_sim_dsp {
 	void *mem_priv;
 	struct workqueue_struct *wq;
 
-	struct mutex req_lock;	/* protects online, ept, reqs, nreqs */
+	struct mutex req_lock;	/* protects online ... nreqs */
 	bool online;
-	struct rpmsg_endpoint *ept;
+	bool crashed;
+	bool stalled;
 	struct list_head reqs;
 	unsigned int nreqs;
+
+	struct work_struct crash_work;
+	void (*crash_fn)(void *arg);
+	void *crash_arg;
+
+	spinlock_t out_lock;	/* protects outbox, held */
+	struct list_head outbox;
+	struct fastrpc_sim_out *held;
+	struct irq_work deliver_work;
+
+	spinlock_t recv_lock;	/* protects ept, held during callbacks */
+	struct rpmsg_endpoint *ept;
+	struct rpmsg_endpoint echo_ept;
+
+	struct mutex echo_lock;	/* serialises echoes */
+	u64 echo_seq;
+	u64 echo_want;
+	struct completion echo_done;
+	u8 echo_buf[sizeof(__le64) + FASTRPC_SIM_ECHO_MAX];
+	int echo_len;
 
 	struct mutex pd_lock;	/* protects pds, npds, next_handle, bounce */
 	struct list_head pds;
@@ -160,7 +247,10 @@ struct fastrpc_sim_dsp {
  * @np: the channel DT node, while live
  * @smmu_np: the DT node of the SMMU, while live
  * @smmu: the simulated SMMU, while live
- * @rpdev: the rpmsg device, while live
+ * @rpdev: the rpmsg device, while the remote processor runs; written
+ *         under the remoteproc core's lock (fastrpc_sim_rproc.c)
+ * @rproc: the remote processor, while live
+ * @faults_group: configfs group "faults" of the fault knobs
  */
 struct fastrpc_sim_dev {
 	struct config_group group;
@@ -178,6 +268,8 @@ struct fastrpc_sim_dev {
 	struct device_node *smmu_np;
 	struct fastrpc_sim_smmu *smmu;
 	struct rpmsg_device *rpdev;
+	struct rproc *rproc;
+	struct config_group faults_group;
 };
 
 /**
@@ -293,12 +385,25 @@ void fastrpc_sim_dsp_destroy(struct fastrpc_sim_dsp *dsp);
 void fastrpc_sim_dsp_start(struct fastrpc_sim_dsp *dsp);
 void fastrpc_sim_dsp_stop(struct fastrpc_sim_dsp *dsp);
 int fastrpc_sim_dsp_set_ept(struct fastrpc_sim_dsp *dsp,
-			    struct rpmsg_endpoint *ept);
+			    struct rpmsg_endpoint *ept, rpmsg_rx_cb_t cb,
+			    void *priv);
 void fastrpc_sim_dsp_clear_ept(struct fastrpc_sim_dsp *dsp,
 			       struct rpmsg_endpoint *ept);
 int fastrpc_sim_dsp_queue(struct fastrpc_sim_dsp *dsp, const void *data,
 			  int len);
+int fastrpc_sim_dsp_echo(struct fastrpc_sim_dsp *dsp, const void *data,
+			 size_t len);
+void fastrpc_sim_dsp_flush(struct fastrpc_sim_dsp *dsp);
 void fastrpc_sim_dsp_wake_pd(struct fastrpc_sim_dsp *dsp, u32 pgid);
+bool fastrpc_sim_dsp_crashed(struct fastrpc_sim_dsp *dsp);
+u32 fastrpc_sim_dsp_get_knob(struct fastrpc_sim_dsp *dsp,
+			     enum fastrpc_sim_knob knob);
+void fastrpc_sim_dsp_set_knob(struct fastrpc_sim_dsp *dsp,
+			      enum fastrpc_sim_knob knob, u32 val);
+
+/* fastrpc_sim_faults.c */
+extern const char * const fastrpc_sim_knob_names[FASTRPC_SIM_NR_KNOBS];
+void fastrpc_sim_faults_init(struct fastrpc_sim_dev *sdev);
 
 /* fastrpc_sim_debugfs.c */
 void fastrpc_sim_debugfs_add(struct fastrpc_sim_dsp *dsp,
@@ -312,8 +417,17 @@ void fastrpc_sim_configfs_exit(void);
 
 /* fastrpc_sim_main.c */
 extern struct dentry *fastrpc_sim_debugfs_root;
-void fastrpc_sim_ept_release(struct kref *ref);
 int fastrpc_sim_dev_activate_locked(struct fastrpc_sim_dev *sdev);
 void fastrpc_sim_dev_deactivate_locked(struct fastrpc_sim_dev *sdev);
+void fastrpc_sim_dev_crash(struct fastrpc_sim_dev *sdev);
+int fastrpc_sim_channel_add(struct fastrpc_sim_dev *sdev,
+			    struct device *parent);
+void fastrpc_sim_channel_remove(struct fastrpc_sim_dev *sdev);
+
+/* fastrpc_sim_rproc.c */
+int fastrpc_sim_rproc_add(struct fastrpc_sim_dev *sdev,
+			  struct device *parent);
+void fastrpc_sim_rproc_del(struct fastrpc_sim_dev *sdev);
+void fastrpc_sim_rproc_crash(struct fastrpc_sim_dev *sdev);
 
 #endif /* __FASTRPC_SIM_H__ */

@@ -4,7 +4,9 @@
  *
  * /sys/kernel/config/fastrpc-sim/<name>/ is one DSP instance. Its
  * attributes describe the channel's DT node; writing 1 to "live" builds the
- * node and registers the rpmsg device, writing 0 takes them down again.
+ * node and registers and boots the instance's remote processor, whose start
+ * registers the rpmsg device (fastrpc_sim_rproc.c); writing 0 shuts the
+ * processor down and takes them down again.
  */
 
 #include <linux/cleanup.h>
@@ -310,6 +312,7 @@ fastrpc_sim_make_group(struct config_group *group, const char *name)
 	sdev->nsessions = 1;
 	sdev->smmu_enabled = fastrpc_sim_smmu_default;
 	config_group_init_type_name(&sdev->group, name, &fastrpc_sim_dev_type);
+	fastrpc_sim_faults_init(sdev);
 	return &sdev->group;
 
 err_free_id:

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Simulated Hexagon DSP: debugfs counters and fault knobs.
+ * Simulated Hexagon DSP: debugfs counters, fault knobs and echo.
  *
  * /sys/kernel/debug/fastrpc_sim/<name>/ holds one read-only file per
- * counter and one read-write file per fault knob. A knob holds the number
- * of replies it still affects. "maps" lists the DSP mappings of every PD,
+ * counter and one read-write file per fault knob (the same knobs as the
+ * configfs directory faults/). "maps" lists the DSP mappings of every PD,
  * "smmu" the IOVA ranges mapped in each context bank of the live instance
- * and "smmu_pages" their number of pages.
+ * and "smmu_pages" their number of pages. Each write to "echo" is a bare
+ * message and reply through the simulated transport.
  */
 
 #include <linux/atomic.h>
@@ -14,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 
 #include "fastrpc_sim.h"
 
@@ -29,14 +31,6 @@ static const char * const fastrpc_sim_stat_names[FASTRPC_SIM_NR_STATS] = {
 	[FASTRPC_SIM_STAT_DSP_MAPS] = "dsp_maps",
 };
 
-static const char * const fastrpc_sim_knob_names[FASTRPC_SIM_NR_KNOBS] = {
-	[FASTRPC_SIM_KNOB_DROP_REPLY] = "drop_reply",
-	[FASTRPC_SIM_KNOB_SHORT_REPLY] = "short_reply",
-	[FASTRPC_SIM_KNOB_DUP_REPLY] = "dup_reply",
-	[FASTRPC_SIM_KNOB_BAD_CTX] = "bad_ctx",
-	[FASTRPC_SIM_KNOB_NOTIFY] = "notify",
-};
-
 static int fastrpc_sim_stat_get(void *data, u64 *val)
 {
 	*val = atomic64_read(data);
@@ -44,6 +38,42 @@ static int fastrpc_sim_stat_get(void *data, u64 *val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(fastrpc_sim_stat_fops, fastrpc_sim_stat_get, NULL,
 			 "%llu\n");
+
+static int fastrpc_sim_stall_get(void *data, u64 *val)
+{
+	*val = fastrpc_sim_dsp_get_knob(data, FASTRPC_SIM_KNOB_STALL);
+	return 0;
+}
+
+static int fastrpc_sim_stall_set(void *data, u64 val)
+{
+	fastrpc_sim_dsp_set_knob(data, FASTRPC_SIM_KNOB_STALL, !!val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fastrpc_sim_stall_fops, fastrpc_sim_stall_get,
+			 fastrpc_sim_stall_set, "%llu\n");
+
+static ssize_t fastrpc_sim_echo_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	u8 buf[FASTRPC_SIM_ECHO_MAX];
+	int ret;
+
+	if (count > sizeof(buf))
+		return -EMSGSIZE;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+
+	ret = fastrpc_sim_dsp_echo(file->private_data, buf, count);
+	return ret ? ret : count;
+}
+
+static const struct file_operations fastrpc_sim_echo_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = fastrpc_sim_echo_write,
+};
 
 static int fastrpc_sim_maps_show(struct seq_file *s, void *unused)
 {
@@ -105,9 +135,19 @@ void fastrpc_sim_debugfs_add(struct fastrpc_sim_dsp *dsp,
 					   dsp->debugfs, &dsp->stats[i],
 					   &fastrpc_sim_stat_fops);
 
-	for (i = 0; i < FASTRPC_SIM_NR_KNOBS; i++)
-		debugfs_create_atomic_t(fastrpc_sim_knob_names[i], 0600,
-					dsp->debugfs, &dsp->knobs[i]);
+	for (i = 0; i < FASTRPC_SIM_NR_KNOBS; i++) {
+		if (i == FASTRPC_SIM_KNOB_STALL)
+			debugfs_create_file_unsafe(fastrpc_sim_knob_names[i],
+						   0600, dsp->debugfs, dsp,
+						   &fastrpc_sim_stall_fops);
+		else
+			debugfs_create_atomic_t(fastrpc_sim_knob_names[i],
+						0600, dsp->debugfs,
+						&dsp->knobs[i]);
+	}
+
+	debugfs_create_file("echo", 0200, dsp->debugfs, dsp,
+			    &fastrpc_sim_echo_fops);
 
 	debugfs_create_file("maps", 0444, dsp->debugfs, dsp,
 			    &fastrpc_sim_maps_fops);

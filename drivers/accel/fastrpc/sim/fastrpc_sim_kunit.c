@@ -2,7 +2,8 @@
 /*
  * KUnit tests of the simulated DSP and its SMMU: request checks, address
  * translation, DSP mappings, built-in modules, and the request queue with
- * its fault knobs, against an endpoint of the test.
+ * its fault knobs, against an endpoint of the test, which checks that the
+ * DSP calls it in hard interrupt context as a real transport does.
  *
  * Requests are laid out as a FastRPC driver lays them out, in a kernel
  * buffer whose pages are mapped in a context bank of a simulated SMMU (one
@@ -17,7 +18,6 @@
 #include <linux/iommu.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
-#include <linux/kref.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/rpmsg.h>
@@ -67,13 +67,15 @@
  * @len: length of each message
  * @data: first bytes of each message
  * @n: number of messages
+ * @not_atomic: messages delivered with interrupts enabled
  */
 struct fastrpc_sim_test_rx {
 	spinlock_t lock;	/* protects len, data, n */
 	wait_queue_head_t wq;
 	int len[FASTRPC_SIM_TEST_MAX_RX];
-	u8 data[FASTRPC_SIM_TEST_MAX_RX][24];
+	u8 data[FASTRPC_SIM_TEST_MAX_RX][FASTRPC_SIM_LONG_REPLY];
 	unsigned int n;
+	unsigned int not_atomic;
 };
 
 struct fastrpc_sim_test {
@@ -935,6 +937,10 @@ static int fastrpc_sim_test_rx_cb(struct rpmsg_device *rpdev, void *data,
 {
 	struct fastrpc_sim_test_rx *rx = priv;
 
+	/* As glink: hard interrupt context, a spinlock held */
+	if (!irqs_disabled() || !in_hardirq())
+		rx->not_atomic++;
+
 	spin_lock(&rx->lock);
 	if (rx->n < FASTRPC_SIM_TEST_MAX_RX) {
 		rx->len[rx->n] = len;
@@ -950,9 +956,9 @@ static unsigned int fastrpc_sim_test_rx_count(struct fastrpc_sim_test *t)
 {
 	unsigned int n;
 
-	spin_lock(&t->rx.lock);
+	spin_lock_irq(&t->rx.lock);
 	n = t->rx.n;
-	spin_unlock(&t->rx.lock);
+	spin_unlock_irq(&t->rx.lock);
 	return n;
 }
 
@@ -963,11 +969,10 @@ static void fastrpc_sim_test_connect(struct kunit *test)
 
 	spin_lock_init(&t->rx.lock);
 	init_waitqueue_head(&t->rx.wq);
-	kref_init(&t->ept.refcount);	/* never dropped: the test owns it */
-	mutex_init(&t->ept.cb_lock);
-	t->ept.cb = fastrpc_sim_test_rx_cb;
-	t->ept.priv = &t->rx;
-	KUNIT_ASSERT_EQ(test, fastrpc_sim_dsp_set_ept(t->dsp, &t->ept), 0);
+	/* As a transport does: no cb_lock, no refcount */
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_dsp_set_ept(t->dsp, &t->ept,
+						      fastrpc_sim_test_rx_cb,
+						      &t->rx), 0);
 	t->ept_set = true;
 	fastrpc_sim_dsp_start(t->dsp);
 }
@@ -982,7 +987,7 @@ static void fastrpc_sim_test_queue(struct kunit *test,
 	c->msg.ctx = cpu_to_le64(ctx);
 	KUNIT_ASSERT_EQ(test, fastrpc_sim_dsp_queue(t->dsp, &c->msg,
 						    sizeof(c->msg)), 0);
-	flush_workqueue(t->dsp->wq);
+	fastrpc_sim_dsp_flush(t->dsp);
 }
 
 static void fastrpc_sim_test_expect_rsp(struct kunit *test, unsigned int i,
@@ -1047,6 +1052,219 @@ static void fastrpc_sim_test_knobs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_MESSAGES), 7);
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REPLIES), 7);
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_ERRORS), 0);
+	/* every message was delivered in hard interrupt context */
+	KUNIT_EXPECT_EQ(test, t->rx.not_atomic, 0);
+}
+
+/* Replies of lengths between 8 and 16 bytes, and longer than a reply */
+static void fastrpc_sim_test_bad_lengths(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(2);
+	struct fastrpc_sim_test_call c;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_test_caps(&c, &n);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_TRUNC_REPLY, 1);
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 1);
+	fastrpc_sim_test_expect_rsp(test, 0, 12, 0x100, 0);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_LONG_REPLY, 1);
+	fastrpc_sim_test_queue(test, &c, 0x200);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 2);
+	KUNIT_EXPECT_EQ(test, t->rx.len[1], FASTRPC_SIM_LONG_REPLY);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(t->rx.data[1]), 0x200);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->rx.data[1] + 8), 0);
+
+	/* used up */
+	fastrpc_sim_test_queue(test, &c, 0x300);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 3);
+	fastrpc_sim_test_expect_rsp(test, 2, 16, 0x300, 0);
+	KUNIT_EXPECT_EQ(test, t->rx.not_atomic, 0);
+}
+
+/* A reply held back goes out after the next one */
+static void fastrpc_sim_test_reorder(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(2);
+	struct fastrpc_sim_test_call c;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_test_caps(&c, &n);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_REORDER_REPLY, 1);
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 0);
+	fastrpc_sim_test_queue(test, &c, 0x200);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 2);
+	fastrpc_sim_test_expect_rsp(test, 0, 16, 0x200, 0);
+	fastrpc_sim_test_expect_rsp(test, 1, 16, 0x100, 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REPLIES), 2);
+}
+
+/* The Nth message from now fails to send, the others go through */
+static void fastrpc_sim_test_fail_nth(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(2);
+	struct fastrpc_sim_test_call c;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_test_caps(&c, &n);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_FAIL_NTH, 2);
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_queue(t->dsp, &c.msg,
+						    sizeof(c.msg)), -EIO);
+	fastrpc_sim_test_queue(test, &c, 0x300);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 2);
+	fastrpc_sim_test_expect_rsp(test, 0, 16, 0x100, 0);
+	fastrpc_sim_test_expect_rsp(test, 1, 16, 0x300, 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_get_knob(t->dsp,
+						       FASTRPC_SIM_KNOB_FAIL_NTH),
+			0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_MESSAGES), 2);
+}
+
+/* After a crash the DSP answers nothing until it is started again */
+static void fastrpc_sim_test_crash_after(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(2);
+	struct fastrpc_sim_test_call c;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_test_caps(&c, &n);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_CRASH_AFTER, 2);
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	KUNIT_EXPECT_FALSE(test, fastrpc_sim_dsp_crashed(t->dsp));
+	fastrpc_sim_test_queue(test, &c, 0x200);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_dsp_crashed(t->dsp));
+	/* lost, as in the FIFO of a crashed DSP */
+	fastrpc_sim_test_queue(test, &c, 0x300);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 1);
+
+	/* a restart */
+	fastrpc_sim_dsp_stop(t->dsp);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_dsp_set_ept(t->dsp, &t->ept,
+						      fastrpc_sim_test_rx_cb,
+						      &t->rx), 0);
+	fastrpc_sim_dsp_start(t->dsp);
+	KUNIT_EXPECT_FALSE(test, fastrpc_sim_dsp_crashed(t->dsp));
+	fastrpc_sim_test_queue(test, &c, 0x400);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 2);
+	fastrpc_sim_test_expect_rsp(test, 1, 16, 0x400, 0);
+}
+
+/* A stalled DSP handles nothing; once cleared it handles what it queued */
+static void fastrpc_sim_test_stall(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(2);
+	struct fastrpc_sim_test_call c;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_test_caps(&c, &n);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_STALL, 1);
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	fastrpc_sim_test_queue(test, &c, 0x200);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 0);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_STALL, 0);
+	fastrpc_sim_dsp_flush(t->dsp);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 2);
+
+	/* stopping a stalled DSP drops what it queued */
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_STALL, 1);
+	fastrpc_sim_test_queue(test, &c, 0x300);
+	fastrpc_sim_dsp_stop(t->dsp);
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_STALL, 0);
+	fastrpc_sim_dsp_flush(t->dsp);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 2);
+	KUNIT_EXPECT_EQ(test, t->dsp->nreqs, 0);
+}
+
+/* Replies are late by delay_ms */
+static void fastrpc_sim_test_delay(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(2);
+	struct fastrpc_sim_test_call c;
+	unsigned long t0 = jiffies;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_test_caps(&c, &n);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_DELAY_MS, 200);
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	if (time_before(jiffies, t0 + msecs_to_jiffies(150)))
+		KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 0);
+	KUNIT_EXPECT_GT(test, wait_event_timeout(t->rx.wq,
+						 fastrpc_sim_test_rx_count(t) >= 1,
+						 5 * HZ), 0);
+	KUNIT_EXPECT_GE(test, jiffies - t0, msecs_to_jiffies(200) - 1);
+	fastrpc_sim_test_expect_rsp(test, 0, 16, 0x100, 0);
+}
+
+/* The echo endpoint: a bare message and reply, no knob applies */
+static void fastrpc_sim_test_echo_ept(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u8 buf[FASTRPC_SIM_ECHO_MAX + 1];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = i * 7;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_DROP_REPLY, 1);
+	for (i = 0; i < 100; i++)
+		KUNIT_ASSERT_EQ(test, fastrpc_sim_dsp_echo(t->dsp, buf,
+							   1 + i % FASTRPC_SIM_ECHO_MAX),
+				0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_echo(t->dsp, buf, 0), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_echo(t->dsp, buf, sizeof(buf)),
+			-EMSGSIZE);
+	/* nothing went to the FastRPC endpoint, nothing was counted */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_get_knob(t->dsp,
+						       FASTRPC_SIM_KNOB_DROP_REPLY),
+			1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_MESSAGES), 0);
+
+	fastrpc_sim_dsp_stop(t->dsp);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_echo(t->dsp, buf, 8), -EPIPE);
+}
+
+/* No callback runs on an endpoint once it is cleared */
+static void fastrpc_sim_test_clear_ept(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 n = cpu_to_le32(2);
+	struct fastrpc_sim_test_call c;
+
+	fastrpc_sim_test_connect(test);
+	fastrpc_sim_test_caps(&c, &n);
+
+	/* a second endpoint is refused */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_dsp_set_ept(t->dsp, &t->ept,
+						      fastrpc_sim_test_rx_cb,
+						      &t->rx), -EBUSY);
+
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_STALL, 1);
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	fastrpc_sim_dsp_clear_ept(t->dsp, &t->ept);
+	KUNIT_EXPECT_NULL(test, t->ept.cb);
+	fastrpc_sim_dsp_set_knob(t->dsp, FASTRPC_SIM_KNOB_STALL, 0);
+	fastrpc_sim_dsp_flush(t->dsp);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_rx_count(t), 0);
+	/* the request was handled all the same */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_MESSAGES), 1);
 }
 
 static void fastrpc_sim_test_sleep_release(struct kunit *test)
@@ -1208,6 +1426,14 @@ static struct kunit_case fastrpc_sim_test_cases[] = {
 	KUNIT_CASE(fastrpc_sim_test_other_sid),
 	KUNIT_CASE(fastrpc_sim_test_dsp_maps),
 	KUNIT_CASE(fastrpc_sim_test_knobs),
+	KUNIT_CASE(fastrpc_sim_test_bad_lengths),
+	KUNIT_CASE(fastrpc_sim_test_reorder),
+	KUNIT_CASE(fastrpc_sim_test_fail_nth),
+	KUNIT_CASE(fastrpc_sim_test_crash_after),
+	KUNIT_CASE(fastrpc_sim_test_stall),
+	KUNIT_CASE(fastrpc_sim_test_delay),
+	KUNIT_CASE(fastrpc_sim_test_echo_ept),
+	KUNIT_CASE(fastrpc_sim_test_clear_ept),
 	KUNIT_CASE(fastrpc_sim_test_sleep_release),
 	KUNIT_CASE(fastrpc_sim_test_stop),
 	{}

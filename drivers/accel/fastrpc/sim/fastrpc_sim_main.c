@@ -8,11 +8,11 @@
  * drivers bind to it by OF compatible, as they do on hardware.
  */
 
+#include <linux/cleanup.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/idr.h>
-#include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -36,20 +36,15 @@
  * struct fastrpc_sim_rpdev - the rpmsg device of a live instance
  * @rpdev: the rpmsg device
  * @dsp: the DSP behind it
+ * @ept: its endpoint, as glink embeds the one endpoint of a channel in the
+ *       channel: it lives as long as the device, so that destroying it
+ *       twice (a driver that destroys the core's default endpoint and
+ *       leaves rpdev->ept set) is harmless
  */
 struct fastrpc_sim_rpdev {
 	struct rpmsg_device rpdev;
 	struct fastrpc_sim_dsp *dsp;
-};
-
-/**
- * struct fastrpc_sim_ept - an endpoint created by the driver
- * @ept: the endpoint
- * @dsp: the DSP messages go to
- */
-struct fastrpc_sim_ept {
 	struct rpmsg_endpoint ept;
-	struct fastrpc_sim_dsp *dsp;
 };
 
 struct dentry *fastrpc_sim_debugfs_root;
@@ -65,40 +60,25 @@ to_fastrpc_sim_rpdev(struct rpmsg_device *rpdev)
 	return container_of(rpdev, struct fastrpc_sim_rpdev, rpdev);
 }
 
-static inline struct fastrpc_sim_ept *
-to_fastrpc_sim_ept(struct rpmsg_endpoint *ept)
+static inline struct fastrpc_sim_rpdev *
+fastrpc_sim_ept_rpdev(struct rpmsg_endpoint *ept)
 {
-	return container_of(ept, struct fastrpc_sim_ept, ept);
+	return container_of(ept, struct fastrpc_sim_rpdev, ept);
 }
 
-/**
- * fastrpc_sim_ept_release() - free an endpoint
- * @ref: the endpoint's refcount
+/*
+ * After this, no callback runs on @ept: the DSP calls them under its
+ * recv_lock, which clearing the endpoint takes.
  */
-void fastrpc_sim_ept_release(struct kref *ref)
-{
-	struct rpmsg_endpoint *ept = container_of(ref, struct rpmsg_endpoint,
-						  refcount);
-
-	mutex_destroy(&ept->cb_lock);
-	kfree(to_fastrpc_sim_ept(ept));
-}
-
 static void fastrpc_sim_destroy_ept(struct rpmsg_endpoint *ept)
 {
-	fastrpc_sim_dsp_clear_ept(to_fastrpc_sim_ept(ept)->dsp, ept);
-
-	/* Wait for a reply being delivered, and stop later ones. */
-	mutex_lock(&ept->cb_lock);
-	ept->cb = NULL;
-	mutex_unlock(&ept->cb_lock);
-
-	kref_put(&ept->refcount, fastrpc_sim_ept_release);
+	fastrpc_sim_dsp_clear_ept(fastrpc_sim_ept_rpdev(ept)->dsp, ept);
 }
 
 static int fastrpc_sim_send(struct rpmsg_endpoint *ept, void *data, int len)
 {
-	return fastrpc_sim_dsp_queue(to_fastrpc_sim_ept(ept)->dsp, data, len);
+	return fastrpc_sim_dsp_queue(fastrpc_sim_ept_rpdev(ept)->dsp, data,
+				     len);
 }
 
 static int fastrpc_sim_sendto(struct rpmsg_endpoint *ept, void *data, int len,
@@ -121,33 +101,25 @@ static const struct rpmsg_endpoint_ops fastrpc_sim_ept_ops = {
 	.get_mtu = fastrpc_sim_get_mtu,
 };
 
+/*
+ * The channel has one endpoint: the default endpoint the rpmsg core
+ * creates for a driver with a callback, or the one a driver creates with
+ * rpmsg_create_ept(), not both at once. Like glink, this sets the fields an
+ * endpoint user reads and nothing else of the rpmsg core's.
+ */
 static struct rpmsg_endpoint *
 fastrpc_sim_create_ept(struct rpmsg_device *rpdev, rpmsg_rx_cb_t cb,
 		       void *priv, struct rpmsg_channel_info chinfo)
 {
-	struct fastrpc_sim_dsp *dsp = to_fastrpc_sim_rpdev(rpdev)->dsp;
-	struct fastrpc_sim_ept *sept;
-	struct rpmsg_endpoint *ept;
+	struct fastrpc_sim_rpdev *srpdev = to_fastrpc_sim_rpdev(rpdev);
+	struct rpmsg_endpoint *ept = &srpdev->ept;
 
-	sept = kzalloc(sizeof(*sept), GFP_KERNEL);
-	if (!sept)
-		return NULL;
-
-	sept->dsp = dsp;
-	ept = &sept->ept;
-	kref_init(&ept->refcount);	/* put in fastrpc_sim_destroy_ept() */
-	mutex_init(&ept->cb_lock);
+	/* The same for every use of the endpoint */
 	ept->rpdev = rpdev;
-	ept->cb = cb;
-	ept->priv = priv;
-	ept->addr = chinfo.src;
 	ept->ops = &fastrpc_sim_ept_ops;
 
-	if (fastrpc_sim_dsp_set_ept(dsp, ept)) {
-		/* The simulated channel has a single endpoint. */
-		kref_put(&ept->refcount, fastrpc_sim_ept_release);
+	if (fastrpc_sim_dsp_set_ept(srpdev->dsp, ept, cb, priv))
 		return NULL;
-	}
 
 	return ept;
 }
@@ -333,13 +305,23 @@ static void fastrpc_sim_of_remove_locked(struct fastrpc_sim_dev *sdev)
 	sdev->smmu_np = NULL;
 }
 
-static int fastrpc_sim_rpdev_register_locked(struct fastrpc_sim_dev *sdev)
+/**
+ * fastrpc_sim_channel_add() - register the rpmsg device of an instance
+ * @sdev: the live instance, whose DSP runs
+ * @parent: parent of the rpmsg device: the remote processor's device
+ *
+ * Called when the remote processor starts, as a glink edge registers its
+ * channels; the remoteproc core serialises it with
+ * fastrpc_sim_channel_remove(). The FastRPC driver may bind right away.
+ *
+ * Return: 0 or a negative error code.
+ */
+int fastrpc_sim_channel_add(struct fastrpc_sim_dev *sdev,
+			    struct device *parent)
 {
 	struct fastrpc_sim_rpdev *srpdev;
 	struct rpmsg_device *rpdev;
 	int ret;
-
-	lockdep_assert_held(&sdev->lock);
 
 	srpdev = kzalloc(sizeof(*srpdev), GFP_KERNEL);
 	if (!srpdev)
@@ -351,7 +333,7 @@ static int fastrpc_sim_rpdev_register_locked(struct fastrpc_sim_dev *sdev)
 	rpdev->src = RPMSG_ADDR_ANY;
 	rpdev->dst = sdev->id;
 	rpdev->ops = &fastrpc_sim_rpdev_ops;
-	rpdev->dev.parent = &fastrpc_sim_pdev->dev;
+	rpdev->dev.parent = parent;
 	rpdev->dev.of_node = of_node_get(sdev->np);	/* put in release */
 	rpdev->dev.release = fastrpc_sim_rpdev_release;
 
@@ -365,11 +347,26 @@ static int fastrpc_sim_rpdev_register_locked(struct fastrpc_sim_dev *sdev)
 }
 
 /**
+ * fastrpc_sim_channel_remove() - unregister the rpmsg device of an instance
+ * @sdev: the instance
+ *
+ * Called when the remote processor stops or crashes. Unbinds the driver,
+ * which destroys its endpoint and removes its context-bank devices, whose
+ * domains go with them.
+ */
+void fastrpc_sim_channel_remove(struct fastrpc_sim_dev *sdev)
+{
+	device_unregister(&sdev->rpdev->dev);
+	sdev->rpdev = NULL;
+}
+
+/**
  * fastrpc_sim_dev_activate_locked() - make an instance live
  * @sdev: the instance
  *
  * Builds the DT nodes of the SMMU and the channel, registers the SMMU,
- * starts the DSP and registers the rpmsg device, whose probe may bind a
+ * then registers the instance's remote processor and boots it: its start
+ * runs the DSP and registers the rpmsg device, whose probe may bind a
  * FastRPC driver right away. The driver's context-bank devices find the
  * SMMU registered when they are probed.
  *
@@ -403,17 +400,14 @@ int fastrpc_sim_dev_activate_locked(struct fastrpc_sim_dev *sdev)
 		sdev->dsp->mem_priv = NULL;
 	}
 
-	fastrpc_sim_dsp_start(sdev->dsp);
-
-	ret = fastrpc_sim_rpdev_register_locked(sdev);
+	ret = fastrpc_sim_rproc_add(sdev, &fastrpc_sim_pdev->dev);
 	if (ret)
-		goto err_stop_dsp;
+		goto err_destroy_smmu;
 
 	sdev->live = true;
 	return 0;
 
-err_stop_dsp:
-	fastrpc_sim_dsp_stop(sdev->dsp);
+err_destroy_smmu:
 	sdev->dsp->mem_priv = NULL;
 	if (sdev->smmu)
 		fastrpc_sim_smmu_destroy(sdev->smmu);
@@ -427,26 +421,36 @@ err_remove_of:
  * fastrpc_sim_dev_deactivate_locked() - take an instance down
  * @sdev: the live instance
  *
- * What a DSP crash looks like to the host: the rpmsg device goes away,
- * outstanding requests are never answered and all PDs are lost.
+ * Shuts the remote processor down and unregisters it: the rpmsg device
+ * goes away, outstanding requests are never answered and all PDs are
+ * lost. Then the SMMU and the DT nodes go.
  */
 void fastrpc_sim_dev_deactivate_locked(struct fastrpc_sim_dev *sdev)
 {
 	lockdep_assert_held(&sdev->lock);
 
-	/*
-	 * Unbinds the driver, which destroys its endpoint and removes its
-	 * context-bank devices, whose domains go with them.
-	 */
-	device_unregister(&sdev->rpdev->dev);
-	sdev->rpdev = NULL;
-	fastrpc_sim_dsp_stop(sdev->dsp);
+	fastrpc_sim_rproc_del(sdev);
 	sdev->dsp->mem_priv = NULL;
 	if (sdev->smmu)
 		fastrpc_sim_smmu_destroy(sdev->smmu);
 	sdev->smmu = NULL;
 	fastrpc_sim_of_remove_locked(sdev);
 	sdev->live = false;
+}
+
+/**
+ * fastrpc_sim_dev_crash() - crash the DSP of an instance
+ * @sdev: the instance
+ *
+ * Reports a fatal error of the DSP to the remoteproc core, which restarts
+ * it if its recovery is enabled. Does nothing if the instance is not live.
+ * Takes @sdev->lock.
+ */
+void fastrpc_sim_dev_crash(struct fastrpc_sim_dev *sdev)
+{
+	guard(mutex)(&sdev->lock);
+	if (sdev->live)
+		fastrpc_sim_rproc_crash(sdev);
 }
 
 static int __init fastrpc_sim_of_root_init(void)
