@@ -216,6 +216,21 @@ struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 	return fastrpc_gem_import(drm, dmabuf);
 }
 
+/*
+ * A shmem object of @size bytes rounded up to pages. shmem reports an inode
+ * it could not allocate as -ENOSPC; to the caller that is memory.
+ */
+static struct drm_gem_shmem_object *
+fastrpc_gem_shmem_create(struct drm_device *drm, u64 size)
+{
+	struct drm_gem_shmem_object *shmem;
+
+	shmem = drm_gem_shmem_create(drm, PAGE_ALIGN(size));
+	if (IS_ERR(shmem) && PTR_ERR(shmem) == -ENOSPC)
+		return ERR_PTR(-ENOMEM);
+	return shmem;
+}
+
 /**
  * fastrpc_ioctl_gem_create() - DRM_IOCTL_FASTRPC_GEM_CREATE
  * @drm: the DRM device
@@ -236,7 +251,7 @@ int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
 	if (!args->size || args->size > DRM_FASTRPC_GEM_MAX_SIZE)
 		return -EINVAL;
 
-	shmem = drm_gem_shmem_create(drm, PAGE_ALIGN(args->size));
+	shmem = fastrpc_gem_shmem_create(drm, args->size);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
 
@@ -298,7 +313,7 @@ struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
 	if (!size || size > DRM_FASTRPC_GEM_MAX_SIZE)
 		return ERR_PTR(-EINVAL);
 
-	shmem = drm_gem_shmem_create(&fdev->drm, PAGE_ALIGN(size));
+	shmem = fastrpc_gem_shmem_create(&fdev->drm, size);
 	if (IS_ERR(shmem))
 		return ERR_CAST(shmem);
 	return &shmem->base;

@@ -215,6 +215,8 @@ static int fastrpc_legacy_read_arg(struct fastrpc_file *ffile,
 				   const struct fastrpc_invoke_args *arg,
 				   struct fastrpc_karg *karg)
 {
+	int ret;
+
 	/* fd 0 or -1: copied; an empty dma-buf argument is sent empty too */
 	if (arg->fd == 0 || arg->fd == -1 || !arg->length) {
 		if (fastrpc_args_check_range(arg->ptr, arg->length))
@@ -225,10 +227,12 @@ static int fastrpc_legacy_read_arg(struct fastrpc_file *ffile,
 		return 0;
 	}
 	/* attr (FASTRPC_ATTR_SECUREMAP) is ignored: see legacy.rst */
-	if (fastrpc_legacy_get_map(ffile, session, arg->fd, arg->ptr,
-				   arg->length, karg))
-		return -EINVAL;	/* for every buffer error, as before */
-	return 0;
+	ret = fastrpc_legacy_get_map(ffile, session, arg->fd, arg->ptr,
+				     arg->length, karg);
+	/* -EINVAL for every buffer error, as before; out of memory is not one */
+	if (ret && ret != -ENOMEM)
+		return -EINVAL;
+	return ret;
 }
 
 /*
