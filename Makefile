@@ -4,6 +4,7 @@
 #   make demo       run the demo on the simulated DSP in a QEMU VM
 #   make check      run the whole test suite; last line "N passed, N failed"
 #   make bench      inline vs zero-copy call times on the simulated DSP (VM)
+#   make fuzz       a long run of the fuzzer (FUZZ_SECONDS, FUZZ_SEED)
 #
 # Variables: FASTRPC_CACHE (cache root, default ~/.cache/fastrpc-accel),
 # JOBS (make -j), KVM=1 (boot with KVM instead of TCG), VARIANT=base|debug
@@ -14,7 +15,7 @@ H := harness
 export FASTRPC_CACHE JOBS KVM
 
 .PHONY: all demo bench check deps kernel modules userspace initramfs vm-check \
-	vm-shell lint arm64 clean help
+	vm-shell lint arm64 clean help fuzz
 
 all: help
 
@@ -30,6 +31,19 @@ bench:
 
 check:
 	@bash $(H)/check.sh
+
+# The fuzzer selftests alone (fastrpc_fuzz and its 32-bit twin), each for
+# FUZZ_SECONDS (default 600), on the debug kernel when it is built, else
+# on base. FUZZ_SEED=<seed printed by a run> replays that run.
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?=
+fuzz:
+	@v=$(if $(wildcard $(or $(OUT),out)/x86_64-debug/bzImage),debug,base); \
+	echo "fuzz: $$v kernel, $(FUZZ_SECONDS) s per program"; \
+	TEST_TIMEOUT=$$(($(FUZZ_SECONDS) + 300)) \
+	VM_TIMEOUT=$$((2 * $(FUZZ_SECONDS) + 900)) \
+	$(MAKE) --no-print-directory vm-check VARIANT=$$v \
+		VM_APPEND="harness_only=fastrpc_fuzz* FASTRPC_FUZZ_SECONDS=$(FUZZ_SECONDS)$(if $(FUZZ_SEED), FASTRPC_FUZZ_SEED=$(FUZZ_SEED)) $(VM_APPEND)"
 
 deps:
 	@bash $(H)/deps.sh

@@ -32,7 +32,7 @@ UTIL=()
 
 # Selftests also built 32-bit (the drivers' .compat_ioctl); their sources
 # may include fastrpc_util.h for its constants but call none of its functions.
-M32_SELFTESTS="fastrpc_ioctl_filter"
+M32_SELFTESTS="fastrpc_ioctl_filter fastrpc_fuzz"
 
 rc=0
 cc_prog() { # cc_prog outfile main.c [extra gcc args, e.g. -m32; then no helper library]

@@ -26,11 +26,13 @@
  *    (drivers/misc/fastrpc.c), fastrpc_accel's legacy face and its accel
  *    UAPI side by side, on the same operations: a null call, inline and
  *    dma-buf echo calls of 4 KiB, 64 KiB and 1 MiB, a map+unmap pair and a
- *    PD's create+release (fastrpc_bench_cmp.c, whose header comment tells
- *    the rows and how to read the figures). The two drivers cannot own the
- *    DSP at once, so each column is one run of the program with -m, which
- *    writes its results to a file (-o); the VM's init swaps the drivers in
- *    between, and -r prints the table of the three files:
+ *    PD's create+release, the simulator's bare transport round trip, and
+ *    null calls from 1, 2 and 4 processes at once (fastrpc_bench_cmp.c,
+ *    whose header comment tells the rows and how to read the figures).
+ *    The two drivers cannot own the DSP at once, so each column is one run
+ *    of the program with -m, which writes its results to a file (-o); the
+ *    VM's init swaps the drivers in between, and -r prints the table of
+ *    the three files:
  *
  *      fastrpc_bench -m accel -o /tmp/accel.txt
  *      fastrpc_bench -m legacy -o /tmp/legacy.txt
@@ -495,7 +497,8 @@ static void print_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-d domain] [-i iterations] [-I big-inline-iterations]\n"
-		"       %s -m old-legacy|legacy|accel [-d domain] [-n node] [-i n] [-t ms] [-o file]\n"
+		"       %s -m old-legacy|legacy|accel [-d domain] [-n node] [-s inst] [-i n] [-t ms]\n"
+		"          [-o file]\n"
 		"       %s -r old-legacy-file legacy-file accel-file\n"
 		"  -d domain   DSP domain label (default cdsp)\n"
 		"  -i n        calls per size and mode (default 200); with -m, timed\n"
@@ -503,6 +506,8 @@ static void print_usage(const char *prog)
 		"  -I n        inline calls at 16 MiB (default 20)\n"
 		"  -m mode     measure one column of the driver comparison\n"
 		"  -n node     legacy node of -m old-legacy|legacy (default /dev/fastrpc-<domain>)\n"
+		"  -s inst     with -m, simulator instance of the transport floor row (default:\n"
+		"              the one labelled <domain> in configfs)\n"
 		"  -t ms       with -m, time limit of a cell's timed operations (default 2000;\n"
 		"              a cell has at least 5)\n"
 		"  -o file     with -m, write the results there (default stdout)\n"
@@ -639,7 +644,7 @@ int main(int argc, char **argv)
 	unsigned int big_iters = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "d:i:I:m:n:o:rt:h")) != -1) {
+	while ((opt = getopt(argc, argv, "d:i:I:m:n:o:rs:t:h")) != -1) {
 		switch (opt) {
 		case 'd':
 			o.domain = optarg;
@@ -661,6 +666,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			o.report = 1;
+			break;
+		case 's':
+			o.sim = optarg;
 			break;
 		case 't':
 			o.budget_ms = strtoul(optarg, NULL, 0);

@@ -19,6 +19,7 @@ struct bench_opts {
 	const char *mode;	/* -m: column to measure, NULL for none */
 	const char *out;	/* -o: results file of -m (default stdout) */
 	const char *node;	/* -n: legacy node (default /dev/fastrpc-<domain>) */
+	const char *sim;	/* -s: simulator instance of the transport floor */
 	unsigned int iters;	/* -i: timed calls per cell */
 	unsigned int budget_ms;	/* -t: time limit of the timed calls of a cell */
 	int report;		/* -r: print the table of the files in argv */

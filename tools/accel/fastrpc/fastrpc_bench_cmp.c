@@ -16,6 +16,13 @@
  * (opened with remotectl1 open1, handle 8 method 2), except the last:
  *   null call        simtest echo (method 2) with no argument: the fixed
  *                    cost of one round trip (ioctl, message, reply)
+ *   transport floor  one write() of 16 bytes to the simulator's debugfs
+ *                    "echo" file (fastrpc_sim/<instance>/echo): a bare
+ *                    send and reply through the same simulated transport,
+ *                    no FastRPC and no driver of ours; the part of the
+ *                    null call no driver can save. The instance is the one
+ *                    whose configfs label is <domain> (-s to name it).
+ *                    "n/a" on a simulator without the echo file
  *   inline N in+out  echo of one N-byte in-buffer to one N-byte out-buffer,
  *                    both copied through the call's payload (fd -1, or no
  *                    flags in struct drm_fastrpc_arg); N = 4 KiB, 64 KiB,
@@ -31,6 +38,15 @@
  *                    (legacy INIT_CREATE of a zeroed struct; accel
  *                    PROCESS_INIT DYNAMIC, no flags), close: the time of a
  *                    client's whole life
+ *   P processes      P = 1, 2, 4 processes, each with its own file, PD and
+ *                    simtest, make null calls at once for the same -t
+ *                    window (at most 2 s): throughput, not latency. The
+ *                    cell is the calls per second of all processes
+ *                    together, then [slowest-fastest] process and the
+ *                    number of calls; the ratio is the total over column
+ *                    (1)'s (above 1.00: more calls than the old driver).
+ *                    The DSP needs P + 1 free sessions (the bench's own
+ *                    file stays open)
  *
  * How to read the table: each cell is the median time of one operation in
  * microseconds, then [p10-p90] (10th and 90th percentile: the spread) and
@@ -55,6 +71,9 @@
  *   column <mode> <description>
  *   row <id> ok <n> <median> <p10> <p90> <min> <max>
  *   row <id> na|wrong <reason>
+ * For the P-process rows, n is the number of calls, median the calls per
+ * second of all processes, p10/min and p90/max those of the slowest and
+ * fastest process.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,8 +83,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <misc/fastrpc.h>
@@ -77,17 +100,22 @@
 #define MAP_SIZE	(64 * KiB)
 #define REASON_LEN	160
 
-enum row_kind { ROW_NULL, ROW_INLINE, ROW_BUF, ROW_MAP, ROW_PD };
+#define PAR_WINDOW_MS	2000	/* longest window of the P-process rows */
+
+enum row_kind {
+	ROW_NULL, ROW_FLOOR, ROW_INLINE, ROW_BUF, ROW_MAP, ROW_PD, ROW_PAR,
+};
 
 struct row {
 	const char *id;		/* in the results file */
 	const char *label;	/* in the table */
 	enum row_kind kind;
-	uint64_t size;
+	uint64_t size;		/* ROW_PAR: number of processes */
 };
 
 static const struct row rows[] = {
 	{ "null", "null call", ROW_NULL, 0 },
+	{ "floor", "transport floor", ROW_FLOOR, 16 },
 	{ "inline-4k", "inline 4 KiB in+out", ROW_INLINE, 4 * KiB },
 	{ "inline-64k", "inline 64 KiB in+out", ROW_INLINE, 64 * KiB },
 	{ "inline-1m", "inline 1 MiB in+out", ROW_INLINE, MiB },
@@ -96,6 +124,9 @@ static const struct row rows[] = {
 	{ "dmabuf-1m", "dma-buf 1 MiB in+out", ROW_BUF, MiB },
 	{ "map-64k", "map+unmap 64 KiB", ROW_MAP, MAP_SIZE },
 	{ "pd", "PD create+release", ROW_PD, 0 },
+	{ "par1", "1 process", ROW_PAR, 1 },
+	{ "par2", "2 processes", ROW_PAR, 2 },
+	{ "par4", "4 processes", ROW_PAR, 4 },
 };
 
 #define NROWS ARRAY_LEN(rows)
@@ -495,6 +526,7 @@ struct cell {
 struct row_bufs {
 	uint8_t *in, *out;	/* inline in and out, or staging for ROW_BUF */
 	struct bbuf bin, bout;	/* ROW_BUF: in and out; ROW_MAP: bin */
+	int echo_fd;		/* ROW_FLOOR: the simulator's echo file */
 };
 
 static void fill(uint8_t *p, uint64_t len, uint8_t seed)
@@ -519,17 +551,87 @@ static void row_release(const struct col_ops *m, struct col_ctx *c,
 	m->buf_free(c, &rb->bout);
 	free(rb->in);
 	free(rb->out);
+	if (rb->echo_fd >= 0)
+		close(rb->echo_fd);
+}
+
+/*
+ * The simulator instance of @o's domain: -s, else the configfs instance
+ * whose label is the domain, else "<domain>0"
+ */
+static void sim_instance(const struct bench_opts *o, char *inst, size_t len)
+{
+	char path[320], label[32];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(inst, len, "%s0", o->domain);
+	if (o->sim) {
+		snprintf(inst, len, "%s", o->sim);
+		return;
+	}
+	dir = opendir("/sys/kernel/config/fastrpc-sim");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/config/fastrpc-sim/%.200s/label",
+			 d->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(label, sizeof(label), f)) {
+			label[strcspn(label, "\n")] = '\0';
+			if (!strcmp(label, o->domain))
+				snprintf(inst, len, "%.60s", d->d_name);
+		}
+		fclose(f);
+	}
+	closedir(dir);
+}
+
+/* One write() to the echo file: 0 or -errno */
+static int floor_op(int fd, uint64_t size)
+{
+	static const char msg[64] = "fastrpc_bench transport floor";
+	ssize_t n = write(fd, msg, size < sizeof(msg) ? size : sizeof(msg));
+
+	if (n < 0)
+		return -errno;
+	return (uint64_t)n == size ? 0 : -EIO;
 }
 
 /* Allocate what row @r needs: 0, or -errno and @why */
 static int row_prepare(const struct col_ops *m, struct col_ctx *c,
-		       const struct row *r, struct row_bufs *rb, char *why)
+		       const struct bench_opts *o, const struct row *r,
+		       struct row_bufs *rb, char *why)
 {
 	int ret = 0;
 
 	memset(rb, 0, sizeof(*rb));
 	rb->bin.dfd = -1;
 	rb->bout.dfd = -1;
+	rb->echo_fd = -1;
+	if (r->kind == ROW_FLOOR) {
+		char inst[64], path[160];
+
+		sim_instance(o, inst, sizeof(inst));
+		snprintf(path, sizeof(path),
+			 FRPC_DEBUGFS "/fastrpc_sim/%s/echo", inst);
+		rb->echo_fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (rb->echo_fd < 0) {
+			ret = -errno;
+			snprintf(why, REASON_LEN, "fastrpc_sim/%.60s/echo: %.40s%s",
+				 inst, strerror(-ret), ret == -ENOENT ?
+				 " (simulator without the transport echo)" : "");
+			return ret;
+		}
+		return 0;
+	}
 	if (r->kind == ROW_INLINE || r->kind == ROW_BUF) {
 		rb->in = malloc(r->size);
 		rb->out = malloc(r->size);
@@ -558,6 +660,8 @@ static int row_op(const struct col_ops *m, struct col_ctx *c,
 	switch (r->kind) {
 	case ROW_NULL:
 		return echo(m, c, NULL, NULL);
+	case ROW_FLOOR:
+		return floor_op(rb->echo_fd, r->size);
 	case ROW_INLINE:
 		return echo(m, c, &in, &out);
 	case ROW_BUF:
@@ -568,6 +672,8 @@ static int row_op(const struct col_ops *m, struct col_ctx *c,
 		return m->map_pair(c, &rb->bin);
 	case ROW_PD:
 		return m->pd_cycle(c);
+	case ROW_PAR:
+		break;
 	}
 	return -EINVAL;
 }
@@ -625,6 +731,150 @@ static void cell_fail(struct cell *cell, int ret, const char *where)
 		 ret == -EREMOTEIO ? "DSP error" : strerror(-ret));
 }
 
+/* What a process of a P-process row reports, once ready and once done */
+struct par_msg {
+	int ret;		/* 0 or -errno */
+	uint64_t calls;
+	double us;		/* its window */
+	char why[REASON_LEN];
+};
+
+/* A process of a P-process row: its own client, null calls until @ms */
+static void par_child(const struct col_ops *m, const struct bench_opts *o,
+		      int res_fd, int go_fd, unsigned int ms)
+{
+	struct par_msg msg = { 0 };
+	struct col_ctx cc;
+	double t0, t;
+	char b;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.fd = -1;
+	msg.ret = m->open(&cc, o, msg.why);
+	if (!msg.ret) {
+		msg.ret = echo(m, &cc, NULL, NULL);
+		if (msg.ret)
+			snprintf(msg.why, REASON_LEN, "null call: %s",
+				 strerror(-msg.ret));
+	}
+	if (write(res_fd, &msg, sizeof(msg)) != sizeof(msg) || msg.ret)
+		_exit(1);
+	/* the parent closes the go pipe: all start at once */
+	if (read(go_fd, &b, 1) < 0)
+		_exit(1);
+	t0 = bench_now_us();
+	do {
+		msg.ret = echo(m, &cc, NULL, NULL);
+		if (msg.ret) {
+			snprintf(msg.why, REASON_LEN, "null call: %s",
+				 msg.ret == -EREMOTEIO ? "DSP error" :
+				 strerror(-msg.ret));
+			break;
+		}
+		msg.calls++;
+		t = bench_now_us();
+	} while (t - t0 < ms * 1000.0);
+	msg.us = bench_now_us() - t0;
+	m->close(&cc);
+	if (write(res_fd, &msg, sizeof(msg)) != sizeof(msg))
+		_exit(1);
+	_exit(0);
+}
+
+/*
+ * Row @r of ROW_PAR: r->size processes make null calls at once; the cell
+ * holds the calls per second of all of them (median), of the slowest (p10,
+ * min) and the fastest (p90, max) and the number of calls (n)
+ */
+static void measure_par(const struct col_ops *m, const struct bench_opts *o,
+			const struct row *r, struct cell *cell)
+{
+	unsigned int i, np = (unsigned int)r->size, started = 0, ready = 0;
+	unsigned int ms = o->budget_ms < PAR_WINDOW_MS ? o->budget_ms :
+							 PAR_WINDOW_MS;
+	int res[2], go[2];
+	pid_t pids[8];
+	double total = 0, lo = 0, hi = 0;
+	uint64_t calls = 0;
+	struct par_msg msg;
+
+	memset(cell, 0, sizeof(*cell));
+	cell->state = CELL_NA;
+	if (np > ARRAY_LEN(pids) || pipe(res) || pipe(go)) {
+		snprintf(cell->why, sizeof(cell->why), "no pipe or too many processes");
+		return;
+	}
+	fflush(NULL);
+	for (i = 0; i < np; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			close(res[0]);
+			close(go[1]);
+			par_child(m, o, res[1], go[0], ms ? ms : 1);
+		}
+		if (pids[i] < 0)
+			break;
+		started++;
+	}
+	close(res[1]);
+	close(go[0]);
+	/* every process has its client, or one says why not */
+	for (i = 0; i < started; i++) {
+		if (read(res[0], &msg, sizeof(msg)) != sizeof(msg)) {
+			snprintf(cell->why, sizeof(cell->why),
+				 "a process died while setting up");
+			break;
+		}
+		if (msg.ret) {
+			snprintf(cell->why, sizeof(cell->why), "process %u: %.140s",
+				 i + 1, msg.why);
+			break;
+		}
+		ready++;
+	}
+	if (ready < np || started < np) {
+		if (!cell->why[0])
+			snprintf(cell->why, sizeof(cell->why), "fork: %s",
+				 strerror(errno));
+		for (i = 0; i < started; i++)
+			kill(pids[i], SIGKILL);
+		goto out;
+	}
+	close(go[1]);
+	go[1] = -1;
+	for (i = 0; i < np; i++) {
+		double rate;
+
+		if (read(res[0], &msg, sizeof(msg)) != sizeof(msg)) {
+			snprintf(cell->why, sizeof(cell->why),
+				 "a process died while calling");
+			goto out;
+		}
+		if (msg.ret || msg.us <= 0) {
+			snprintf(cell->why, sizeof(cell->why), "%s",
+				 msg.ret ? msg.why : "no time measured");
+			goto out;
+		}
+		rate = msg.calls * 1e6 / msg.us;
+		total += rate;
+		calls += msg.calls;
+		lo = i && lo < rate ? lo : rate;
+		hi = hi > rate ? hi : rate;
+	}
+	cell->state = CELL_OK;
+	cell->s = (struct bench_stats){
+		.n = (unsigned int)calls, .median = total,
+		.p10 = lo, .p90 = hi, .min = lo, .max = hi,
+	};
+	cell->why[0] = '\0';
+out:
+	if (go[1] >= 0)
+		close(go[1]);
+	close(res[0]);
+	for (i = 0; i < started; i++)
+		waitpid(pids[i], NULL, 0);
+}
+
 static void measure(const struct col_ops *m, struct col_ctx *c,
 		    const struct bench_opts *o, const struct row *r,
 		    struct cell *cell)
@@ -636,13 +886,17 @@ static void measure(const struct col_ops *m, struct col_ctx *c,
 	double *t;
 	int ret;
 
+	if (r->kind == ROW_PAR) {
+		measure_par(m, o, r, cell);
+		return;
+	}
 	memset(cell, 0, sizeof(*cell));
 	t = calloc(o->iters, sizeof(*t));
 	if (!t) {
 		cell_fail(cell, -ENOMEM, where);
 		return;
 	}
-	ret = row_prepare(m, c, r, &rb, cell->why);
+	ret = row_prepare(m, c, o, r, &rb, cell->why);
 	if (ret) {
 		cell->state = CELL_NA;
 		goto out;
@@ -753,22 +1007,26 @@ int bench_cmp_run(const struct bench_opts *o)
 
 			measure(m, &c, o, &rows[i], e);
 			if (e->state == CELL_OK)
-				fprintf(stderr, "fastrpc_bench: %s: %-22s %.1f [%.1f-%.1f] %u\n",
+				fprintf(stderr, "fastrpc_bench: %s: %-22s %.1f [%.1f-%.1f] %u%s\n",
 					m->mode, rows[i].label, e->s.median,
-					e->s.p10, e->s.p90, e->s.n);
+					e->s.p10, e->s.p90, e->s.n,
+					rows[i].kind == ROW_PAR ? " calls/s" : "");
 			else
 				fprintf(stderr, "fastrpc_bench: %s: %-22s %s\n",
 					m->mode, rows[i].label, e->why);
 			if (e->state == CELL_WRONG && !c.old)
 				bad = 1;
-			if (e->state != CELL_OK && m->strict)
+			/* the floor needs a newer simulator, P processes sessions */
+			if (e->state != CELL_OK && m->strict &&
+			    rows[i].kind != ROW_FLOOR && rows[i].kind != ROW_PAR)
 				bad = 1;
 		}
 		m->close(&c);
 	}
 	f = bench_clock_finish();
-	for (i = 0; i < NROWS; i++)
-		bench_stats_scale(&cells[i].s, f);
+	for (i = 0; i < NROWS; i++)	/* times scale by f, rates by 1/f */
+		bench_stats_scale(&cells[i].s,
+				  rows[i].kind == ROW_PAR && f > 0 ? 1 / f : f);
 	if (o->out) {
 		out = fopen(o->out, "we");
 		if (!out) {
@@ -883,6 +1141,13 @@ static void cell_text(const struct bench_stats *s, char *buf, size_t len)
 		 s->p10, prec, s->p90, s->n);
 }
 
+/* "total/s [slowest-fastest] calls" of a P-process row */
+static void rate_text(const struct bench_stats *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.0f/s [%.0f-%.0f] %u", s->median, s->p10, s->p90,
+		 s->n);
+}
+
 struct footnote {
 	unsigned int col;
 	const char *why;
@@ -904,6 +1169,44 @@ static unsigned int footnote(struct footnote *fn, unsigned int *nfn,
 #define LABEL_W	22
 #define CELL_W	26
 #define RATIO_W	7
+
+/* One line of the table; returns 1 when a cell holds a wrong answer */
+static int print_row(const struct column *col, unsigned int i,
+		     struct footnote *fn, unsigned int *nfn)
+{
+	const struct cell *ref = &col[0].cells[i];
+	bool rate = rows[i].kind == ROW_PAR;
+	unsigned int j;
+	char buf[64];
+	int wrong = 0;
+
+	printf("%-*s", LABEL_W, rows[i].label);
+	for (j = 0; j < NCOLS; j++) {
+		const struct cell *e = &col[j].cells[i];
+
+		if (e->state == CELL_OK && rate)
+			rate_text(&e->s, buf, sizeof(buf));
+		else if (e->state == CELL_OK)
+			cell_text(&e->s, buf, sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "%s [%u]",
+				 e->state == CELL_WRONG ? "WRONG" : "n/a",
+				 footnote(fn, nfn, j, e->why));
+		wrong |= e->state == CELL_WRONG;
+		printf(" | %*s", CELL_W, buf);
+		if (!j)
+			continue;
+		if (e->state == CELL_OK && ref->state == CELL_OK &&
+		    ref->s.median > 0)
+			snprintf(buf, sizeof(buf), "%.2fx",
+				 e->s.median / ref->s.median);
+		else
+			snprintf(buf, sizeof(buf), "-");
+		printf(" %*s", RATIO_W, buf);
+	}
+	printf("\n");
+	return wrong;
+}
 
 int bench_cmp_report(char **files, int nfiles)
 {
@@ -943,31 +1246,16 @@ int bench_cmp_report(char **files, int nfiles)
 	printf("\n");
 
 	for (i = 0; i < NROWS; i++) {
-		const struct cell *ref = &col[0].cells[i];
-
-		printf("%-*s", LABEL_W, rows[i].label);
-		for (j = 0; j < NCOLS; j++) {
-			const struct cell *e = &col[j].cells[i];
-
-			if (e->state == CELL_OK)
-				cell_text(&e->s, buf, sizeof(buf));
-			else
-				snprintf(buf, sizeof(buf), "%s [%u]",
-					 e->state == CELL_WRONG ? "WRONG" : "n/a",
-					 footnote(fn, &nfn, j, e->why));
-			wrong |= e->state == CELL_WRONG;
-			printf(" | %*s", CELL_W, buf);
-			if (!j)
-				continue;
-			if (e->state == CELL_OK && ref->state == CELL_OK &&
-			    ref->s.median > 0)
-				snprintf(buf, sizeof(buf), "%.2fx",
-					 e->s.median / ref->s.median);
-			else
-				snprintf(buf, sizeof(buf), "-");
-			printf(" %*s", RATIO_W, buf);
-		}
-		printf("\n");
+		if (rows[i].kind != ROW_PAR)
+			wrong |= print_row(col, i, fn, &nfn);
+	}
+	printf("\nNull calls from P processes at once, each with its own file and PD\n");
+	printf("(%u ms window): calls per second in total [slowest-fastest process]\n",
+	       PAR_WINDOW_MS);
+	printf("calls; x (1): total / total of (1), above 1.00 is more calls than (1).\n\n");
+	for (i = 0; i < NROWS; i++) {
+		if (rows[i].kind == ROW_PAR)
+			wrong |= print_row(col, i, fn, &nfn);
 	}
 	if (nfn)
 		printf("\n");
