@@ -180,7 +180,13 @@ def main():
                         if LEGACY.match(name):
                             taps.setdefault(name, []).append(
                                 (status(m.group(2), m.group(5)), case, m.group(5) or ''))
-                if n == 0:
+                skip_all = [ln for ln in lines
+                            if re.match(r'^1\.\.0\s*#\s*SKIP', ln, re.I)]
+                if n == 0 and skip_all:
+                    # a program that skips as a whole (kselftest "1..0 # SKIP")
+                    results.append(('SKIP', '%s.tap' % name,
+                                    re.sub(r'^1\.\.0\s*#\s*', '', skip_all[0])))
+                elif n == 0:
                     results.append(('FAIL', '%s.tap' % name, 'no TAP result line'))
             block = None
             continue
