@@ -372,9 +372,17 @@ static int fastrpc_bo_map_shmem(struct fastrpc_bo_map *map, struct device *dev)
 		goto err_unpin;
 	}
 
-	ret = dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL, 0);
+	/*
+	 * An object may be mapped on several sessions at once (files of one
+	 * process, or of processes sharing it by PRIME), so its cache lines
+	 * are owned by no single mapping: the driver syncs explicitly, here
+	 * once and then around every call (fastrpc_bo_map_sync_for_device()).
+	 */
+	ret = dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL,
+			      DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret)
 		goto err_free_sgt;
+	dma_sync_sgtable_for_device(dev, sgt, DMA_BIDIRECTIONAL);
 
 	map->sgt = sgt;
 	return 0;
