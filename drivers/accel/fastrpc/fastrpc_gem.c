@@ -74,6 +74,62 @@ static size_t fastrpc_gem_rss(struct drm_gem_object *obj)
 	return READ_ONCE(to_fastrpc_bo(obj)->base.pages) ? obj->size : 0;
 }
 
+/*
+ * drm_gem_shmem_fault() of 6.12 inserts page (address - vm_start) of the
+ * object: it ignores where the mapping starts in the object, and a mapping
+ * from an offset (mmap() of the DRM node at the object's fake offset plus N
+ * pages, or of its dma-buf at offset N pages) would show the object from
+ * its first page. fastrpc_gem_mmap() leaves the offset in the object in
+ * vm_pgoff, so vmf->pgoff is the page of the object.
+ */
+static vm_fault_t fastrpc_gem_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_gem_object *obj = vma->vm_private_data;
+	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+	vm_fault_t ret;
+
+	dma_resv_lock(obj->resv, NULL);
+	if (vmf->pgoff >= obj->size >> PAGE_SHIFT || !shmem->pages)
+		ret = VM_FAULT_SIGBUS;
+	else
+		ret = vmf_insert_pfn(vma, vmf->address,
+				     page_to_pfn(shmem->pages[vmf->pgoff]));
+	dma_resv_unlock(obj->resv);
+	return ret;
+}
+
+/* The pages reference of a mapping, as the shmem helpers keep it */
+static void fastrpc_gem_vm_open(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.open(vma);
+}
+
+static void fastrpc_gem_vm_close(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.close(vma);
+}
+
+static const struct vm_operations_struct fastrpc_gem_vm_ops = {
+	.fault = fastrpc_gem_fault,
+	.open = fastrpc_gem_vm_open,
+	.close = fastrpc_gem_vm_close,
+};
+
+/*
+ * &drm_gem_object_funcs.mmap, for mmap() of the DRM node and of the
+ * object's dma-bufs: both drm_gem_mmap() and drm_gem_prime_mmap() pass the
+ * object's fake offset in vm_pgoff (and checked the range); keep only the
+ * offset in the object. The objects are never purged or evicted, so no
+ * drm_vma_node_unmap() looks for the mapping at the fake offset.
+ */
+static int fastrpc_gem_mmap(struct drm_gem_object *obj,
+			    struct vm_area_struct *vma)
+{
+	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
+	return drm_gem_shmem_object_mmap(obj, vma);
+}
+
 static const struct drm_gem_object_funcs fastrpc_gem_funcs = {
 	.free = drm_gem_shmem_object_free,
 	.print_info = drm_gem_shmem_object_print_info,
@@ -83,10 +139,10 @@ static const struct drm_gem_object_funcs fastrpc_gem_funcs = {
 	.export = fastrpc_gem_prime_export,
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
-	.mmap = drm_gem_shmem_object_mmap,
+	.mmap = fastrpc_gem_mmap,
 	.status = fastrpc_gem_status,
 	.rss = fastrpc_gem_rss,
-	.vm_ops = &drm_gem_shmem_vm_ops,
+	.vm_ops = &fastrpc_gem_vm_ops,
 };
 
 /**
@@ -183,15 +239,11 @@ struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
 u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
 				  struct vm_area_struct *vma)
 {
-	u64 pgoff = vma->vm_pgoff;
-	struct drm_gem_object *obj;
-
-	/* drm_gem_prime_mmap() added the object's fake offset to it */
-	if (dmabuf->ops == &fastrpc_dmabuf_ops) {
-		obj = dmabuf->priv;
-		pgoff -= drm_vma_node_start(&obj->vma_node);
-	}
-	return pgoff << PAGE_SHIFT;
+	/*
+	 * As for any exporter that honours the offset of mmap(): for the
+	 * device's own objects, fastrpc_gem_mmap() removed the fake offset.
+	 */
+	return (u64)vma->vm_pgoff << PAGE_SHIFT;
 }
 
 /**

@@ -723,6 +723,49 @@ TEST_F(cdsp, gem_mmap_rw)
 	bo_free(self->fd, &bo);
 }
 
+/*
+ * A mapping of the object's dma-buf that starts at an offset shows the
+ * object from that offset (the shmem helpers' fault handler of 6.12 would
+ * show it from its first page), and one that goes past the end is refused.
+ * The DRM node maps an object only from its start (drm_gem_mmap() looks
+ * the fake offset up exactly).
+ */
+TEST_F(cdsp, gem_mmap_from_offset)
+{
+	const uint64_t size = 4 * PAGE;
+	uint8_t *p;
+	uint64_t off;
+	struct bo bo;
+	int dfd;
+
+	NEED_GEM(self->fd);
+	BO_NEW(self->fd, size, &bo);
+	fill_pattern(bo.map, size, 43);
+	ASSERT_EQ(0, frpc_gem_mmap_offset(self->fd, bo.handle, &off));
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->fd, off + PAGE);
+	EXPECT_EQ(MAP_FAILED, p);
+
+	ASSERT_EQ(0, frpc_prime_export(self->fd, bo.handle, &dfd));
+	/* Pages 1 and 2, written through */
+	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, PAGE);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, memcmp(p, bo.map + PAGE, 2 * PAGE));
+	p[PAGE + 7] ^= 0xff;
+	EXPECT_EQ(p[PAGE + 7], bo.map[2 * PAGE + 7]);
+	munmap(p, 2 * PAGE);
+	/* Page 3, the last */
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, dfd, 3 * PAGE);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, memcmp(p, bo.map + 3 * PAGE, PAGE));
+	munmap(p, PAGE);
+	/* Past the end */
+	p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, dfd, 3 * PAGE);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	close(dfd);
+	bo_free(self->fd, &bo);
+}
+
 TEST_F(cdsp, gem_fdinfo)
 {
 	int64_t t0, t1, t2;
