@@ -39,6 +39,9 @@ struct fastrpc_sim_out;
  *                                context bank
  * @FASTRPC_SIM_STAT_BUFFER_BYTES: bytes read or written outside the payload
  * @FASTRPC_SIM_STAT_DSP_MAPS: DSP mappings that exist now (not a counter)
+ * @FASTRPC_SIM_STAT_UNMAPS_IN_CALL: MEM_UNMAP or MUNMAP requests handled
+ *                                   while a call of the same process to a
+ *                                   module handle was still running
  * @FASTRPC_SIM_NR_STATS: number of counters
  */
 enum fastrpc_sim_stat {
@@ -51,6 +54,7 @@ enum fastrpc_sim_stat {
 	FASTRPC_SIM_STAT_SMMU_FAULTS,
 	FASTRPC_SIM_STAT_BUFFER_BYTES,
 	FASTRPC_SIM_STAT_DSP_MAPS,
+	FASTRPC_SIM_STAT_UNMAPS_IN_CALL,
 	FASTRPC_SIM_NR_STATS,
 };
 
@@ -395,6 +399,7 @@ int fastrpc_sim_dsp_echo(struct fastrpc_sim_dsp *dsp, const void *data,
 			 size_t len);
 void fastrpc_sim_dsp_flush(struct fastrpc_sim_dsp *dsp);
 void fastrpc_sim_dsp_wake_pd(struct fastrpc_sim_dsp *dsp, u32 pgid);
+bool fastrpc_sim_dsp_pd_busy(struct fastrpc_sim_dsp *dsp, u32 pgid);
 bool fastrpc_sim_dsp_crashed(struct fastrpc_sim_dsp *dsp);
 u32 fastrpc_sim_dsp_get_knob(struct fastrpc_sim_dsp *dsp,
 			     enum fastrpc_sim_knob knob);

@@ -29,6 +29,7 @@ static const char * const fastrpc_sim_stat_names[FASTRPC_SIM_NR_STATS] = {
 	[FASTRPC_SIM_STAT_SMMU_FAULTS] = "smmu_faults",
 	[FASTRPC_SIM_STAT_BUFFER_BYTES] = "buffer_bytes",
 	[FASTRPC_SIM_STAT_DSP_MAPS] = "dsp_maps",
+	[FASTRPC_SIM_STAT_UNMAPS_IN_CALL] = "unmaps_in_call",
 };
 
 static int fastrpc_sim_stat_get(void *data, u64 *val)

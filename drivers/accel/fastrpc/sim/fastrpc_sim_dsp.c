@@ -777,6 +777,20 @@ static u32 fastrpc_sim_init_map(struct fastrpc_sim_call *call, u32 nin,
 	return fastrpc_sim_map_add_locked(call, pd, &page, nin);
 }
 
+/*
+ * Count an unmap that takes memory away while a call of its PD still runs:
+ * the call may use the range. The driver must never send one.
+ */
+static void fastrpc_sim_count_unmap_in_call(struct fastrpc_sim_call *call,
+					    u32 pgid)
+{
+	if (fastrpc_sim_dsp_pd_busy(call->dsp, pgid)) {
+		fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_UNMAPS_IN_CALL, 1);
+		pr_warn_ratelimited("%s: unmap of PD %u during one of its calls\n",
+				    call->dsp->name, pgid);
+	}
+}
+
 static u32 fastrpc_sim_init_mem_unmap(struct fastrpc_sim_call *call)
 {
 	struct fastrpc_mem_unmap_req req;
@@ -787,6 +801,7 @@ static u32 fastrpc_sim_init_mem_unmap(struct fastrpc_sim_call *call)
 	if (fastrpc_sim_read(call, 0, &req, sizeof(req)))
 		return FASTRPC_SIM_EBADPARM;
 
+	fastrpc_sim_count_unmap_in_call(call, le32_to_cpu(req.pgid));
 	return fastrpc_sim_map_remove_locked(call, le32_to_cpu(req.pgid),
 					     le64_to_cpu(req.vaddrin),
 					     le64_to_cpu(req.len));
@@ -802,6 +817,7 @@ static u32 fastrpc_sim_init_munmap(struct fastrpc_sim_call *call)
 	if (fastrpc_sim_read(call, 0, &req, sizeof(req)))
 		return FASTRPC_SIM_EBADPARM;
 
+	fastrpc_sim_count_unmap_in_call(call, le32_to_cpu(req.pgid));
 	return fastrpc_sim_map_remove_locked(call, le32_to_cpu(req.pgid),
 					     le64_to_cpu(req.vaddr),
 					     le64_to_cpu(req.size));

@@ -739,6 +739,24 @@ static u32 fastrpc_sim_test_mem_unmap(struct kunit *test, u32 pgid,
 	return fastrpc_sim_test_call(test, &c);
 }
 
+static u32 fastrpc_sim_test_munmap(struct kunit *test, u32 pgid, u64 dsp_addr,
+				   u64 len)
+{
+	struct fastrpc_munmap_req req = {
+		.pgid = cpu_to_le32(pgid),
+		.vaddr = cpu_to_le64(dsp_addr),
+		.size = cpu_to_le64(len),
+	};
+	struct fastrpc_sim_test_call c = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_MUNMAP, 1, 0),
+		.len = { sizeof(req) },
+		.data = { &req },
+	};
+
+	return fastrpc_sim_test_call(test, &c);
+}
+
 static void fastrpc_sim_test_dsp_maps(struct kunit *test)
 {
 	struct fastrpc_sim_test *t = test->priv;
@@ -1322,6 +1340,59 @@ static void fastrpc_sim_test_sleep_release(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_ERRORS), 3);
 }
 
+/* An unmap while a call of the same PD sleeps in its method is counted. */
+static void fastrpc_sim_test_unmap_in_call(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 pgid = cpu_to_le32(100), ms = cpu_to_le32(20000);
+	struct fastrpc_sim_test_call c;
+	u32 handle;
+	s32 dlerr;
+
+	fastrpc_sim_test_attach(test, 100);
+	fastrpc_sim_test_attach(test, 101);
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+	fastrpc_sim_test_connect(test);
+
+	/* With no call running, an unmap is not counted. */
+	fastrpc_sim_test_mem_unmap(test, 100, 0x40000000, FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_UNMAPS_IN_CALL), 0);
+
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(3, 1, 0),
+		.len = { sizeof(ms) },
+		.data = { &ms },
+	};
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 0);
+
+	/* Another PD's unmap is not; this PD's MEM_UNMAP and MUNMAP are. */
+	fastrpc_sim_test_mem_unmap(test, 101, 0x40000000, FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_UNMAPS_IN_CALL), 0);
+	fastrpc_sim_test_mem_unmap(test, 100, 0x40000000, FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_UNMAPS_IN_CALL), 1);
+	fastrpc_sim_test_munmap(test, 100, 0x40000000, FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_UNMAPS_IN_CALL), 2);
+
+	/* Once RELEASE answered the call, the PD is idle again. */
+	c = (struct fastrpc_sim_test_call) {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_RELEASE, 1, 0),
+		.len = { sizeof(pgid) },
+		.data = { &pgid },
+	};
+	fastrpc_sim_test_queue(test, &c, 0x200);
+	KUNIT_EXPECT_GT(test, wait_event_timeout(t->rx.wq,
+						 fastrpc_sim_test_rx_count(t) >= 2,
+						 5 * HZ), 0);
+	fastrpc_sim_test_mem_unmap(test, 100, 0x40000000, FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_UNMAPS_IN_CALL), 2);
+}
+
 static void fastrpc_sim_test_stop(struct kunit *test)
 {
 	struct fastrpc_sim_test *t = test->priv;
@@ -1435,6 +1506,7 @@ static struct kunit_case fastrpc_sim_test_cases[] = {
 	KUNIT_CASE(fastrpc_sim_test_echo_ept),
 	KUNIT_CASE(fastrpc_sim_test_clear_ept),
 	KUNIT_CASE(fastrpc_sim_test_sleep_release),
+	KUNIT_CASE(fastrpc_sim_test_unmap_in_call),
 	KUNIT_CASE(fastrpc_sim_test_stop),
 	{}
 };

@@ -120,6 +120,31 @@ void fastrpc_sim_dsp_wake_pd(struct fastrpc_sim_dsp *dsp, u32 pgid)
 	mutex_unlock(&dsp->req_lock);
 }
 
+/**
+ * fastrpc_sim_dsp_pd_busy() - does a PD have a call running?
+ * @dsp: the DSP
+ * @pgid: the PD
+ *
+ * Return: true if a call of @pgid to a module handle is sleeping in its
+ * method: it has been handled and is not answered yet.
+ */
+bool fastrpc_sim_dsp_pd_busy(struct fastrpc_sim_dsp *dsp, u32 pgid)
+{
+	struct fastrpc_sim_req *req;
+	bool busy = false;
+
+	mutex_lock(&dsp->req_lock);
+	list_for_each_entry(req, &dsp->reqs, node) {
+		if (req->sleeping && le32_to_cpu(req->msg.pid) == pgid &&
+		    le32_to_cpu(req->msg.handle) != FASTRPC_HANDLE_INIT) {
+			busy = true;
+			break;
+		}
+	}
+	mutex_unlock(&dsp->req_lock);
+	return busy;
+}
+
 /* Hard interrupt context, fastrpc_sim_dsp.recv_lock held */
 static void fastrpc_sim_deliver(struct fastrpc_sim_dsp *dsp,
 				struct fastrpc_sim_out *out)
