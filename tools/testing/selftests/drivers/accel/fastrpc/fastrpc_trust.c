@@ -817,6 +817,222 @@ TEST(unmap_refused_during_call)
 	close(s.fd);
 }
 
+/*
+ * UNMAP against a call that is starting: one thread calls a method that
+ * sleeps 1 ms, over and over; another maps and unmaps a buffer as fast as
+ * UNMAP lets it. UNMAP may answer EBUSY, but the DSP must never be asked
+ * to unmap while a call of the process runs (the simulator counts that in
+ * unmaps_in_call). A busy check that a starting call can slip past lets
+ * the MEM_UNMAP through while the call sleeps on the DSP.
+ */
+struct call_loop {
+	int fd;
+	uint32_t simtest;
+	volatile int stop;
+	unsigned int calls;
+	int ret;
+};
+
+static void *call_loop_thread(void *arg)
+{
+	struct call_loop *l = arg;
+	uint32_t ms = 1;
+	struct frpc_buf in = { &ms, sizeof(ms) };
+
+	while (!l->stop && !l->ret) {
+		l->ret = frpc_invoke(l->fd, l->simtest, FRPC_SIMTEST_SLEEP, &in,
+				     1, NULL, 0, 0, NULL);
+		l->calls++;
+	}
+	return NULL;
+}
+
+TEST(unmap_never_during_call)
+{
+	unsigned int unmaps = 0, busy = 0;
+	struct call_loop l = { 0 };
+	uint64_t before = 0, after = 0, dsp_addr, t0;
+	pthread_t t;
+	uint32_t h;
+	int ret;
+
+	if (frpc_sim_counter(MAIN_INST, "unmaps_in_call", &before))
+		SKIP(return, "simulator without unmaps_in_call");
+	l.fd = open_pd("cdsp", &l.simtest);
+	ASSERT_LE(0, l.fd);
+	ASSERT_EQ(0, frpc_gem_create(l.fd, PAGE, &h));
+	ASSERT_EQ(0, pthread_create(&t, NULL, call_loop_thread, &l));
+
+	t0 = frpc_now_us();
+	while (unmaps < 2000 && frpc_now_us() - t0 < 20000000ull) {
+		ret = frpc_map(l.fd, DRM_FASTRPC_BUF_GEM, h, 0, PAGE, &dsp_addr);
+		if (ret)
+			break;
+		while ((ret = frpc_unmap(l.fd, dsp_addr)) == -EBUSY)
+			busy++;
+		if (ret)
+			break;
+		unmaps++;
+	}
+	l.stop = 1;
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(0, l.ret);
+	EXPECT_LT(100u, unmaps);
+	EXPECT_EQ(0, frpc_sim_counter(MAIN_INST, "unmaps_in_call", &after));
+	EXPECT_EQ(before, after)
+		TH_LOG("%llu unmaps reached the DSP during a call (%u unmaps, %u EBUSY, %u calls)",
+		       (unsigned long long)(after - before), unmaps, busy,
+		       l.calls);
+	close(l.fd);
+}
+
+/*
+ * A legacy dma-buf argument is looked up once: its offset and its mapping
+ * come from the same buffer even while another thread swaps the buffer
+ * behind the descriptor. Page 1 of buffer A is mapped, and the argument
+ * points at that mapping, offset 4096 of A: A is read there. With B behind
+ * the descriptor, the address is not in a mapping of B: offset 0 of B. An
+ * offset taken from one buffer and applied to the other reads page 0 of A
+ * or page 1 of B.
+ */
+struct fd_swapper {
+	int fd, a, b;
+	volatile int stop;
+	unsigned int swaps;
+};
+
+static void *fd_swap_thread(void *arg)
+{
+	struct fd_swapper *s = arg;
+
+	while (!s->stop) {
+		dup2(s->swaps & 1 ? s->a : s->b, s->fd);
+		s->swaps++;
+	}
+	return NULL;
+}
+
+static int legacy_simtest(int fd, uint32_t *h)
+{
+	struct fastrpc_init_create init = { 0 };
+	const char *uri = FRPC_SIMTEST_URI;
+	struct { uint32_t urilen, dlerrlen; } in;
+	struct { int32_t handle, dlerr; } out = { -1, -1 };
+	struct fastrpc_invoke_args a[4] = {
+		{ .ptr = (uintptr_t)&in, .length = sizeof(in), .fd = -1 },
+		{ .ptr = (uintptr_t)uri, .length = strlen(uri) + 1, .fd = -1 },
+		{ .ptr = (uintptr_t)&out, .length = sizeof(out), .fd = -1 },
+	};
+	char errtxt[64];
+	struct fastrpc_invoke inv = {
+		.handle = 8, .sc = (2 << 24) | (2 << 16) | (2 << 8),
+		.args = (uintptr_t)a,
+	};
+
+	a[3] = (struct fastrpc_invoke_args) {
+		.ptr = (uintptr_t)errtxt, .length = sizeof(errtxt), .fd = -1,
+	};
+	in.urilen = a[1].length;
+	in.dlerrlen = sizeof(errtxt);
+	if (ioctl(fd, FASTRPC_IOCTL_INIT_CREATE, &init) ||
+	    ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv))
+		return -errno;
+	if (out.dlerr)
+		return -ENOENT;
+	*h = out.handle;
+	return 0;
+}
+
+static int legacy_alloc(int fd, uint64_t size, uint8_t page0, uint8_t page1)
+{
+	struct fastrpc_alloc_dma_buf req = { .fd = -1, .size = size };
+	uint8_t *p;
+
+	if (ioctl(fd, FASTRPC_IOCTL_ALLOC_DMA_BUFF, &req))
+		return -errno;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, req.fd, 0);
+	if (p == MAP_FAILED) {
+		close(req.fd);
+		return -ENOMEM;
+	}
+	memset(p, page0, PAGE);
+	memset(p + PAGE, page1, PAGE);
+	munmap(p, size);
+	return req.fd;
+}
+
+TEST(legacy_dmabuf_fd_looked_up_once)
+{
+	unsigned int i, seen[256] = { 0 };
+	struct fd_swapper s = { 0 };
+	struct fastrpc_invoke_args a[2];
+	struct fastrpc_invoke inv;
+	uint8_t back[64], *p;
+	uint32_t h = 0;
+	pthread_t t;
+	int fd;
+
+	fd = open("/dev/fastrpc-cdsp", O_RDWR);
+	if (fd < 0 && errno == ENOENT)
+		SKIP(return, "no /dev/fastrpc-cdsp");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, legacy_simtest(fd, &h));
+	s.a = legacy_alloc(fd, 2 * PAGE, 'a', 'A');
+	ASSERT_LE(0, s.a);
+	s.b = legacy_alloc(fd, 2 * PAGE, 'b', 'B');
+	ASSERT_LE(0, s.b);
+	/* Page 1 of A, alone in its VMA */
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, s.a, PAGE);
+	ASSERT_TRUE(p != MAP_FAILED);
+	EXPECT_EQ('A', p[0]);
+	s.fd = dup(s.a);
+	ASSERT_LE(0, s.fd);
+
+	/* Without the swapper: offset 4096 of A */
+	a[0] = (struct fastrpc_invoke_args) {
+		.ptr = (uintptr_t)p, .length = sizeof(back), .fd = s.fd,
+	};
+	a[1] = (struct fastrpc_invoke_args) {
+		.ptr = (uintptr_t)back, .length = sizeof(back), .fd = -1,
+	};
+	inv = (struct fastrpc_invoke) {
+		.handle = h, .sc = (FRPC_SIMTEST_ECHO << 24) | (1 << 16) | (1 << 8),
+		.args = (uintptr_t)a,
+	};
+	ASSERT_EQ(0, ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv));
+	ASSERT_EQ('A', back[0]);
+	dup2(s.b, s.fd);
+	ASSERT_EQ(0, ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv));
+	ASSERT_EQ('b', back[0]);
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, fd_swap_thread, &s));
+	for (i = 0; i < 3000; i++) {
+		memset(back, 0, sizeof(back));
+		if (ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv)) {
+			/* Between close and install by dup2() */
+			EXPECT_EQ(EBADF, errno);
+			continue;
+		}
+		seen[back[0]]++;
+	}
+	s.stop = 1;
+	pthread_join(t, NULL);
+	TH_LOG("A@4096 %u, B@0 %u, A@0 %u, B@4096 %u, %u swaps", seen['A'],
+	       seen['b'], seen['a'], seen['B'], s.swaps);
+	EXPECT_EQ(0u, seen['a']);
+	EXPECT_EQ(0u, seen['B']);
+	EXPECT_EQ(0u, seen[0]);
+	EXPECT_LT(0u, seen['A']);
+	EXPECT_LT(0u, seen['b']);
+
+	munmap(p, PAGE);
+	close(s.fd);
+	close(s.a);
+	close(s.b);
+	close(fd);
+}
+
 /* ------------------------------------------------------------------ */
 /* Argument checks                                                     */
 /* ------------------------------------------------------------------ */
