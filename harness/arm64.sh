@@ -15,7 +15,7 @@ command -v aarch64-linux-gnu-gcc >/dev/null || {
 }
 
 locked() {
-	"$HARNESS_DIR/prepare-tree.sh" || return 1
+	pin_source || return 1
 	local b
 	b=$(build_dir arm64 base)
 	prune_build_dirs arm64 base "$b"

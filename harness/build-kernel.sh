@@ -13,7 +13,7 @@ ARCH=x86_64
 GRP=build-$ARCH-$V
 
 locked_build() {
-	"$HARNESS_DIR/prepare-tree.sh" || return 1
+	pin_source || return 1
 	local b legacy
 	b=$(build_dir $ARCH "$V")
 	legacy=$BUILD_ROOT/$ARCH-$V

@@ -14,7 +14,7 @@ set -euo pipefail
 GRP=build-i386
 
 locked() {
-	"$HARNESS_DIR/prepare-tree.sh" || return 1
+	pin_source || return 1
 	local b
 	b=$(build_dir i386 base)
 	prune_build_dirs i386 base "$b"

@@ -25,6 +25,23 @@ UAPI_REL=include/uapi/drm/fastrpc_accel.h
 log() { printf '[harness] %s\n' "$*" >&2; }
 die() { printf '[harness] ERROR: %s\n' "$*" >&2; exit 1; }
 
+# Point the cached kernel tree at this checkout (prepare-tree.sh) and keep
+# it there until the calling process exits. Call with the global lock held
+# (fd 9); the caller may then release it and build. Builds of one checkout
+# hold the source lock shared and run side by side; a build of another
+# checkout takes it exclusively to re-point the tree, so it waits until they
+# are done, and they never compile another checkout's files.
+pin_source() {
+	exec 7>>"$CACHE/src.lock"
+	if [ "$(readlink "$SRC/$DRV_REL" 2>/dev/null)" = "$REPO/$DRV_REL" ]; then
+		flock -s 7
+	else
+		flock 7
+	fi
+	"$HARNESS_DIR/prepare-tree.sh" || return 1
+	flock -s 7
+}
+
 # Run a command holding the shared build lock (other engineers and other
 # checkouts build in the same cache).
 with_lock() {

@@ -49,13 +49,13 @@ else
 	src=$rc
 	(
 		flock 9
+		pin_source || exit 1
 		# Only the base build dir from here (see build-kernel.sh)
 		exec 8>>"$(readlink -f "$B").lock"
 		flock 8
 		flock -u 9
 		# Drop our objects so that gcc's W=1 warnings are shown every time.
-		"$HARNESS_DIR/prepare-tree.sh" &&
-			{ [ ! -d "$B/$DRV_REL" ] || find "$B/$DRV_REL" -name '*.o' -delete; } &&
+		{ [ ! -d "$B/$DRV_REL" ] || find "$B/$DRV_REL" -name '*.o' -delete; } &&
 			make -C "$SRC" O="$B" ARCH=x86_64 -j"$JOBS" W=1 C=2 "$DRV_REL/"
 	) 9>>"$LOCK" >"$LOGD/sparse-w1.log" 2>&1 || rc=1
 	if [ $rc != "$src" ]; then
