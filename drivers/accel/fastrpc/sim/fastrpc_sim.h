@@ -290,6 +290,23 @@ struct fastrpc_sim_buf {
 	bool inline_arg;
 };
 
+/**
+ * struct fastrpc_sim_handle - a handle argument, as the host described it
+ * @fd: rpra[i].dma.fd: an opaque cookie of the host
+ * @offset: rpra[i].dma.offset
+ * @len: rpra[i].dma.len
+ * @mapped: list[i] names a page range: @buf is the range
+ *          [@offset, @offset + @len) of it, checked to lie within it
+ * @buf: the memory of the argument; @buf.len is 0 when not @mapped
+ */
+struct fastrpc_sim_handle {
+	s32 fd;
+	u32 offset;
+	u32 len;
+	bool mapped;
+	struct fastrpc_sim_buf buf;
+};
+
 struct fastrpc_sim_pd;
 
 /**
@@ -302,8 +319,11 @@ struct fastrpc_sim_pd;
  * @method: method of @sc
  * @nin: in-buffers of @sc
  * @nout: out-buffers of @sc
+ * @ninh: in-handles of @sc
+ * @nouth: out-handles of @sc
  * @sid: stream id of the payload: the caller's context bank
  * @bufs: the buffer arguments, @nin + @nout entries
+ * @handles: the handle arguments, @ninh + @nouth entries
  * @delay_ms: delay of the reply requested by the handler
  */
 struct fastrpc_sim_call {
@@ -315,8 +335,11 @@ struct fastrpc_sim_call {
 	u32 method;
 	u32 nin;
 	u32 nout;
+	u32 ninh;
+	u32 nouth;
 	u32 sid;
 	struct fastrpc_sim_buf *bufs;
+	struct fastrpc_sim_handle *handles;
 	unsigned int delay_ms;
 };
 

@@ -8,7 +8,8 @@
  * payload), through struct fastrpc_sim_mem_ops, page by page: an address
  * that bank does not map is an SMMU fault. Before a handler writes
  * anything, every range it will touch has been checked: the whole of every
- * buffer argument, or for lazy methods what the method touches.
+ * buffer and handle argument, or for lazy methods what the method touches.
+ * The fdlist and crclist of a payload are never written.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -322,8 +323,64 @@ static u32 fastrpc_sim_get_arg(struct fastrpc_sim_call *call, u32 i,
 }
 
 /*
- * Read the metadata from the payload and find every buffer argument. On
- * failure nothing has been read or written apart from the metadata.
+ * Handle argument @i: {fd, offset, len} of rpra[i] and, when list[i] names
+ * a page range, that range, which must hold [offset, offset + len) and be
+ * in the caller's context bank: the host gives the whole mapping of the
+ * buffer and the DSP adds the offset. Its translation is checked later, by
+ * fastrpc_sim_check_args().
+ */
+static u32 fastrpc_sim_get_handle(struct fastrpc_sim_call *call, u32 i,
+				  u32 nargs,
+				  const struct fastrpc_sim_buf *payload,
+				  const union fastrpc_remote_arg *rpra,
+				  const struct fastrpc_invoke_buf *list,
+				  const struct fastrpc_phy_page *pages)
+{
+	struct fastrpc_sim_handle *h =
+		&call->handles[i - call->nin - call->nout];
+	u32 num = le32_to_cpu(list[i].num);
+	u32 pgidx = le32_to_cpu(list[i].pgidx);
+	u64 pg_addr, pg_iova, pg_size;
+	u32 sid;
+
+	h->fd = (s32)le32_to_cpu(rpra[i].dma.fd);
+	h->offset = le32_to_cpu(rpra[i].dma.offset);
+	h->len = le32_to_cpu(rpra[i].dma.len);
+	if (!num || !h->len)
+		return 0;
+	if (num != 1 || pgidx >= nargs)
+		return fastrpc_sim_bad_request(call, "bad page list of a handle");
+
+	pg_addr = le64_to_cpu(pages[pgidx].addr);
+	pg_iova = pg_addr & FASTRPC_ADDR_IOVA;
+	pg_size = le64_to_cpu(pages[pgidx].size);
+	sid = FIELD_GET(FASTRPC_ADDR_SID, pg_addr);
+	/* A length and no buffer, as the old driver sends for fd -1 */
+	if (!pg_size)
+		return fastrpc_sim_bad_request(call, "handle without memory");
+
+	if (!fastrpc_sim_within(h->offset, h->len, 0, pg_size) ||
+	    !fastrpc_sim_within(pg_iova, pg_size, 0, FASTRPC_SIM_IOVA_LIMIT))
+		return fastrpc_sim_fault(call, pg_addr + h->offset, h->len,
+					 "handle outside its page range");
+
+	if (sid != payload->sid)
+		return fastrpc_sim_fault(call, pg_addr + h->offset, h->len,
+					 "handle in another context bank than the caller's");
+
+	h->mapped = true;
+	h->buf.sid = sid;
+	h->buf.iova = pg_iova + h->offset;
+	h->buf.len = h->len;
+	h->buf.inline_arg = fastrpc_sim_within(h->buf.iova, h->len,
+					       payload->iova, payload->len);
+	return 0;
+}
+
+/*
+ * Read the metadata from the payload and find every buffer and handle
+ * argument. On failure nothing has been read or written apart from the
+ * metadata.
  */
 static u32 fastrpc_sim_get_args(struct fastrpc_sim_call *call, u64 addr,
 				u64 size)
@@ -338,6 +395,7 @@ static u32 fastrpc_sim_get_args(struct fastrpc_sim_call *call, u64 addr,
 	};
 	size_t meta = fastrpc_meta_len(nargs);
 	const union fastrpc_remote_arg *rpra;
+	const struct fastrpc_invoke_buf *list;
 	const struct fastrpc_phy_page *pages;
 	void *va;
 	u32 i, ret = 0;
@@ -366,15 +424,30 @@ static u32 fastrpc_sim_get_args(struct fastrpc_sim_call *call, u64 addr,
 			goto out_free_meta;
 		}
 	}
+	if (nargs > nbufs) {
+		call->handles = kcalloc(nargs - nbufs, sizeof(*call->handles),
+					GFP_KERNEL);
+		if (!call->handles) {
+			ret = FASTRPC_SIM_ENOMEMORY;
+			goto out_free_meta;
+		}
+	}
 
 	rpra = va;
-	pages = va + nargs * (sizeof(*rpra) + sizeof(struct fastrpc_invoke_buf));
+	list = va + nargs * sizeof(*rpra);
+	pages = va + nargs * (sizeof(*rpra) + sizeof(*list));
 	for (i = 0; i < nbufs; i++) {
 		if (fastrpc_sim_arg_untouched(call, i))
 			continue;
 
 		ret = fastrpc_sim_get_arg(call, i, &payload, &rpra[i],
 					  &pages[i]);
+		if (ret)
+			goto out_free_meta;
+	}
+	for (i = nbufs; i < nargs; i++) {
+		ret = fastrpc_sim_get_handle(call, i, nargs, &payload, rpra,
+					     list, pages);
 		if (ret)
 			break;
 	}
@@ -384,7 +457,7 @@ out_free_meta:
 	return ret;
 }
 
-/* Check that the whole of every buffer argument is mapped. */
+/* Check that the whole of every buffer and handle argument is mapped. */
 static u32 fastrpc_sim_check_args(struct fastrpc_sim_call *call)
 {
 	u32 i, ret;
@@ -392,6 +465,14 @@ static u32 fastrpc_sim_check_args(struct fastrpc_sim_call *call)
 	for (i = 0; i < call->nin + call->nout; i++) {
 		ret = fastrpc_sim_access(call, &call->bufs[i], 0, NULL,
 					 call->bufs[i].len, FASTRPC_SIM_CHECK);
+		if (ret)
+			return ret;
+	}
+
+	for (i = 0; i < call->ninh + call->nouth; i++) {
+		ret = fastrpc_sim_access(call, &call->handles[i].buf, 0, NULL,
+					 call->handles[i].buf.len,
+					 FASTRPC_SIM_CHECK);
 		if (ret)
 			return ret;
 	}
@@ -1098,6 +1179,8 @@ u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 	call.method = fastrpc_sc_method(call.sc);
 	call.nin = fastrpc_sc_inbufs(call.sc);
 	call.nout = fastrpc_sc_outbufs(call.sc);
+	call.ninh = fastrpc_sc_inhandles(call.sc);
+	call.nouth = fastrpc_sc_outhandles(call.sc);
 
 	mutex_lock(&dsp->pd_lock);
 	call.pd = fastrpc_sim_pd_find_locked(dsp, call.pid);
@@ -1107,6 +1190,7 @@ u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 		ret = fastrpc_sim_dispatch_locked(&call);
 	mutex_unlock(&dsp->pd_lock);
 
+	kfree(call.handles);
 	kfree(call.bufs);
 	*delay_ms = call.delay_ms;
 	return ret;

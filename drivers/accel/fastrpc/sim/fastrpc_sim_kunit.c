@@ -13,6 +13,7 @@
  * request reach memory it must not, and the test fails.
  */
 
+#include <linux/bitfield.h>
 #include <linux/bits.h>
 #include <linux/io.h>
 #include <linux/iommu.h>
@@ -627,6 +628,176 @@ static void fastrpc_sim_test_discontiguous(struct kunit *test)
 
 	iommu_unmap(t->domain, iova, 2 * FASTRPC_SIM_TEST_PAGE);
 	__free_pages(lo, 1);
+}
+
+/*
+ * Handle argument @i of a request fastrpc_sim_test_build() laid out:
+ * {@fd, @offset, @len} and, when @size is not 0, the page range
+ * [@mem_off, @mem_off + @size) of the test's memory, as a driver describes
+ * the mapping of the handle's buffer.
+ */
+static void fastrpc_sim_test_set_handle(struct fastrpc_sim_test *t, u32 sc,
+					u32 i, s32 fd, u32 offset, u32 len,
+					u64 mem_off, u64 size)
+{
+	union fastrpc_remote_arg *rpra = fastrpc_sim_test_rpra(t, sc, i);
+	struct fastrpc_phy_page *page = fastrpc_sim_test_page(t, sc, i);
+	struct fastrpc_invoke_buf *list;
+
+	list = (struct fastrpc_invoke_buf *)
+		(t->mem + fastrpc_sc_nargs(sc) * sizeof(*rpra));
+	rpra->dma.fd = cpu_to_le32(fd);
+	rpra->dma.offset = cpu_to_le32(offset);
+	rpra->dma.len = cpu_to_le32(len);
+	list[i].num = cpu_to_le32(len ? 1 : 0);
+	list[i].pgidx = cpu_to_le32(i);
+	if (!size)
+		return;
+	page->addr = cpu_to_le64(fastrpc_sim_test_addr(mem_off));
+	page->size = cpu_to_le64(size);
+}
+
+/* simtest handles: out0, in-handle 1, out-handles 2 and 3 */
+#define FASTRPC_SIM_TEST_HANDLES_SC					\
+	(FASTRPC_SC(10, 0, 1) | FIELD_PREP(FASTRPC_SC_INHANDLES, 1) |	\
+	 FIELD_PREP(FASTRPC_SC_OUTHANDLES, 2))
+
+/*
+ * Build the call: in-handle {42, @in_off, 100} in the page range
+ * [@in_mem, +@in_size), out-handle {-1, 4096 + 7, 100} in the init memory
+ * (2 pages, mapped), and an empty out-handle {7, 5, 0}.
+ */
+static void fastrpc_sim_test_build_handles(struct kunit *test,
+					   struct fastrpc_sim_test_call *c,
+					   u32 handle, u32 in_off, u64 in_mem,
+					   u64 in_size)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u32 sc = FASTRPC_SIM_TEST_HANDLES_SC;
+
+	*c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = sc,
+		.len = { 3 * 16 },
+	};
+	fastrpc_sim_test_build(test, c);
+	fastrpc_sim_test_set_handle(t, sc, 1, 42, in_off, 100, in_mem,
+				    in_size);
+	fastrpc_sim_test_set_handle(t, sc, 2, -1, FASTRPC_SIM_TEST_PAGE + 7,
+				    100, FASTRPC_SIM_TEST_IMEM_OFF,
+				    FASTRPC_SIM_TEST_IMEM_SIZE);
+	fastrpc_sim_test_set_handle(t, sc, 3, 7, 5, 0, 0, 0);
+}
+
+static void fastrpc_sim_test_handles(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u8 *imem = t->mem + FASTRPC_SIM_TEST_IMEM_OFF;
+	u8 *dst = imem + FASTRPC_SIM_TEST_PAGE + 7;
+	static const u32 expect[] = {
+		42, 10, 100, 1, 0xffffffff, FASTRPC_SIM_TEST_PAGE + 7, 100, 1,
+		7, 5, 0, 0,
+	};
+	struct fastrpc_sim_test_call c;
+	struct fastrpc_invoke_buf *list;
+	struct fastrpc_phy_page *page;
+	u64 faults, smmu, bad;
+	u32 handle, i;
+	u8 *out;
+
+	handle = fastrpc_sim_test_simtest(test, 100);
+	for (i = 0; i < FASTRPC_SIM_TEST_PAGE; i++)
+		imem[i] = i * 7 + 1;
+	memset(imem + FASTRPC_SIM_TEST_PAGE, 0, FASTRPC_SIM_TEST_PAGE);
+
+	/* in-handle 0 is copied to out-handle 0; out0 tells what it saw */
+	fastrpc_sim_test_build_handles(test, &c, handle, 10,
+				       FASTRPC_SIM_TEST_IMEM_OFF,
+				       FASTRPC_SIM_TEST_IMEM_SIZE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c), 0);
+	KUNIT_EXPECT_MEMEQ(test, dst, imem + 10, 100);
+	KUNIT_EXPECT_EQ(test, dst[100], 0);
+	out = fastrpc_sim_test_out(test, &c, 0);
+	for (i = 0; i < ARRAY_SIZE(expect); i++)
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(out + 4 * i),
+				expect[i]);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BUFFER_BYTES),
+			200);
+
+	memset(dst, 0, 100);
+	faults = fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS);
+	smmu = fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_SMMU_FAULTS);
+	bad = fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BAD_REQUESTS);
+
+	/* A range that ends past the page range it is given: a fault */
+	fastrpc_sim_test_build_handles(test, &c, handle,
+				       FASTRPC_SIM_TEST_IMEM_SIZE - 50,
+				       FASTRPC_SIM_TEST_IMEM_OFF,
+				       FASTRPC_SIM_TEST_IMEM_SIZE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS),
+			++faults);
+
+	/* Pages the context bank does not map: an SMMU fault, nothing moved */
+	fastrpc_sim_test_build_handles(test, &c, handle, 0,
+				       FASTRPC_SIM_TEST_OUTSIDE_OFF,
+				       FASTRPC_SIM_TEST_PAGE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_SMMU_FAULTS),
+			smmu + 1);
+	faults = fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS);
+
+	/* Pages in another context bank than the caller's */
+	fastrpc_sim_test_build_handles(test, &c, handle, 10,
+				       FASTRPC_SIM_TEST_IMEM_OFF,
+				       FASTRPC_SIM_TEST_IMEM_SIZE);
+	page = fastrpc_sim_test_page(t, c.sc, 1);
+	page->addr = cpu_to_le64(fastrpc_wire_addr(FASTRPC_SIM_TEST_SID + 1,
+						   FASTRPC_SIM_TEST_BASE +
+						   FASTRPC_SIM_TEST_IMEM_OFF));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FAULTS),
+			++faults);
+
+	/* A page list index past the arguments, and a count above 1 */
+	fastrpc_sim_test_build_handles(test, &c, handle, 10,
+				       FASTRPC_SIM_TEST_IMEM_OFF,
+				       FASTRPC_SIM_TEST_IMEM_SIZE);
+	list = (struct fastrpc_invoke_buf *)
+		(t->mem + fastrpc_sc_nargs(c.sc) *
+			  sizeof(union fastrpc_remote_arg));
+	list[1].pgidx = cpu_to_le32(4);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	list[1].pgidx = cpu_to_le32(1);
+	list[1].num = cpu_to_le32(2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BAD_REQUESTS),
+			bad + 2);
+
+	/* A length but no pages (the old driver's fd -1 with a length) */
+	fastrpc_sim_test_build_handles(test, &c, handle, 10, 0, 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_run(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_BAD_REQUESTS),
+			bad + 3);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(dst, 0, 100), NULL);
+
+	/* Methods that take no handles refuse them */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(2, 1, 1) | FIELD_PREP(FASTRPC_SC_INHANDLES, 1),
+		.len = { 8, 8 },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
 }
 
 static void fastrpc_sim_test_other_sid(struct kunit *test)
@@ -1491,6 +1662,7 @@ static struct kunit_case fastrpc_sim_test_cases[] = {
 	KUNIT_CASE(fastrpc_sim_test_overflow),
 	KUNIT_CASE(fastrpc_sim_test_calculator),
 	KUNIT_CASE(fastrpc_sim_test_echo),
+	KUNIT_CASE(fastrpc_sim_test_handles),
 	KUNIT_CASE(fastrpc_sim_test_init_memory),
 	KUNIT_CASE(fastrpc_sim_test_smmu_domain),
 	KUNIT_CASE(fastrpc_sim_test_discontiguous),

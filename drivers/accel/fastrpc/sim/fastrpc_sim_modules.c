@@ -3,8 +3,8 @@
  * Simulated Hexagon DSP: built-in modules.
  *
  * A method reaches host memory only through fastrpc_sim_access() and its
- * helpers. Unless the module marks it lazy, every buffer argument has been
- * checked whole before the method runs; a lazy method checks every range
+ * helpers. Unless the module marks it lazy, every buffer and handle
+ * argument has been checked whole before the method runs; a lazy method checks every range
  * it touches itself, before it writes anything.
  */
 
@@ -34,6 +34,7 @@
 #define FASTRPC_SIM_SIMTEST_WRITE_AT	7
 #define FASTRPC_SIM_SIMTEST_READ_AT	8
 #define FASTRPC_SIM_SIMTEST_READ_IOVA	9
+#define FASTRPC_SIM_SIMTEST_HANDLES	10
 
 /**
  * struct fastrpc_sim_write_at_req - in0 of simtest write_at
@@ -60,8 +61,23 @@ struct fastrpc_sim_read_req {
 	__le64 len;
 };
 
+/**
+ * struct fastrpc_sim_handle_rec - what simtest handles saw of one handle
+ * @fd: the fd (cookie) of the handle argument
+ * @offset: its offset
+ * @len: its length
+ * @mapped: 1 if the host gave it memory (a page range), else 0
+ */
+struct fastrpc_sim_handle_rec {
+	__le32 fd;
+	__le32 offset;
+	__le32 len;
+	__le32 mapped;
+};
+
 static_assert(sizeof(struct fastrpc_sim_write_at_req) == 24);
 static_assert(sizeof(struct fastrpc_sim_read_req) == 16);
+static_assert(sizeof(struct fastrpc_sim_handle_rec) == 16);
 
 /* ---- calculator ---- */
 
@@ -275,6 +291,60 @@ static u32 fastrpc_sim_simtest_read(struct fastrpc_sim_call *call, bool iova)
 	return ret;
 }
 
+/*
+ * handles: k in-buffers, k + 1 out-buffers, any handles. out0 gets a
+ * struct fastrpc_sim_handle_rec for each handle argument, in order;
+ * in-handle k is copied to out-handle k (the shorter of the two lengths)
+ * for each k that has both; in-buffer k is copied to out-buffer k + 1.
+ */
+static u32 fastrpc_sim_simtest_handles(struct fastrpc_sim_call *call)
+{
+	u32 nh = call->ninh + call->nouth, k, ret;
+	const struct fastrpc_sim_buf *recs;
+	struct fastrpc_sim_handle_rec rec;
+
+	if (call->nout != call->nin + 1 ||
+	    call->bufs[call->nin].len < (u64)nh * sizeof(rec))
+		return fastrpc_sim_bad_request(call, "bad handles");
+	for (k = 0; k < call->nin; k++)
+		if (call->bufs[k].len != call->bufs[call->nin + 1 + k].len)
+			return fastrpc_sim_bad_request(call, "handles lengths");
+
+	recs = &call->bufs[call->nin];
+	for (k = 0; k < nh; k++) {
+		const struct fastrpc_sim_handle *h = &call->handles[k];
+
+		rec = (struct fastrpc_sim_handle_rec) {
+			.fd = cpu_to_le32(h->fd),
+			.offset = cpu_to_le32(h->offset),
+			.len = cpu_to_le32(h->len),
+			.mapped = cpu_to_le32(h->mapped),
+		};
+		ret = fastrpc_sim_access(call, recs, (u64)k * sizeof(rec), &rec,
+					 sizeof(rec), FASTRPC_SIM_WRITE);
+		if (ret)
+			return ret;
+	}
+
+	for (k = 0; k < min(call->ninh, call->nouth); k++) {
+		const struct fastrpc_sim_buf *src = &call->handles[k].buf;
+		const struct fastrpc_sim_buf *dst =
+			&call->handles[call->ninh + k].buf;
+
+		ret = fastrpc_sim_copy(call, dst, src, min(src->len, dst->len));
+		if (ret)
+			return ret;
+	}
+
+	for (k = 0; k < call->nin; k++) {
+		ret = fastrpc_sim_copy(call, &call->bufs[call->nin + 1 + k],
+				       &call->bufs[k], call->bufs[k].len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static u32 fastrpc_sim_simtest_invoke(struct fastrpc_sim_call *call)
 {
 	u32 val;
@@ -303,6 +373,8 @@ static u32 fastrpc_sim_simtest_invoke(struct fastrpc_sim_call *call)
 		return fastrpc_sim_simtest_read(call, false);
 	case FASTRPC_SIM_SIMTEST_READ_IOVA:
 		return fastrpc_sim_simtest_read(call, true);
+	case FASTRPC_SIM_SIMTEST_HANDLES:
+		return fastrpc_sim_simtest_handles(call);
 	default:
 		return FASTRPC_SIM_EUNSUPPORTED;
 	}
