@@ -60,18 +60,22 @@ EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_buf);
 
 /**
  * fastrpc_layout_compute() - lay out the buffer arguments of a call
- * @layout: @layout->nbufs and @layout->bufs[i].len set by the caller; every
- *	other field is written
+ * @layout: @layout->nbufs, @layout->bufs[i].len and .mapped, and
+ *	@layout->nhandles and @layout->handles set by the caller; every other
+ *	field is written
  *
- * The payload starts with the metadata for @nbufs arguments (40 bytes per
- * argument plus 384, see fastrpc_meta_len()); the inline data starts at the
- * next 128-byte boundary and every argument's copy starts on a 128-byte
- * boundary of its own. Zero-length and mapped arguments take no space and
- * mapped ones do not count towards %DRM_FASTRPC_INLINE_MAX. Arguments never
- * share bytes, even when their user ranges overlap.
+ * The payload starts with the metadata for all N = @nbufs + @nhandles
+ * arguments (40 bytes per argument plus 384 for fdlist and crclist, see
+ * fastrpc_meta_len()); the inline data starts at the next 128-byte boundary
+ * and every buffer argument's copy starts on a 128-byte boundary of its
+ * own. Zero-length and mapped arguments take no space and mapped ones do
+ * not count towards %DRM_FASTRPC_INLINE_MAX. Arguments never share bytes,
+ * even when their user ranges overlap. Handle arguments are never copied:
+ * they only take their place in the metadata.
  *
- * Return: 0, -EINVAL when there are more than %FASTRPC_MAX_BUFS arguments,
- * -E2BIG when the argument lengths add up to more than
+ * Return: 0, -EINVAL when there are more than %FASTRPC_MAX_BUFS buffer or
+ * %FASTRPC_MAX_HANDLES handle arguments or a mapped handle's range is not
+ * in its mapping, -E2BIG when the argument lengths add up to more than
  * %DRM_FASTRPC_INLINE_MAX, or -EOVERFLOW when an offset does not fit.
  */
 int fastrpc_layout_compute(struct fastrpc_layout *layout)
@@ -79,10 +83,21 @@ int fastrpc_layout_compute(struct fastrpc_layout *layout)
 	size_t pos, total = 0;
 	u32 i;
 
-	if (layout->nbufs > FASTRPC_MAX_BUFS)
+	if (layout->nbufs > FASTRPC_MAX_BUFS ||
+	    layout->nhandles > FASTRPC_MAX_HANDLES ||
+	    (layout->nhandles && !layout->handles))
 		return -EINVAL;
 
-	layout->meta_len = fastrpc_meta_len(layout->nbufs);
+	for (i = 0; i < layout->nhandles; i++) {
+		const struct fastrpc_handle_rec *h = &layout->handles[i];
+
+		if (h->mapped &&
+		    (!h->size || !PAGE_ALIGNED(h->size) ||
+		     fastrpc_args_check_buf(h->offset, h->len, h->size)))
+			return -EINVAL;
+	}
+
+	layout->meta_len = fastrpc_meta_len(layout->nbufs + layout->nhandles);
 	layout->inline_off = ALIGN(layout->meta_len, FASTRPC_INLINE_ALIGN);
 	layout->end = layout->meta_len;
 	pos = layout->inline_off;
@@ -129,23 +144,30 @@ EXPORT_SYMBOL_IF_KUNIT(fastrpc_layout_compute);
  * @sid: stream id of the payload's context bank
  * @dma: device address of the payload
  *
- * For argument i: rpra[i] = {device address of the copy, length},
+ * For buffer argument i: rpra[i] = {device address of the copy, length},
  * list[i] = {1 (0 for an empty argument), i} and pages[i] = the device pages
  * spanned by the copy. A mapped argument is described the same way with its
  * own device address (&fastrpc_buf_rec.dma) instead of the copy's: the DSP
- * uses pages[i].addr plus the in-page offset of pv. fdlist and crclist stay
- * zero. Nothing written here is ever read back.
+ * uses pages[i].addr plus the in-page offset of pv.
+ *
+ * For handle argument i (i from @layout->nbufs on), as drivers/misc/fastrpc.c
+ * lays it out: rpra[i] = {fd, offset, length}, list[i] = {1 (0 for an empty
+ * argument), i} and, when its buffer is mapped, pages[i] = the whole
+ * mapping of the buffer; the DSP adds the offset itself.
+ *
+ * fdlist and crclist stay zero. Nothing written here is ever read back.
  */
 void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 			       void *payload, u32 sid, dma_addr_t dma)
 {
+	u32 nargs = layout->nbufs + layout->nhandles;
 	union fastrpc_remote_arg *rpra = payload;
 	struct fastrpc_invoke_buf *list;
 	struct fastrpc_phy_page *pages;
 	u32 i;
 
-	list = (struct fastrpc_invoke_buf *)(rpra + layout->nbufs);
-	pages = (struct fastrpc_phy_page *)(list + layout->nbufs);
+	list = (struct fastrpc_invoke_buf *)(rpra + nargs);
+	pages = (struct fastrpc_phy_page *)(list + nargs);
 
 	for (i = 0; i < layout->nbufs; i++) {
 		const struct fastrpc_buf_rec *rec = &layout->bufs[i];
@@ -166,6 +188,21 @@ void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 		rpra[i].buf.pv = cpu_to_le64(fastrpc_wire_addr(sid, addr));
 		pages[i].addr = cpu_to_le64(fastrpc_wire_addr(sid, start));
 		pages[i].size = cpu_to_le64(end - start);
+	}
+
+	for (i = layout->nbufs; i < nargs; i++) {
+		const struct fastrpc_handle_rec *h =
+			&layout->handles[i - layout->nbufs];
+
+		list[i].num = cpu_to_le32(h->len ? 1 : 0);
+		list[i].pgidx = cpu_to_le32(i);
+		rpra[i].dma.fd = cpu_to_le32(h->fd);
+		rpra[i].dma.offset = cpu_to_le32(h->offset);
+		rpra[i].dma.len = cpu_to_le32(h->len);
+		if (!h->mapped)
+			continue;
+		pages[i].addr = cpu_to_le64(fastrpc_wire_addr(sid, h->dma));
+		pages[i].size = cpu_to_le64(h->size);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_layout_write_meta);

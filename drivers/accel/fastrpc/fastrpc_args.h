@@ -9,6 +9,8 @@
 
 /* Most buffer arguments a scalars word can describe (in + out) */
 #define FASTRPC_MAX_BUFS	(2 * 255)
+/* Most handle arguments a scalars word can describe (in + out) */
+#define FASTRPC_MAX_HANDLES	(2 * 15)
 
 /**
  * struct fastrpc_buf_rec - the kernel's record of one buffer argument
@@ -27,9 +29,37 @@ struct fastrpc_buf_rec {
 };
 
 /**
+ * struct fastrpc_handle_rec - the kernel's record of one handle argument
+ * @fd: buffer identifier sent to the DSP, an opaque cookie to it
+ * @offset: offset of the argument in the buffer
+ * @len: length in bytes
+ * @mapped: the buffer is mapped on the call's session: the DSP is given
+ *	its whole mapping, [@dma, @dma + @size)
+ * @dma: for a mapped buffer, device address of its first byte
+ * @size: for a mapped buffer, size of its mapping, a multiple of the page
+ *	size that holds [@offset, @offset + @len)
+ *
+ * Every field is an input of fastrpc_layout_compute(), which checks them,
+ * and of fastrpc_layout_write_meta().
+ */
+struct fastrpc_handle_rec {
+	u32 fd;
+	u32 offset;
+	u32 len;
+	bool mapped;
+	dma_addr_t dma;
+	u64 size;
+};
+
+/**
  * struct fastrpc_layout - where everything sits in a call's payload
  * @nbufs: number of buffer arguments
- * @meta_len: length of the metadata (rpra, list, pages, fdlist, crclist)
+ * @nhandles: number of handle arguments (in + out), at most
+ *	%FASTRPC_MAX_HANDLES
+ * @handles: one record per handle argument, in the order of the scalars
+ *	word; NULL when @nhandles is 0
+ * @meta_len: length of the metadata (rpra, list, pages for every argument,
+ *	fdlist, crclist)
  * @inline_off: start of the inline data, ALIGN(@meta_len, 128)
  * @inline_len: sum of the lengths of the arguments that are not mapped
  * @end: end of the last byte used in the payload
@@ -38,6 +68,8 @@ struct fastrpc_buf_rec {
  */
 struct fastrpc_layout {
 	u32 nbufs;
+	u32 nhandles;
+	const struct fastrpc_handle_rec *handles;
 	size_t meta_len;
 	size_t inline_off;
 	size_t inline_len;

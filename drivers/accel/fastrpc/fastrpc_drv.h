@@ -25,9 +25,10 @@
  * 1.0: initial version: QUERY, PROCESS_INIT, INVOKE with inline arguments
  * 1.1: GEM buffer objects with PRIME, buffer arguments of INVOKE, MAP and
  *	UNMAP
+ * 1.2: in- and out-handle arguments of INVOKE
  */
 #define FASTRPC_DRIVER_MAJOR		1
-#define FASTRPC_DRIVER_MINOR		1
+#define FASTRPC_DRIVER_MINOR		2
 
 /* Version of the DSP wire protocol of fastrpc_proto.h */
 #define FASTRPC_PROTOCOL_VERSION	1

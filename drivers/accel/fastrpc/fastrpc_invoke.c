@@ -8,7 +8,9 @@
  * through the channel's context table and waits (killable, never
  * interruptible, so that it is never sent twice) for its reply. On success
  * the inline out-buffers are copied back using only the kernel's own record
- * of their place in the payload.
+ * of their place in the payload. Handle arguments name buffer objects that
+ * the DSP uses in place, like mapped buffer arguments: nothing of theirs is
+ * copied either way.
  *
  * The payload is memory of the driver's own, so a DSP restart (which
  * unmaps it from the context bank) never pulls it away from a caller that
@@ -18,7 +20,9 @@
  */
 
 #include <linux/jiffies.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -411,19 +415,45 @@ static int fastrpc_call_lock_file(struct fastrpc_file *ffile, bool killable)
 	return down_read_killable(&ffile->calls_sem) ? -EINTR : 0;
 }
 
-static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *args,
-						  u32 nargs)
+/* A handle argument as the DSP sees it: {fd, offset, len} and its mapping */
+static int fastrpc_call_handle_rec(const struct fastrpc_karg *arg,
+				   struct fastrpc_handle_rec *h)
 {
+	if (arg->offset > U32_MAX || arg->len > U32_MAX)
+		return -EOVERFLOW;
+
+	h->fd = arg->fd;
+	h->offset = arg->offset;
+	h->len = arg->len;
+	if (arg->map) {
+		h->mapped = true;
+		h->dma = arg->map->iova;
+		h->size = PAGE_ALIGN(arg->map->obj->size);
+	}
+	return 0;
+}
+
+/* One allocation: the layout, its buffer records, then its handle records */
+static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *args,
+						  u32 nbufs, u32 nhandles)
+{
+	struct fastrpc_handle_rec *handles = NULL;
 	struct fastrpc_layout *layout;
+	size_t head;
 	u32 i;
 	int ret;
 
-	layout = kzalloc(struct_size(layout, bufs, nargs), GFP_KERNEL);
+	if (nbufs > FASTRPC_MAX_BUFS || nhandles > FASTRPC_MAX_HANDLES)
+		return ERR_PTR(-EINVAL);
+
+	head = struct_size(layout, bufs, nbufs);
+	layout = kzalloc(size_add(head, array_size(nhandles, sizeof(*handles))),
+			 GFP_KERNEL);
 	if (!layout)
 		return ERR_PTR(-ENOMEM);
 
-	layout->nbufs = nargs;
-	for (i = 0; i < nargs; i++) {
+	layout->nbufs = nbufs;
+	for (i = 0; i < nbufs; i++) {
 		layout->bufs[i].len = args[i].len;
 		if (args[i].map) {
 			layout->bufs[i].mapped = true;
@@ -431,12 +461,26 @@ static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *arg
 		}
 	}
 
-	ret = fastrpc_layout_compute(layout);
-	if (ret) {
-		kfree(layout);
-		return ERR_PTR(ret);
+	if (nhandles) {
+		handles = (void *)layout + head;
+		for (i = 0; i < nhandles; i++) {
+			ret = fastrpc_call_handle_rec(&args[nbufs + i],
+						      &handles[i]);
+			if (ret)
+				goto err_free;
+		}
 	}
+	layout->nhandles = nhandles;
+	layout->handles = handles;
+
+	ret = fastrpc_layout_compute(layout);
+	if (ret)
+		goto err_free;
 	return layout;
+
+err_free:
+	kfree(layout);
+	return ERR_PTR(ret);
 }
 
 /**
@@ -462,6 +506,7 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 {
 	struct fastrpc_file *user_file = params->user_file;
 	u32 inbufs = fastrpc_sc_inbufs(params->sc);
+	u32 nbufs = fastrpc_sc_nbufs(params->sc);
 	struct fastrpc_layout *layout;
 	struct fastrpc_call *call;
 	struct fastrpc_msg msg;
@@ -469,16 +514,16 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	u32 i;
 	int ret;
 
-	if (fastrpc_sc_nbufs(params->sc) != params->nargs ||
-	    fastrpc_sc_inhandles(params->sc) ||
-	    fastrpc_sc_outhandles(params->sc))
+	if (fastrpc_sc_nargs(params->sc) != params->nargs)
 		return -EINVAL;
 
-	layout = fastrpc_call_layout(params->args, params->nargs);
+	layout = fastrpc_call_layout(params->args, nbufs,
+				     params->nargs - nbufs);
 	if (IS_ERR(layout))
 		return PTR_ERR(layout);
 
-	for (i = 0; i < params->nargs; i++) {
+	/* Handle arguments are never copied: only buffers are user memory */
+	for (i = 0; i < nbufs; i++) {
 		if (!params->args[i].map && params->args[i].user &&
 		    params->args[i].len &&
 		    !access_ok(params->args[i].uptr, params->args[i].len)) {
@@ -565,6 +610,13 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	for (i = 0; i < call->nmaps; i++)
 		fastrpc_bo_map_sync_for_cpu(call->maps[i]);
 
+	/*
+	 * fdlist and crclist are not read. The old driver dropped a reference
+	 * to the mapping of every fd the DSP wrote in fdlist; the DSP is not
+	 * trusted, so here a mapping lives as long as the call (or DSP
+	 * mapping) that holds it, whatever the DSP writes. Out-handles carry
+	 * nothing back: the DSP wrote their buffers in place.
+	 */
 	params->dsp_status = call->retval;
 	ret = fastrpc_dsp_result_to_errno(call->retval);
 	if (ret)
@@ -615,6 +667,37 @@ static int fastrpc_invoke_read_arg(struct drm_file *file,
 	return 0;
 }
 
+/*
+ * A handle argument names a buffer object like a mapped buffer argument;
+ * the DSP gets @arg->handle, the GEM handle or dma-buf fd as given, as the
+ * buffer's fd: the identifier %DRM_IOCTL_FASTRPC_MAP sends it too.
+ */
+static int fastrpc_invoke_read_handle(struct drm_file *file,
+				      struct fastrpc_session *session,
+				      const struct drm_fastrpc_arg *arg,
+				      struct fastrpc_karg *karg)
+{
+	int ret;
+
+	if (!arg->flags || arg->flags & ~DRM_FASTRPC_BUF_FLAGS ||
+	    arg->flags == DRM_FASTRPC_BUF_FLAGS || arg->ptr)
+		return -EINVAL;
+
+	/* An empty range is checked, but nothing is mapped */
+	ret = fastrpc_mem_get_map(file->driver_priv, session, arg->flags,
+				  arg->handle, arg->offset, arg->length,
+				  &karg->map);
+	if (ret)
+		return ret;
+	/* Only a dma-buf of more than 4 GiB gets here */
+	if (arg->offset > U32_MAX || arg->length > U32_MAX)
+		return -EOVERFLOW;
+	karg->len = arg->length;
+	karg->offset = arg->offset;
+	karg->fd = arg->handle;
+	return 0;
+}
+
 static void fastrpc_invoke_put_args(struct fastrpc_karg *kargs, u32 nargs)
 {
 	u32 i;
@@ -629,6 +712,7 @@ static int fastrpc_invoke_read_args(struct drm_file *file,
 				    struct fastrpc_karg *kargs)
 {
 	const u8 __user *uargs = u64_to_user_ptr(inv->args);
+	u32 nbufs = fastrpc_sc_nbufs(inv->sc);
 	struct drm_fastrpc_arg arg;
 	u32 i;
 	int ret;
@@ -643,7 +727,12 @@ static int fastrpc_invoke_read_args(struct drm_file *file,
 		if (ret)
 			return ret;
 
-		ret = fastrpc_invoke_read_arg(file, session, &arg, &kargs[i]);
+		if (i < nbufs)
+			ret = fastrpc_invoke_read_arg(file, session, &arg,
+						      &kargs[i]);
+		else
+			ret = fastrpc_invoke_read_handle(file, session, &arg,
+							 &kargs[i]);
 		if (ret)
 			return ret;
 	}
@@ -656,9 +745,7 @@ static int fastrpc_invoke_check(const struct drm_fastrpc_invoke *inv)
 		return -EINVAL;
 	if (inv->handle == FASTRPC_HANDLE_INIT)
 		return -EPERM;
-	if (fastrpc_sc_inhandles(inv->sc) || fastrpc_sc_outhandles(inv->sc))
-		return -EOPNOTSUPP;
-	if (inv->num_args != fastrpc_sc_nbufs(inv->sc))
+	if (inv->num_args != fastrpc_sc_nargs(inv->sc))
 		return -EINVAL;
 	if (inv->arg_size < DRM_FASTRPC_ARG_MIN_SIZE ||
 	    inv->arg_size > FASTRPC_ARG_MAX_SIZE)

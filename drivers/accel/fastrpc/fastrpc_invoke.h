@@ -20,23 +20,28 @@ struct fastrpc_file;
 struct fastrpc_layout;
 
 /**
- * struct fastrpc_karg - one buffer argument of a call
+ * struct fastrpc_karg - one argument of a call
  * @len: length in bytes
  * @map: a mapped buffer object: the argument is [@offset, @offset + @len)
- *	of it, used in place by the DSP; NULL for a copied argument
- * @offset: offset of the argument in the object of @map
+ *	of it, used in place by the DSP; NULL for a copied buffer argument
+ *	or a handle argument with nothing mapped
+ * @offset: offset of the argument in the object of @map; for a handle
+ *	argument, the offset sent to the DSP even when nothing is mapped
+ * @fd: handle arguments only: the buffer identifier sent to the DSP
  * @user: @uptr is used (a user call), otherwise @kptr; copied arguments
  *	only
  * @uptr: user address of the argument
  * @kptr: kernel address of the argument
  *
  * Where the bytes come from (or go to) is always stated by the caller in
- * @map and @user, never guessed from the address.
+ * @map and @user, never guessed from the address. Handle arguments are
+ * never copied; @len and @offset must fit in 32 bits.
  */
 struct fastrpc_karg {
 	u64 len;
 	struct fastrpc_bo_map *map;
 	u64 offset;
+	u32 fd;
 	bool user;
 	union {
 		void __user *uptr;
@@ -47,12 +52,13 @@ struct fastrpc_karg {
 /**
  * struct fastrpc_call_params - what to call and how
  * @handle: remote handle
- * @sc: scalars word; buffer arguments only
+ * @sc: scalars word
  * @pid: client id sent in the message, 0 for a kernel call
  * @client: client id the call acts for, kernel calls included; 0 for none
  * @pd: PD type, FASTRPC_PD_*
- * @args: @nargs buffer arguments, in-buffers first
- * @nargs: number of buffer arguments, fastrpc_sc_nbufs(@sc)
+ * @args: @nargs arguments in the order of @sc: in-buffers, out-buffers,
+ *	in-handles, out-handles
+ * @nargs: number of arguments, fastrpc_sc_nargs(@sc)
  * @timeout_ms: give up after this many ms, 0 waits until done
  * @killable: a fatal signal ends the wait
  * @user_file: for a call a user makes (INVOKE), its file: the file's

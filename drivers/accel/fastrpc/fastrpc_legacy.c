@@ -236,6 +236,44 @@ static int fastrpc_legacy_read_arg(struct fastrpc_file *ffile,
 }
 
 /*
+ * A handle argument, laid out as the old driver did: @arg->fd is sent as
+ * the buffer's fd, @arg->ptr as the offset into it and @arg->length as the
+ * length. With a dma-buf fd (neither 0 nor -1) and a length, the buffer is
+ * mapped and the DSP gets the whole of its mapping. Values the wire cannot
+ * hold (more than 32 bits), which the old driver cut short, and a range
+ * outside the buffer (which it did not check) give -EINVAL, like every
+ * other buffer error of this face.
+ */
+static int fastrpc_legacy_read_handle(struct fastrpc_file *ffile,
+				      struct fastrpc_session *session,
+				      const struct fastrpc_invoke_args *arg,
+				      struct fastrpc_karg *karg)
+{
+	struct dma_buf *dmabuf;
+	int ret;
+
+	if (arg->ptr > U32_MAX || arg->length > U32_MAX)
+		return -EINVAL;
+
+	karg->fd = arg->fd;
+	karg->offset = arg->ptr;
+	karg->len = arg->length;
+	/* As before: with no fd or nothing to map, only the values are sent */
+	if (arg->fd == 0 || arg->fd == -1 || !arg->length)
+		return 0;
+
+	dmabuf = dma_buf_get(arg->fd);
+	if (IS_ERR(dmabuf))
+		return -EINVAL;
+	ret = fastrpc_mem_get_map_dmabuf(ffile, session, dmabuf, arg->ptr,
+					 arg->length, &karg->map);
+	dma_buf_put(dmabuf);
+	if (ret && ret != -ENOMEM)
+		return -EINVAL;
+	return ret;
+}
+
+/*
  * The old driver returned the DSP's result as the ioctl's value. A value in
  * the range of the kernel's own error codes (include/linux/errno.h,
  * -ERESTARTSYS down to -ENOGRACE) must not leave the kernel: on the way
@@ -287,24 +325,24 @@ static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
 		ret = -EPERM;
 		goto out_free_uargs;
 	}
-	if (nargs != nbufs) {
-		ret = -EOPNOTSUPP;
-		goto out_free_uargs;
-	}
 
 	ret = fastrpc_proc_get(ffile, &proc);
 	if (ret)
 		goto out_free_uargs;
 
-	kargs = kcalloc(nbufs, sizeof(*kargs), GFP_KERNEL);
+	kargs = kcalloc(nargs, sizeof(*kargs), GFP_KERNEL);
 	if (!kargs) {
 		ret = -ENOMEM;
 		goto out_put_proc;
 	}
 
-	for (i = 0; i < nbufs; i++) {
-		ret = fastrpc_legacy_read_arg(ffile, proc.session, &uargs[i],
-					      &kargs[i]);
+	for (i = 0; i < nargs; i++) {
+		if (i < nbufs)
+			ret = fastrpc_legacy_read_arg(ffile, proc.session,
+						      &uargs[i], &kargs[i]);
+		else
+			ret = fastrpc_legacy_read_handle(ffile, proc.session,
+							 &uargs[i], &kargs[i]);
 		if (ret)
 			goto out_put_args;
 	}
@@ -316,7 +354,7 @@ static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
 		.client = proc.client_id,
 		.pd = proc.pd,
 		.args = kargs,
-		.nargs = nbufs,
+		.nargs = nargs,
 		.killable = true,
 		.user_file = ffile,
 	};
@@ -326,7 +364,7 @@ static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
 		ret = fastrpc_legacy_dsp_result(params.dsp_status);
 
 out_put_args:
-	fastrpc_legacy_put_args(kargs, nbufs);
+	fastrpc_legacy_put_args(kargs, nargs);
 	kfree(kargs);
 out_put_proc:
 	fastrpc_proc_put(&proc);

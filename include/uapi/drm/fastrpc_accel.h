@@ -224,9 +224,18 @@ struct drm_fastrpc_process_init {
  * An unknown GEM handle gives -ENOENT, a descriptor that is not a dma-buf
  * -EBADF, a range past the end of the buffer -ERANGE; a buffer that the
  * context bank cannot see as one contiguous range gives -EINVAL.
+ *
+ * A handle argument (an in-handle or out-handle of the scalars word) always
+ * names a buffer this way: without %DRM_FASTRPC_BUF_GEM or
+ * %DRM_FASTRPC_BUF_DMABUF it gives -EINVAL, and an @offset or @length above
+ * 0xffffffff gives -EOVERFLOW. The DSP gets {fd, @offset, @length}, where
+ * fd is @handle as given (the GEM handle or the dma-buf fd: an opaque cookie
+ * to the DSP, the one %DRM_IOCTL_FASTRPC_MAP sends for the buffer), and,
+ * unless @length is 0, the whole of the buffer's mapping; nothing is copied
+ * either way. An empty handle is checked, but nothing is mapped.
  */
 struct drm_fastrpc_arg {
-	/** @ptr: In. User address of an inline buffer; MBZ for buffers */
+	/** @ptr: In. User address of an inline buffer; MBZ for buffers and handles */
 	__u64 ptr;
 
 	/** @length: In. Length of the argument in bytes */
@@ -253,10 +262,10 @@ struct drm_fastrpc_arg {
  *
  * @sc is the FastRPC scalars word: method in bits 28:24, the number of
  * in-buffers in bits 23:16, of out-buffers in bits 15:8, of in-handles in
- * bits 7:4 and of out-handles in bits 3:0. @args holds the in-buffers
- * followed by the out-buffers; each may be inline user memory or a range of
- * a buffer object (&struct drm_fastrpc_arg). Handle arguments are not
- * supported yet (-EOPNOTSUPP).
+ * bits 7:4 and of out-handles in bits 3:0. @args holds the in-buffers,
+ * the out-buffers, the in-handles and the out-handles, in that order; a
+ * buffer may be inline user memory or a range of a buffer object, a handle
+ * is always a range of a buffer object (&struct drm_fastrpc_arg).
  *
  * Errors: -EINVAL for a malformed request, -EPERM for a handle reserved to
  * the kernel, -ENOTCONN before %DRM_IOCTL_FASTRPC_PROCESS_INIT, -EFAULT for
@@ -285,7 +294,10 @@ struct drm_fastrpc_invoke {
 	/** @args: In. User address of an array of &struct drm_fastrpc_arg */
 	__u64 args;
 
-	/** @num_args: In. Number of entries at @args; must match @sc */
+	/**
+	 * @num_args: In. Number of entries at @args: all the buffers and
+	 * handles of @sc
+	 */
 	__u32 num_args;
 
 	/**

@@ -236,6 +236,85 @@ static void fastrpc_test_layout_mapped_big(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, l->inline_len, 8);
 }
 
+/*
+ * Handle arguments: the metadata is for all N arguments, handles take no
+ * payload space, and rpra/list/pages of a handle are laid out as
+ * drivers/misc/fastrpc.c does ({fd, offset, len}, {len ? 1 : 0, i}, the
+ * whole mapping when mapped).
+ */
+static void fastrpc_test_layout_handles(struct kunit *test)
+{
+	const u64 lens[] = { 8, 16 };
+	const dma_addr_t dma = 0x80000000, bo = 0x10000000;
+	const u32 sid = 2, n = ARRAY_SIZE(lens) + 3;
+	struct fastrpc_handle_rec h[3] = {
+		{ .fd = 7, .offset = 100, .len = 50, .mapped = true,
+		  .dma = bo, .size = 2 * PAGE_SIZE },
+		{ .fd = (u32)-1, .offset = 12, .len = 0 },
+		{ .fd = 9, .offset = 0, .len = 0, .mapped = true, .dma = bo,
+		  .size = PAGE_SIZE },
+	};
+	struct fastrpc_layout *l = layout_alloc(test, ARRAY_SIZE(lens), lens);
+	union fastrpc_remote_arg *rpra;
+	struct fastrpc_invoke_buf *list;
+	struct fastrpc_phy_page *pages;
+	u8 *tail;
+
+	l->nhandles = ARRAY_SIZE(h);
+	l->handles = h;
+	KUNIT_ASSERT_EQ(test, fastrpc_layout_compute(l), 0);
+	KUNIT_EXPECT_EQ(test, l->meta_len, fastrpc_meta_len(n));
+	KUNIT_EXPECT_EQ(test, l->inline_len, 24);
+	KUNIT_EXPECT_EQ(test, l->bufs[0].offset,
+			ALIGN(fastrpc_meta_len(n), FASTRPC_INLINE_ALIGN));
+
+	rpra = kunit_kzalloc(test, l->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rpra);
+	list = (struct fastrpc_invoke_buf *)(rpra + n);
+	pages = (struct fastrpc_phy_page *)(list + n);
+	fastrpc_layout_write_meta(l, rpra, sid, dma);
+
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(rpra[2].dma.fd), 7);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(rpra[2].dma.offset), 100);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(rpra[2].dma.len), 50);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(rpra[2].dma.pad), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[2].num), 1);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[2].pgidx), 2);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[2].addr),
+			fastrpc_wire_addr(sid, bo));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[2].size), 2 * PAGE_SIZE);
+
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(rpra[3].dma.fd), 0xffffffff);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(rpra[3].dma.offset), 12);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[3].num), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[3].pgidx), 3);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[3].addr), 0);
+	/* An empty handle's list entry is 0 even when its buffer is mapped */
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[4].num), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(pages[4].size), PAGE_SIZE);
+
+	/* fdlist and crclist, from pages[n] to the end of the metadata */
+	tail = (u8 *)(pages + n);
+	KUNIT_EXPECT_EQ(test, (u8 *)rpra + l->meta_len - tail,
+			FASTRPC_MAX_FDLIST * 8 + FASTRPC_MAX_CRCLIST * 4);
+	KUNIT_EXPECT_PTR_EQ(test,
+			    memchr_inv(tail, 0, (u8 *)rpra + l->meta_len - tail),
+			    NULL);
+
+	/* A mapped handle's range must lie in its mapping */
+	h[0].len = 2 * PAGE_SIZE - 99;
+	KUNIT_EXPECT_EQ(test, fastrpc_layout_compute(l), -EINVAL);
+	h[0].len = 50;
+	h[0].size = PAGE_SIZE + 1;
+	KUNIT_EXPECT_EQ(test, fastrpc_layout_compute(l), -EINVAL);
+	h[0].size = 2 * PAGE_SIZE;
+	l->nhandles = FASTRPC_MAX_HANDLES + 1;
+	KUNIT_EXPECT_EQ(test, fastrpc_layout_compute(l), -EINVAL);
+	l->nhandles = 1;
+	l->handles = NULL;
+	KUNIT_EXPECT_EQ(test, fastrpc_layout_compute(l), -EINVAL);
+}
+
 static void fastrpc_test_write_meta(struct kunit *test)
 {
 	/* The second argument straddles a page boundary of the payload */
@@ -384,6 +463,7 @@ static struct kunit_case fastrpc_test_cases[] = {
 	KUNIT_CASE(fastrpc_test_layout_mapped),
 	KUNIT_CASE(fastrpc_test_layout_mapped_big),
 	KUNIT_CASE(fastrpc_test_write_meta),
+	KUNIT_CASE(fastrpc_test_layout_handles),
 	KUNIT_CASE(fastrpc_test_dsp_errno),
 	KUNIT_CASE(fastrpc_test_reply_classify),
 	{}
