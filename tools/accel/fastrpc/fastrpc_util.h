@@ -63,6 +63,12 @@
 #define FRPC_SIMTEST_WRITE_AT		7	/* in0 struct frpc_sim_write_at */
 #define FRPC_SIMTEST_READ_AT		8	/* in0 struct frpc_sim_read_at, out0 */
 #define FRPC_SIMTEST_READ_IOVA		9	/* in0 struct frpc_sim_read_iova, out0 */
+/*
+ * k in, k + 1 out, any handles: out0 receives a struct frpc_sim_handle_rec
+ * per handle argument; in-handle j is copied to out-handle j (the shorter
+ * length), in-buffer j to out-buffer j + 1.
+ */
+#define FRPC_SIMTEST_HANDLES		10
 
 /* in0 of simtest write_at: fill [dsp_addr, +len) of a DSP mapping */
 struct frpc_sim_write_at {
@@ -82,6 +88,14 @@ struct frpc_sim_read_at {
 struct frpc_sim_read_iova {
 	uint64_t iova;
 	uint64_t len;
+};
+
+/* What simtest handles saw of one handle argument (rpra[i].dma, list[i]) */
+struct frpc_sim_handle_rec {
+	int32_t fd;		/* the fd (cookie) the driver sent */
+	uint32_t offset;
+	uint32_t len;
+	uint32_t mapped;	/* 1: the driver described its memory */
 };
 
 #define FRPC_ACCEL_DIR			"/dev/accel"

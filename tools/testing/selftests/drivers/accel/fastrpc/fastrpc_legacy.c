@@ -1297,22 +1297,40 @@ TEST_F(pd, invoke_fd0_inline)
 	EXPECT_EQ(0, memcmp(in1, out1, sizeof(in1)));
 }
 
-/* In and out handles (sc bits 7:0) */
+/*
+ * In and out handles (sc bits 7:0) reach the DSP: {fd, ptr as the offset,
+ * length}. simtest "handles" (method 10) reports what it saw of each; a
+ * method that takes no handles refuses them. More in fastrpc_handles.c.
+ */
 TEST_F(pd, invoke_handle_args)
 {
-	struct fastrpc_invoke_args a[2];
+	struct { int32_t fd; uint32_t offset, len, mapped; } rec[2];
+	struct fastrpc_invoke_args a[3];
 	uint32_t v = 0, h;
 	int32_t dlerr;
 
-	if (is_old())
-		SKIP(return, "differs by design: the old driver passes handle arguments to the DSP; legacy.rst: EOPNOTSUPP");
 	ASSERT_EQ(0, open_module(self->fd, SIMTEST_URI, &h, &dlerr));
 	set_arg(&a[0], &v, sizeof(v));
 	set_arg(&a[1], NULL, 0);
-	EXPECT_EQ(-1, invoke(self->fd, h, SCH(4, 1, 0, 1, 0), a));
-	EXPECT_EQ(EOPNOTSUPP, errno);
-	EXPECT_EQ(-1, invoke(self->fd, h, SCH(4, 1, 0, 0, 1), a));
-	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(DSP_ERR(AEE_EBADPARM),
+		  invoke(self->fd, h, SCH(4, 1, 0, 1, 0), a));
+	EXPECT_EQ(DSP_ERR(AEE_EBADPARM),
+		  invoke(self->fd, h, SCH(4, 1, 0, 0, 1), a));
+
+	memset(rec, 0xcc, sizeof(rec));
+	set_arg(&a[0], rec, sizeof(rec));
+	set_arg(&a[1], (void *)(uintptr_t)12, 0);
+	set_arg(&a[2], (void *)(uintptr_t)34, 0);
+	a[2].fd = 0;
+	ASSERT_EQ(0, invoke(self->fd, h, SCH(10, 0, 1, 1, 1), a))
+		TH_LOG("errno %s", strerror(errno));
+	EXPECT_EQ(-1, rec[0].fd);
+	EXPECT_EQ(12u, rec[0].offset);
+	EXPECT_EQ(0u, rec[0].len);
+	EXPECT_EQ(0u, rec[0].mapped);
+	EXPECT_EQ(0, rec[1].fd);
+	EXPECT_EQ(34u, rec[1].offset);
+	EXPECT_EQ(0u, rec[1].mapped);
 }
 
 /* A dma-buf argument whose ptr has no VMA: the in-page offset of ptr */

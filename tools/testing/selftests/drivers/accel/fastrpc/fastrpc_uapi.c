@@ -1303,13 +1303,16 @@ TEST_F(cdsp, handles_in_sc)
 	struct drm_fastrpc_invoke inv;
 	uint8_t in[16] = { 0 }, out[16];
 
+	/* Handle arguments are counted in num_args (fastrpc_handles.c) */
 	echo_invoke(&inv, args, self->simtest, in, out, sizeof(in));
+	inv.sc = FRPC_SC(FRPC_SIMTEST_ECHO, 1, 1) | FRPC_SC_HANDLES(1, 0);
+	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
+	/* A handle names a buffer: one without a buffer kind is malformed */
 	memset(&args[2], 0, sizeof(args[2]));
 	inv.num_args = 3;
-	inv.sc = FRPC_SC(FRPC_SIMTEST_ECHO, 1, 1) | FRPC_SC_HANDLES(1, 0);
-	EXPECT_EQ(-EOPNOTSUPP, frpc_invoke_raw(self->fd, &inv));
+	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
 	inv.sc = FRPC_SC(FRPC_SIMTEST_ECHO, 1, 1) | FRPC_SC_HANDLES(0, 1);
-	EXPECT_EQ(-EOPNOTSUPP, frpc_invoke_raw(self->fd, &inv));
+	EXPECT_EQ(-EINVAL, frpc_invoke_raw(self->fd, &inv));
 	assert_works(_metadata, self->fd, self->calc, self->simtest);
 }
 
