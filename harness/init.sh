@@ -128,10 +128,10 @@ setup() {
 	if load fastrpc_sim.ko; then
 		sim_create cdsp0 cdsp 3 1 0
 		sim_create adsp0 adsp 2 1 0
-		if wait_for /dev/accel/accel0 10 && wait_for /dev/accel/accel1 10; then
+		if wait_for /dev/accel/accel0 10 && wait_for /dev/accel/accel3 10; then
 			check ok accel-devices
 		else
-			check fail accel-devices "/dev/accel/accel0 and accel1 did not appear: $(ls /dev/accel 2>&1)"
+			check fail accel-devices "/dev/accel/accel0 to accel3 did not appear: $(ls /dev/accel 2>&1)"
 		fi
 	fi
 }
@@ -418,10 +418,10 @@ legacy_restore() {
 	fi
 	grep -q "^fastrpc_sim " /proc/modules || return
 	sims_up
-	if wait_for /dev/accel/accel0 10 && wait_for /dev/accel/accel1 10; then
+	if wait_for /dev/accel/accel0 10 && wait_for /dev/accel/accel3 10; then
 		check ok legacy-accel-devices
 	else
-		check fail legacy-accel-devices "/dev/accel/accel0 and accel1 did not appear: $(ls /dev/accel 2>&1)"
+		check fail legacy-accel-devices "/dev/accel/accel0 to accel3 did not appear: $(ls /dev/accel 2>&1)"
 	fi
 }
 
@@ -498,7 +498,7 @@ bench_run() {
 	mkdir -p $BENCH_DIR
 	bench_bad=""
 	if sims_down && bench_sims_up && wait_for /dev/accel/accel0 10 &&
-		wait_for /dev/accel/accel1 10 && wait_for /dev/fastrpc-cdsp 10; then
+		wait_for /dev/accel/accel3 10 && wait_for /dev/fastrpc-cdsp 10; then
 		check ok bench-sims
 	else
 		check fail bench-sims "cdsp0 with $BENCH_SESSIONS sessions did not come up"

@@ -61,6 +61,17 @@ int fastrpc_domain_from_label(const char *label)
 }
 
 /**
+ * fastrpc_domain_runs_unsigned() - does a domain run unsigned PDs?
+ * @domain_id: DRM_FASTRPC_DOMAIN_*
+ *
+ * Return: true for cdsp, cdsp1, gdsp0 and gdsp1.
+ */
+bool fastrpc_domain_runs_unsigned(u32 domain_id)
+{
+	return domain_id >= DRM_FASTRPC_DOMAIN_CDSP;
+}
+
+/**
  * fastrpc_domain_label() - label of a domain
  * @domain_id: DRM_FASTRPC_DOMAIN_*, below %FASTRPC_NUM_DOMAINS
  *
@@ -77,6 +88,9 @@ const char *fastrpc_domain_label(u32 domain_id)
  * @fdev: device of the file
  * @file: the DRM file of an accel file, NULL for a legacy node's file
  *
+ * An accel file is privileged when it was opened on the privileged device;
+ * the legacy face decides for its files.
+ *
  * Return: 0 or -ENOMEM.
  */
 int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
@@ -86,6 +100,8 @@ int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
 	if (!ffile->quota)
 		return -ENOMEM;
 	ffile->fdev = fdev;
+	ffile->drm = file ? file->minor->dev : &fdev->drm;
+	ffile->privileged = ffile->drm != &fdev->drm;
 	ffile->file = file;
 	mutex_init(&ffile->lock);
 	spin_lock_init(&ffile->proc_lock);
@@ -274,7 +290,59 @@ static const struct drm_driver fastrpc_drm_driver = {
 
 static void fastrpc_device_fini_clients(struct drm_device *drm, void *arg)
 {
-	xa_destroy(&to_fastrpc_device(drm)->clients);
+	struct fastrpc_device *fdev = arg;
+
+	xa_destroy(&fdev->clients);
+}
+
+/* drmm action of the privileged device: it kept the ordinary one */
+static void fastrpc_device_put_drm(struct drm_device *drm, void *arg)
+{
+	drm_dev_put(arg);
+}
+
+/*
+ * The privileged DRM device of @fdev (privilege.rst), under its own root
+ * device so that udev tells the two apart by their parent. It holds a
+ * reference to the ordinary device, which owns @fdev.
+ */
+static int fastrpc_device_create_priv(struct fastrpc_device *fdev)
+{
+	struct fastrpc_priv_drm *priv;
+	struct device *root;
+	char name[48];
+	int ret;
+
+	snprintf(name, sizeof(name), "fastrpc-%s-privileged", fdev->label);
+	root = root_device_register(name);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	dev_set_drvdata(root, fdev);
+
+	/* Freed by devres when the root device is unregistered */
+	priv = devm_drm_dev_alloc(root, &fastrpc_drm_driver,
+				  struct fastrpc_priv_drm, drm);
+	if (IS_ERR(priv)) {
+		ret = PTR_ERR(priv);
+		goto err_unregister_root;
+	}
+	drm_dev_get(&fdev->drm);
+	ret = drmm_add_action_or_reset(&priv->drm, fastrpc_device_put_drm,
+				       &fdev->drm);
+	if (ret)
+		goto err_unregister_root;
+
+	ret = drm_dev_register(&priv->drm, 0);
+	if (ret)
+		goto err_unregister_root;
+
+	fdev->priv = priv;
+	fdev->priv_root = root;
+	return 0;
+
+err_unregister_root:
+	root_device_unregister(root);
+	return ret;
 }
 
 static struct fastrpc_device *fastrpc_device_create(u32 domain_id)
@@ -297,13 +365,14 @@ static struct fastrpc_device *fastrpc_device_create(u32 domain_id)
 		ret = PTR_ERR(fdev);
 		goto err_unregister_root;
 	}
+	dev_set_drvdata(root, fdev);
 
 	fdev->root = root;
 	fdev->domain_id = domain_id;
 	fdev->label = label;
 	xa_init_flags(&fdev->clients, XA_FLAGS_ALLOC1);
 	ret = drmm_add_action_or_reset(&fdev->drm, fastrpc_device_fini_clients,
-				       NULL);
+				       fdev);
 	if (ret)
 		goto err_unregister_root;
 	ret = drmm_mutex_init(&fdev->drm, &fdev->lock);
@@ -316,8 +385,14 @@ static struct fastrpc_device *fastrpc_device_create(u32 domain_id)
 	if (ret)
 		goto err_unregister_root;
 
+	ret = fastrpc_device_create_priv(fdev);
+	if (ret)
+		goto err_unplug;
+
 	return fdev;
 
+err_unplug:
+	drm_dev_unplug(&fdev->drm);
 err_unregister_root:
 	root_device_unregister(root);
 	return ERR_PTR(ret);
@@ -325,8 +400,13 @@ err_unregister_root:
 
 static void fastrpc_device_destroy(struct fastrpc_device *fdev)
 {
+	struct device *root = fdev->root;
+
+	drm_dev_unplug(&fdev->priv->drm);
 	drm_dev_unplug(&fdev->drm);
-	root_device_unregister(fdev->root);
+	root_device_unregister(fdev->priv_root);
+	/* The last use of @fdev: it goes with the ordinary device */
+	root_device_unregister(root);
 }
 
 /**

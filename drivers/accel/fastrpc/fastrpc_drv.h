@@ -25,7 +25,10 @@
  * 1.0: initial version: QUERY, PROCESS_INIT, INVOKE with inline arguments
  * 1.1: GEM buffer objects with PRIME, buffer arguments of INVOKE, MAP and
  *	UNMAP
- * 1.2: in- and out-handle arguments of INVOKE
+ * 1.2: in- and out-handle arguments of INVOKE; a privileged device per
+ *	domain (DRM_FASTRPC_DEVICE_PRIVILEGED), the only one that attaches to
+ *	the root PD and to the sensors PD (DRM_FASTRPC_PROCESS_SENSORS):
+ *	Documentation/accel/fastrpc/privilege.rst
  */
 #define FASTRPC_DRIVER_MAJOR		1
 #define FASTRPC_DRIVER_MINOR		2
@@ -153,9 +156,20 @@ enum fastrpc_counter {
 };
 
 /**
- * struct fastrpc_device - one DSP domain, behind /dev/accel/accelN
- * @drm: DRM device; its parent is @root
- * @root: per-domain root device owned by the driver
+ * struct fastrpc_priv_drm - the privileged DRM device of a domain
+ * @drm: DRM device; its parent is &fastrpc_device.priv_root
+ */
+struct fastrpc_priv_drm {
+	struct drm_device drm;
+};
+
+/**
+ * struct fastrpc_device - one DSP domain, behind two /dev/accel/accelN
+ * @drm: the ordinary DRM device; its parent is @root
+ * @root: per-domain root device owned by the driver, "fastrpc-<label>"
+ * @priv: the privileged DRM device; its parent is @priv_root. It holds a
+ *	reference to @drm, which owns this structure.
+ * @priv_root: root device of @priv, "fastrpc-<label>-privileged"
  * @domain_id: DRM_FASTRPC_DOMAIN_*
  * @label: domain label ("adsp", "cdsp", ...)
  * @lock: see DOC: Locking
@@ -171,6 +185,8 @@ enum fastrpc_counter {
 struct fastrpc_device {
 	struct drm_device drm;
 	struct device *root;
+	struct fastrpc_priv_drm *priv;
+	struct device *priv_root;
 	u32 domain_id;
 	const char *label;
 
@@ -187,6 +203,9 @@ struct fastrpc_device {
 /**
  * struct fastrpc_file - one open file, one client of the DSP
  * @fdev: device of the file
+ * @drm: the DRM device the file's buffer objects belong to: the one an
+ *	accel file was opened on, the ordinary one for a legacy file
+ * @privileged: opened on a privileged node (privilege.rst)
  * @file: the DRM file of an accel file, whose GEM handles arguments may
  *	name; NULL for a file of a legacy node
  * @lock: see DOC: Locking
@@ -210,6 +229,8 @@ struct fastrpc_device {
  */
 struct fastrpc_file {
 	struct fastrpc_device *fdev;
+	struct drm_device *drm;
+	bool privileged;
 	struct drm_file *file;
 
 	/* channel, session, client_id and pd also under proc_lock */
@@ -230,9 +251,10 @@ struct fastrpc_file {
 	struct fastrpc_quota *quota;
 };
 
+/* The domain of either of its DRM devices: the drvdata of their parents */
 static inline struct fastrpc_device *to_fastrpc_device(struct drm_device *drm)
 {
-	return container_of(drm, struct fastrpc_device, drm);
+	return dev_get_drvdata(drm->dev);
 }
 
 static inline void fastrpc_count(struct fastrpc_device *fdev,
@@ -258,6 +280,7 @@ int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
 void fastrpc_file_fini(struct fastrpc_file *ffile);
 int fastrpc_domain_from_label(const char *label);
 const char *fastrpc_domain_label(u32 domain_id);
+bool fastrpc_domain_runs_unsigned(u32 domain_id);
 struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id);
 int fastrpc_device_attach(struct fastrpc_device *fdev,
 			  struct fastrpc_channel *channel);

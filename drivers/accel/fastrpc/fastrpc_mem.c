@@ -71,7 +71,7 @@ static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 			       struct dma_buf *dmabuf, u64 size, u64 offset,
 			       u64 len, struct fastrpc_bo_map **mapp)
 {
-	struct drm_device *drm = &ffile->fdev->drm;
+	struct drm_device *drm = ffile->drm;
 	struct fastrpc_bo_map *map;
 	int ret;
 
@@ -135,7 +135,7 @@ int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
 {
 	struct drm_gem_object *obj;
 
-	obj = fastrpc_gem_from_dmabuf(&ffile->fdev->drm, dmabuf);
+	obj = fastrpc_gem_from_dmabuf(ffile->drm, dmabuf);
 	return fastrpc_mem_map_buf(ffile, session, obj, dmabuf, dmabuf->size,
 				   offset, len, mapp);
 }

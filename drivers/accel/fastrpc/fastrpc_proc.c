@@ -428,6 +428,26 @@ int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
 	return 0;
 }
 
+/*
+ * May the file make a process of this kind (privilege.rst)? The root and
+ * sensors PDs are for files of the privileged device; on a secure channel,
+ * the ordinary device creates only unsigned PDs, on a domain that runs
+ * them.
+ */
+static bool fastrpc_proc_init_allowed(struct fastrpc_file *ffile,
+				      struct fastrpc_channel *channel,
+				      const struct drm_fastrpc_process_init *init)
+{
+	if (ffile->privileged)
+		return true;
+	if (init->kind != DRM_FASTRPC_PROCESS_DYNAMIC)
+		return false;
+	if (!channel->secure)
+		return true;
+	return init->flags & DRM_FASTRPC_PROCESS_UNSIGNED &&
+	       fastrpc_domain_runs_unsigned(ffile->fdev->domain_id);
+}
+
 /**
  * fastrpc_ioctl_process_init() - DRM_IOCTL_FASTRPC_PROCESS_INIT
  * @drm: the DRM device
@@ -438,7 +458,8 @@ int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
  * a new one.
  *
  * Return: 0, -EINVAL for a malformed request, -E2BIG for a shell that is too
- * large, -ENODEV when the DSP is offline, -EALREADY when the file has a
+ * large, -ENODEV when the DSP is offline, -EACCES for a kind of process the
+ * file's device does not make (privilege.rst), -EALREADY when the file has a
  * process, -EBUSY when no session is free, -EFAULT, -ENOMEM, or the errno of
  * the DSP call.
  */
@@ -451,7 +472,7 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 	u32 attrs = 0;
 	int ret, idx;
 
-	if (init->kind > DRM_FASTRPC_PROCESS_ROOT ||
+	if (init->kind > DRM_FASTRPC_PROCESS_SENSORS ||
 	    init->flags & ~DRM_FASTRPC_PROCESS_FLAGS || init->pad)
 		return -EINVAL;
 	if (init->kind != DRM_FASTRPC_PROCESS_DYNAMIC &&
@@ -467,6 +488,11 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 	channel = fastrpc_device_get_channel(ffile->fdev);
 	if (!channel) {
 		ret = -ENODEV;
+		goto out_exit;
+	}
+	if (!fastrpc_proc_init_allowed(ffile, channel, init)) {
+		fastrpc_channel_put(channel);
+		ret = -EACCES;
 		goto out_exit;
 	}
 
@@ -498,7 +524,10 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 			attrs |= FASTRPC_CREATE_ATTR_DEBUG;
 		ret = fastrpc_proc_create_locked(ffile, &shell, attrs, 0);
 	} else {
-		ret = fastrpc_proc_attach_locked(ffile, FASTRPC_PD_ROOT);
+		u32 pd = init->kind == DRM_FASTRPC_PROCESS_ROOT ?
+			 FASTRPC_PD_ROOT : FASTRPC_PD_SENSORS;
+
+		ret = fastrpc_proc_attach_locked(ffile, pd);
 	}
 	if (ret) {
 		drm_dbg_driver(drm, "client %u: process init failed: %d\n",
@@ -526,7 +555,7 @@ out_exit:
  */
 void fastrpc_proc_release(struct fastrpc_file *ffile)
 {
-	struct drm_device *drm = &ffile->fdev->drm;
+	struct drm_device *drm = ffile->drm;
 	bool dsp_forgot = true;
 	u32 dsp_status = 0;
 	__le32 pgid;
@@ -587,9 +616,10 @@ static int fastrpc_query_answer(struct drm_fastrpc_query *query,
 	return 0;
 }
 
-static int fastrpc_query_device_info(struct fastrpc_device *fdev,
+static int fastrpc_query_device_info(struct fastrpc_file *ffile,
 				     struct drm_fastrpc_query *query)
 {
+	struct fastrpc_device *fdev = ffile->fdev;
 	struct drm_fastrpc_device_info info = {
 		.domain_id = fdev->domain_id,
 		.driver_major = FASTRPC_DRIVER_MAJOR,
@@ -607,6 +637,8 @@ static int fastrpc_query_device_info(struct fastrpc_device *fdev,
 	if (fdev->secure)
 		info.flags |= DRM_FASTRPC_DEVICE_SECURE;
 	mutex_unlock(&fdev->lock);
+	if (ffile->privileged)
+		info.flags |= DRM_FASTRPC_DEVICE_PRIVILEGED;
 
 	return fastrpc_query_answer(query, &info, sizeof(info));
 }
@@ -759,7 +791,7 @@ int fastrpc_ioctl_query(struct drm_device *drm, void *data,
 
 	switch (query->type) {
 	case DRM_FASTRPC_QUERY_DEVICE_INFO:
-		return fastrpc_query_device_info(ffile->fdev, query);
+		return fastrpc_query_device_info(ffile, query);
 	case DRM_FASTRPC_QUERY_DSP_ATTRS:
 		return fastrpc_query_dsp_attrs(ffile, query);
 	default:

@@ -118,6 +118,13 @@ struct drm_fastrpc_query {
 #define DRM_FASTRPC_DEVICE_ONLINE	(1 << 0)
 /* DRM_FASTRPC_DEVICE_SECURE: the channel is a secure domain */
 #define DRM_FASTRPC_DEVICE_SECURE	(1 << 1)
+/*
+ * DRM_FASTRPC_DEVICE_PRIVILEGED: the privileged device of the domain (its
+ * parent is the root device "fastrpc-<domain>-privileged"): only its files
+ * attach to the root PD, and only they create signed PDs on a secure
+ * channel (Documentation/accel/fastrpc/privilege.rst)
+ */
+#define DRM_FASTRPC_DEVICE_PRIVILEGED	(1 << 2)
 
 /**
  * struct drm_fastrpc_device_info - answer to %DRM_FASTRPC_QUERY_DEVICE_INFO
@@ -150,6 +157,8 @@ struct drm_fastrpc_device_info {
 #define DRM_FASTRPC_PROCESS_DYNAMIC	0
 /* DRM_FASTRPC_PROCESS_ROOT: attach to the root (guest OS) PD */
 #define DRM_FASTRPC_PROCESS_ROOT	1
+/* DRM_FASTRPC_PROCESS_SENSORS: attach to the sensors PD (since 1.2) */
+#define DRM_FASTRPC_PROCESS_SENSORS	2
 
 /* Flags of &drm_fastrpc_process_init.flags */
 /* DRM_FASTRPC_PROCESS_UNSIGNED: unsigned PD (dynamic PDs only) */
@@ -167,7 +176,10 @@ struct drm_fastrpc_device_info {
  *
  * Binds the file to a context-bank session and to a process on the DSP.
  * A file has at most one process: a second call gives -EALREADY. When no
- * session is free the call gives -EBUSY.
+ * session is free the call gives -EBUSY. The root and sensors PDs are only
+ * for files of the domain's privileged device (DRM_FASTRPC_DEVICE_PRIVILEGED),
+ * and on a secure channel only they create signed or debug-only PDs: -EACCES
+ * otherwise.
  */
 struct drm_fastrpc_process_init {
 	/** @kind: In. DRM_FASTRPC_PROCESS_* */

@@ -75,8 +75,9 @@ static int accel_filter(const struct dirent *d)
 	return !strncmp(d->d_name, "accel", 5);
 }
 
-int frpc_open_domain(const char *domain, struct drm_fastrpc_device_info *info,
-		     char *path, size_t pathlen)
+static int open_domain(const char *domain, int privileged,
+		       struct drm_fastrpc_device_info *info, char *path,
+		       size_t pathlen)
 {
 	struct drm_fastrpc_device_info di;
 	struct dirent **names;
@@ -96,12 +97,16 @@ int frpc_open_domain(const char *domain, struct drm_fastrpc_device_info *info,
 		snprintf(p, sizeof(p), "%s/%s", FRPC_ACCEL_DIR,
 			 names[i]->d_name);
 		fd = open(p, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EACCES && found == -ENOENT)
+				found = -EACCES;
 			continue;
-		/* Not ours (another accel driver) or broken: skip it */
+		}
+		/* Not ours (another accel driver), broken, or the other kind */
 		if (frpc_device_info(fd, &di) ||
 		    strncmp((const char *)di.domain, domain,
-			    sizeof(di.domain))) {
+			    sizeof(di.domain)) ||
+		    !(di.flags & DRM_FASTRPC_DEVICE_PRIVILEGED) != !privileged) {
 			close(fd);
 			continue;
 		}
@@ -116,6 +121,19 @@ int frpc_open_domain(const char *domain, struct drm_fastrpc_device_info *info,
 	free(names);
 
 	return found;
+}
+
+int frpc_open_domain(const char *domain, struct drm_fastrpc_device_info *info,
+		     char *path, size_t pathlen)
+{
+	return open_domain(domain, 0, info, path, pathlen);
+}
+
+int frpc_open_domain_privileged(const char *domain,
+				struct drm_fastrpc_device_info *info,
+				char *path, size_t pathlen)
+{
+	return open_domain(domain, 1, info, path, pathlen);
 }
 
 int frpc_accel_minor(int fd)

@@ -108,14 +108,23 @@ struct frpc_buf {
 };
 
 /*
- * frpc_open_domain() - open the accel device whose DEVICE_INFO domain label
- * equals @domain ("cdsp", "adsp", ...). Scans /dev/accel/accel*; never
- * relies on the minor number. @info and @path (may be NULL) receive the
- * device's info and node path. Returns the file descriptor, -ENOENT when
- * no device has that label, or another negative errno.
+ * frpc_open_domain() - open the ordinary accel device whose DEVICE_INFO
+ * domain label equals @domain ("cdsp", "adsp", ...). Scans
+ * /dev/accel/accel*; never relies on the minor number. @info and @path (may
+ * be NULL) receive the device's info and node path. Returns the file
+ * descriptor, -ENOENT when no device has that label, -EACCES when none
+ * matched and one could not be opened for lack of permission, or another
+ * negative errno.
  */
 int frpc_open_domain(const char *domain, struct drm_fastrpc_device_info *info,
 		     char *path, size_t pathlen);
+/*
+ * frpc_open_domain_privileged() - the same for the domain's privileged
+ * device (DRM_FASTRPC_DEVICE_PRIVILEGED), which attaches to the root PD.
+ */
+int frpc_open_domain_privileged(const char *domain,
+				struct drm_fastrpc_device_info *info,
+				char *path, size_t pathlen);
 
 /* Minor number of the accel node behind @fd (the debugfs directory name) */
 int frpc_accel_minor(int fd);

@@ -397,6 +397,19 @@ static int su_accel_pd(struct env *e) { return open_accel(e, true); }
 static int su_legacy(struct env *e) { return open_legacy(e, false); }
 static int su_legacy_pd(struct env *e) { return open_legacy(e, true); }
 
+/* The privileged accel device and -secure node: the root PD is theirs */
+static int su_accel_priv(struct env *e)
+{
+	e->fd = frpc_open_domain_privileged("cdsp", NULL, NULL, 0);
+	return e->fd < 0 ? e->fd : 0;
+}
+
+static int su_legacy_secure(struct env *e)
+{
+	e->fd = open(LEGACY_NODE "-secure", O_RDWR | O_CLOEXEC);
+	return e->fd < 0 ? -errno : 0;
+}
+
 static int su_accel_gem(struct env *e)
 {
 	int ret = open_accel(e, true), i;
@@ -701,9 +714,9 @@ struct operation {
 
 static const struct operation ops[] = {
 	{ "accel PROCESS_INIT dynamic", false, su_accel, op_pd_dynamic },
-	{ "accel PROCESS_INIT root", false, su_accel, op_pd_root },
+	{ "accel PROCESS_INIT root", false, su_accel_priv, op_pd_root },
 	{ "legacy INIT_CREATE", true, su_legacy, op_legacy_create },
-	{ "legacy INIT_ATTACH", true, su_legacy, op_legacy_attach },
+	{ "legacy INIT_ATTACH", true, su_legacy_secure, op_legacy_attach },
 	{ "accel INVOKE inline", false, su_accel_pd, op_invoke_inline },
 	{ "accel INVOKE GEM", false, su_accel_gem, op_invoke_gem },
 	{ "accel INVOKE dma-buf", false, su_accel_dmabuf, op_invoke_dmabuf },

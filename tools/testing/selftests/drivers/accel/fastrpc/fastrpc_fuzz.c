@@ -145,7 +145,7 @@ static const int legacy_errnos[] = {
 	EINVAL, EPERM, EALREADY, EBUSY, ENOENT, EBADF, ERANGE, E2BIG,
 	EOVERFLOW, EFAULT, EOPNOTSUPP, ETIMEDOUT, EINTR, ENODEV, EPIPE, ENOMEM,
 	ENOTTY, ECHRNG, ECONNREFUSED, EREMOTEIO, EAGAIN, ENOTCONN, EBADFD,
-	EMFILE, EIO,
+	EMFILE, EIO, EACCES,
 };
 
 /* What an open() may fail with while DSPs come and go */
@@ -515,8 +515,10 @@ static void find_sims(void)
 		find_rproc(i);
 }
 
+/* cdsp and adsp, each an ordinary and a privileged device */
 static const char *const accel_nodes[] = {
-	"/dev/accel/accel0", "/dev/accel/accel1",
+	"/dev/accel/accel0", "/dev/accel/accel1", "/dev/accel/accel2",
+	"/dev/accel/accel3",
 };
 
 static const char *const legacy_nodes[] = {
@@ -983,10 +985,11 @@ static void accel_init(struct ctx *c, bool hostile)
 	long ret;
 
 	pi.kind = chance(&c->r, 70) ? DRM_FASTRPC_PROCESS_DYNAMIC :
-				      DRM_FASTRPC_PROCESS_ROOT;
+		  chance(&c->r, 70) ? DRM_FASTRPC_PROCESS_ROOT :
+				      DRM_FASTRPC_PROCESS_SENSORS;
 	if (hostile) {
 		if (chance(&c->r, 20))
-			pi.kind = chance(&c->r, 50) ? 2 : (uint32_t)rnd(&c->r);
+			pi.kind = chance(&c->r, 50) ? 3 : (uint32_t)rnd(&c->r);
 		if (chance(&c->r, 30))
 			pi.flags = chance(&c->r, 70) ? rn(&c->r, 4) :
 						       (uint32_t)rnd(&c->r);
@@ -1000,9 +1003,9 @@ static void accel_init(struct ctx *c, bool hostile)
 		if (chance(&c->r, 5))
 			pi.pad = 1 + rn(&c->r, 100);
 	}
-	rq.invalid = pi.kind > DRM_FASTRPC_PROCESS_ROOT ||
+	rq.invalid = pi.kind > DRM_FASTRPC_PROCESS_SENSORS ||
 		     (pi.flags & ~DRM_FASTRPC_PROCESS_FLAGS) || pi.pad ||
-		     (pi.kind == DRM_FASTRPC_PROCESS_ROOT &&
+		     (pi.kind != DRM_FASTRPC_PROCESS_DYNAMIC &&
 		      (pi.flags || pi.shell || pi.shell_size)) ||
 		     pi.shell_size > DRM_FASTRPC_SHELL_MAX_SIZE;
 	rq.f[0] = pi.kind;
@@ -2531,7 +2534,7 @@ int main(void)
 	for (i = 0; i < ARRAY_LEN(legacy_nodes); i++)
 		any |= legacy_present[i] = exists(legacy_nodes[i]);
 	if (!any) {
-		say("1..0 # SKIP no /dev/accel/accel0-1 or /dev/fastrpc-* node\n");
+		say("1..0 # SKIP no /dev/accel/accel0-3 or /dev/fastrpc-* node\n");
 		return 4;
 	}
 	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,

@@ -234,7 +234,7 @@ if [ $CREATE_FIRST -eq 1 ]; then
 	create_instances
 fi
 
-wait_nodes "$NLABELS"
+wait_nodes $((2 * NLABELS))
 run_demo
 check $? "demo works before reloading"
 
@@ -252,7 +252,7 @@ if [ -n "$node" ] && (exec 3<>"$node") 2>/dev/null && exec 3<>"$node"; then
 else
 	not_ok "rmmod fastrpc_accel refused while a file is open (cannot open ${node:-an accel node})"
 fi
-wait_nodes "$NLABELS"
+wait_nodes $((2 * NLABELS))
 run_demo
 check $? "demo works after the refused rmmod"
 
@@ -282,7 +282,7 @@ while [ $cycle -le $CYCLES ]; do
 	[ -d /sys/module/fastrpc_accel ] || insmod "$ACCEL_KO" || rc=1
 	[ -d /sys/module/fastrpc_sim ] || insmod "$SIM_KO" || rc=1
 	[ $rc -eq 0 ] && { create_instances || rc=1; }
-	[ $rc -eq 0 ] && { wait_nodes "$NLABELS" || rc=1; }
+	[ $rc -eq 0 ] && { wait_nodes $((2 * NLABELS)) || rc=1; }
 	check $rc "cycle $cycle: modules loaded and instances recreated"
 
 	run_demo
@@ -302,7 +302,7 @@ check $rc "fastrpc_accel unloaded with live simulated DSPs"
 
 rc=0
 [ -d /sys/module/fastrpc_accel ] || insmod "$ACCEL_KO" || rc=1
-[ $rc -eq 0 ] && { wait_nodes "$NLABELS" || rc=1; }
+[ $rc -eq 0 ] && { wait_nodes $((2 * NLABELS)) || rc=1; }
 [ $rc -eq 0 ] && { run_demo || rc=1; }
 check $rc "fastrpc_accel reloaded binds the live DSPs and the demo works"
 

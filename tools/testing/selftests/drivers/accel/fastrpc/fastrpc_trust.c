@@ -737,8 +737,9 @@ TEST(online_only_when_ready)
 		/* Straight away: a call must be answered */
 		fd = open_online("cdsp");
 		ASSERT_LE(0, fd);
-		ret = frpc_process_init(fd, DRM_FASTRPC_PROCESS_ROOT, 0);
-		EXPECT_EQ(0, ret) TH_LOG("attach right after online: %s",
+		ret = frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
+					DRM_FASTRPC_PROCESS_UNSIGNED);
+		EXPECT_EQ(0, ret) TH_LOG("PD right after online: %s",
 					 strerror(-ret));
 		close(fd);
 	}

@@ -58,6 +58,14 @@
 	ASSERT_LE(0, fd) TH_LOG("opening %s: %s", dom, strerror(-fd));	\
 } while (0)
 
+/* The privileged device of the domain (privilege.rst) */
+#define OPEN_PRIV_OR_SKIP(fd, dom, info) do {				\
+	fd = frpc_open_domain_privileged(dom, info, NULL, 0);		\
+	if (fd == -ENOENT)						\
+		SKIP(return, "no privileged %s device", dom);		\
+	ASSERT_LE(0, fd) TH_LOG("opening %s: %s", dom, strerror(-fd));	\
+} while (0)
+
 static uint8_t pattern_byte(uint32_t seed, uint64_t i)
 {
 	uint32_t x = seed * 2654435761u + (uint32_t)i * 40503u +
@@ -551,13 +559,33 @@ TEST(init_dynamic)
 
 TEST(init_root)
 {
+	struct drm_fastrpc_device_info info;
 	uint32_t simtest;
 	int fd;
 
-	OPEN_DOMAIN_OR_SKIP(fd, "cdsp", NULL);
+	OPEN_PRIV_OR_SKIP(fd, "cdsp", &info);
+	EXPECT_NE(0u, info.flags & DRM_FASTRPC_DEVICE_PRIVILEGED);
 	ASSERT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_ROOT, 0));
 	ASSERT_EQ(0, frpc_module_open(fd, FRPC_SIMTEST_URI, &simtest));
 	EXPECT_EQ(0, echo_check(fd, simtest, 1000, 2));
+	close(fd);
+}
+
+/* The ordinary device refuses the root PD and keeps nothing of the try */
+TEST(init_root_not_ordinary)
+{
+	struct drm_fastrpc_device_info info;
+	uint32_t simtest;
+	int fd;
+
+	OPEN_DOMAIN_OR_SKIP(fd, "cdsp", &info);
+	EXPECT_EQ(0u, info.flags & DRM_FASTRPC_DEVICE_PRIVILEGED);
+	EXPECT_EQ(-EACCES, frpc_process_init(fd, DRM_FASTRPC_PROCESS_ROOT, 0));
+	EXPECT_EQ(-ENOTCONN, frpc_module_open(fd, FRPC_SIMTEST_URI, &simtest));
+	ASSERT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
+				       DRM_FASTRPC_PROCESS_UNSIGNED));
+	ASSERT_EQ(0, frpc_module_open(fd, FRPC_SIMTEST_URI, &simtest));
+	EXPECT_EQ(0, echo_check(fd, simtest, 64, 5));
 	close(fd);
 }
 
@@ -603,10 +631,15 @@ TEST(init_twice)
 				       DRM_FASTRPC_PROCESS_UNSIGNED));
 	EXPECT_EQ(-EALREADY, frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
 					       DRM_FASTRPC_PROCESS_UNSIGNED));
+	close(fd);
+
+	OPEN_PRIV_OR_SKIP(fd, "cdsp", NULL);
+	ASSERT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
+				       DRM_FASTRPC_PROCESS_UNSIGNED));
 	EXPECT_EQ(-EALREADY, frpc_process_init(fd, DRM_FASTRPC_PROCESS_ROOT, 0));
 	close(fd);
 
-	OPEN_DOMAIN_OR_SKIP(fd, "cdsp", NULL);
+	OPEN_PRIV_OR_SKIP(fd, "cdsp", NULL);
 	ASSERT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_ROOT, 0));
 	EXPECT_EQ(-EALREADY, frpc_process_init(fd, DRM_FASTRPC_PROCESS_ROOT, 0));
 	close(fd);
@@ -619,7 +652,7 @@ TEST(init_bad_fields)
 		int err;
 		const char *what;
 	} cases[] = {
-		{ { .kind = 2 }, EINVAL, "unknown kind 2" },
+		{ { .kind = 3 }, EINVAL, "unknown kind 3" },
 		{ { .kind = 0xffffffff }, EINVAL, "unknown kind ~0" },
 		{ { .flags = 1 << 2 }, EINVAL, "unknown flag 1<<2" },
 		{ { .flags = 0x80000000 | DRM_FASTRPC_PROCESS_UNSIGNED },
@@ -630,6 +663,9 @@ TEST(init_bad_fields)
 		  EINVAL, "root with a shell pointer" },
 		{ { .kind = DRM_FASTRPC_PROCESS_ROOT, .shell_size = 16 },
 		  EINVAL, "root with a shell size" },
+		{ { .kind = DRM_FASTRPC_PROCESS_SENSORS,
+		    .flags = DRM_FASTRPC_PROCESS_UNSIGNED },
+		  EINVAL, "sensors with a flag" },
 		{ { .shell = 0x10000,
 		    .shell_size = DRM_FASTRPC_SHELL_MAX_SIZE + 1 },
 		  E2BIG, "shell size max + 1" },
@@ -659,7 +695,7 @@ TEST(init_bad_fields)
 TEST(init_busy_one_process)
 {
 	struct drm_fastrpc_device_info info;
-	int fds[16], n = 0, i, fd, ret;
+	int fds[16], n = 0, i, fd, pfd, ret;
 	uint64_t busy0;
 
 	OPEN_DOMAIN_OR_SKIP(fd, "cdsp", &info);
@@ -683,7 +719,11 @@ TEST(init_busy_one_process)
 	ASSERT_LE(0, fds[n]);
 	EXPECT_EQ(-EBUSY, frpc_process_init(fds[n], DRM_FASTRPC_PROCESS_DYNAMIC,
 					    DRM_FASTRPC_PROCESS_UNSIGNED));
-	EXPECT_EQ(-EBUSY, frpc_process_init(fds[n], DRM_FASTRPC_PROCESS_ROOT, 0));
+	/* The privileged device shares the sessions of the domain */
+	pfd = frpc_open_domain_privileged("cdsp", NULL, NULL, 0);
+	ASSERT_LE(0, pfd);
+	EXPECT_EQ(-EBUSY, frpc_process_init(pfd, DRM_FASTRPC_PROCESS_ROOT, 0));
+	close(pfd);
 	/* sessions_busy counts the refusals */
 	EXPECT_EQ(busy0 + 2, drv_counter(_metadata, fd, "sessions_busy"));
 
