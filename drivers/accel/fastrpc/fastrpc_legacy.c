@@ -88,19 +88,13 @@ struct fastrpc_legacy {
  * @ffile: the core file; bound to a session and a client id from open()
  *	until release()
  * @secure_node: opened on a secure node
- * @has_pd: an INIT_* ioctl succeeded; under @ffile.lock
+ * @has_pd: an INIT_* ioctl succeeded; written under @ffile.lock
  */
 struct fastrpc_legacy_file {
 	struct fastrpc_file ffile;
 	bool secure_node;
 	bool has_pd;
 };
-
-/* Domains whose both nodes exist and that run unsigned PDs */
-static bool fastrpc_legacy_unsigned_domain(u32 domain_id)
-{
-	return domain_id >= DRM_FASTRPC_DOMAIN_CDSP;
-}
 
 static int fastrpc_legacy_open(struct inode *inode, struct file *filp)
 {
@@ -121,6 +115,14 @@ static int fastrpc_legacy_open(struct inode *inode, struct file *filp)
 		return ret;
 	}
 	lfile->secure_node = node->secure;
+	/*
+	 * The -secure node of a domain that has both is privileged; so is
+	 * the only node of one that has one: its daemons have no other way
+	 * in (privilege.rst).
+	 */
+	lfile->ffile.privileged =
+		node->secure ||
+		!fastrpc_domain_runs_unsigned(channel->fdev->domain_id);
 
 	/* As before: every open takes a session, or fails with -EBUSY */
 	mutex_lock(&lfile->ffile.lock);
@@ -425,12 +427,15 @@ static int fastrpc_legacy_init_attach(struct fastrpc_legacy_file *lfile,
 	struct fastrpc_proc_ref proc;
 	int ret;
 
+	/* The root and sensors PDs are for privileged nodes */
+	if (!lfile->ffile.privileged)
+		return -EACCES;
 	ret = fastrpc_legacy_lock_init(lfile, &proc);
 	if (ret)
 		return ret;
 	ret = fastrpc_proc_attach_locked(&lfile->ffile, pd);
 	if (!ret)
-		lfile->has_pd = true;
+		WRITE_ONCE(lfile->has_pd, true);
 	return fastrpc_legacy_unlock(lfile, &proc, ret);
 }
 
@@ -447,7 +452,7 @@ static bool fastrpc_legacy_rejected(struct fastrpc_legacy_file *lfile,
 	if (lfile->secure_node || !channel->secure)
 		return false;
 	return !(attrs & FASTRPC_MODE_UNSIGNED_MODULE) ||
-	       !fastrpc_legacy_unsigned_domain(channel->fdev->domain_id);
+	       !fastrpc_domain_runs_unsigned(channel->fdev->domain_id);
 }
 
 static int fastrpc_legacy_init_create(struct fastrpc_legacy_file *lfile,
@@ -488,7 +493,7 @@ static int fastrpc_legacy_init_create(struct fastrpc_legacy_file *lfile,
 	ret = fastrpc_proc_create_locked(ffile, &shell, init.attrs,
 					 init.siglen);
 	if (!ret)
-		lfile->has_pd = true;
+		WRITE_ONCE(lfile->has_pd, true);
 	fastrpc_bo_map_put(shell.map);
 out_unlock:
 	return fastrpc_legacy_unlock(lfile, &proc, ret);
@@ -502,6 +507,9 @@ static int fastrpc_legacy_init_create_static(struct fastrpc_legacy_file *lfile,
 	char *name;
 	int ret;
 
+	/* Static PDs and their heap are for privileged nodes */
+	if (!lfile->ffile.privileged)
+		return -EACCES;
 	if (copy_from_user(&init, argp, sizeof(init)))
 		return -EFAULT;
 	if (init.namelen > FASTRPC_LEGACY_NAME_MAX)
@@ -517,7 +525,7 @@ static int fastrpc_legacy_init_create_static(struct fastrpc_legacy_file *lfile,
 	ret = fastrpc_proc_create_static_locked(&lfile->ffile, name,
 						init.namelen, init.memlen);
 	if (!ret)
-		lfile->has_pd = true;
+		WRITE_ONCE(lfile->has_pd, true);
 	ret = fastrpc_legacy_unlock(lfile, &proc, ret);
 out_free:
 	kfree(name);
@@ -747,11 +755,36 @@ static int fastrpc_legacy_get_dsp_info(struct fastrpc_legacy_file *lfile,
 	return 0;
 }
 
+/*
+ * A file that made no process talks to the root PD: INVOKE, MMAP and
+ * MEM_MAP reach it then. Only a file of a privileged node may.
+ */
+static bool fastrpc_legacy_root_denied(struct fastrpc_legacy_file *lfile,
+				       unsigned int cmd)
+{
+	if (lfile->ffile.privileged || READ_ONCE(lfile->has_pd))
+		return false;
+	switch (cmd) {
+	case FASTRPC_IOCTL_INVOKE:
+	case FASTRPC_IOCTL_MMAP:
+	case FASTRPC_IOCTL_MEM_MAP:
+#ifdef CONFIG_COMPAT
+	case FASTRPC_IOCTL_MEM_MAP32:
+#endif
+		return true;
+	default:
+		return false;
+	}
+}
+
 static long fastrpc_legacy_do_ioctl(struct file *filp, unsigned int cmd,
 				    void __user *argp)
 {
 	struct fastrpc_legacy_file *lfile = filp->private_data;
 	int ret;
+
+	if (fastrpc_legacy_root_denied(lfile, cmd))
+		return -EACCES;
 
 	switch (cmd) {
 	case FASTRPC_IOCTL_INVOKE:
@@ -888,7 +921,7 @@ int fastrpc_legacy_register(struct fastrpc_channel *channel)
 	if (!legacy)
 		return -ENOMEM;
 
-	if (fastrpc_legacy_unsigned_domain(channel->fdev->domain_id)) {
+	if (fastrpc_domain_runs_unsigned(channel->fdev->domain_id)) {
 		ret = fastrpc_legacy_add_node(legacy, channel, true);
 		if (!ret)
 			ret = fastrpc_legacy_add_node(legacy, channel, false);

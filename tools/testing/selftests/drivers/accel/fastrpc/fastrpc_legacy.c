@@ -90,12 +90,38 @@ static int is_old(void)
 	return strcmp(driver(), "accel") != 0;
 }
 
-#define OPEN_NODE(fd) do {						\
-	TH_LOG("driver=%s node=%s", driver(), node());			\
-	fd = open(node(), O_RDWR);					\
+/*
+ * Old-driver defect 22 of protocol.md 6: a non-secure node of a domain
+ * that has both nodes attaches to the root and sensors PDs and creates
+ * static PDs. The accel driver leaves them to the privileged node
+ * (privilege.rst), so the cases below use it there.
+ */
+#define OLD_PRIV_DEFECT "old-driver defect (protocol.md 6 #22): a non-secure node reaches the root, sensors and static PDs"
+
+/*
+ * The node for the root, sensors and static PDs: node() on old; on accel
+ * its -secure twin, when node() is the plain node of a domain that has
+ * both.
+ */
+static const char *priv_node(void)
+{
+	static char buf[128];
+
+	if (is_old() || strstr(node(), "-secure"))
+		return node();
+	snprintf(buf, sizeof(buf), "%s-secure", node());
+	return access(buf, F_OK) ? node() : buf;
+}
+
+#define OPEN_NODE(fd) OPEN_NODE_AT(fd, node())
+#define OPEN_PRIV_NODE(fd) OPEN_NODE_AT(fd, priv_node())
+#define OPEN_NODE_AT(fd, path) do {					\
+	const char *__n = (path);					\
+	TH_LOG("driver=%s node=%s", driver(), __n);			\
+	fd = open(__n, O_RDWR);						\
 	if (fd < 0 && errno == ENOENT)					\
-		SKIP(return, "%s does not exist", node());		\
-	ASSERT_LE(0, fd) TH_LOG("open %s: %s", node(), strerror(errno)); \
+		SKIP(return, "%s does not exist", __n);			\
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", __n, strerror(errno));	\
 } while (0)
 
 static void set_arg(struct fastrpc_invoke_args *a, const void *p, size_t len)
@@ -278,7 +304,7 @@ TEST(init_attach)
 	int32_t dlerr;
 	int fd;
 
-	OPEN_NODE(fd);
+	OPEN_PRIV_NODE(fd);
 	ASSERT_EQ(0, ioctl(fd, FASTRPC_IOCTL_INIT_ATTACH));
 	/* The root PD serves remotectl1 too */
 	ASSERT_EQ(0, open_module(fd, CALC_URI, &h, &dlerr));
@@ -290,7 +316,7 @@ TEST(init_attach_sns)
 {
 	int fd;
 
-	OPEN_NODE(fd);
+	OPEN_PRIV_NODE(fd);
 	EXPECT_EQ(0, ioctl(fd, FASTRPC_IOCTL_INIT_ATTACH_SNS))
 		TH_LOG("INIT_ATTACH_SNS: %s", strerror(errno));
 	close(fd);
@@ -356,7 +382,7 @@ TEST(init_create_static)
 	struct fastrpc_init_create_static init = { 0 };
 	int fd;
 
-	OPEN_NODE(fd);
+	OPEN_PRIV_NODE(fd);
 	init.namelen = sizeof(name);
 	init.memlen = 1024 * 1024;
 	init.name = (uintptr_t)name;
@@ -1237,27 +1263,80 @@ TEST_F(pd, init_second)
 	struct fastrpc_init_create_static st = { 0 };
 	struct fastrpc_init_create init = { 0 };
 
+	/* The privileged ones are refused first on a plain node */
+	int priv_err = strcmp(priv_node(), node()) ? EACCES : EALREADY;
+
 	if (is_old())
 		SKIP(return, OLD_REINIT_DEFECT);
 	EXPECT_EQ(-1, ioctl(self->fd, FASTRPC_IOCTL_INIT_CREATE, &init));
 	EXPECT_EQ(EALREADY, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, FASTRPC_IOCTL_INIT_ATTACH));
-	EXPECT_EQ(EALREADY, errno);
+	EXPECT_EQ(priv_err, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, FASTRPC_IOCTL_INIT_ATTACH_SNS));
-	EXPECT_EQ(EALREADY, errno);
+	EXPECT_EQ(priv_err, errno);
 	st.namelen = sizeof(name);
 	st.memlen = 1024 * 1024;
 	st.name = (uintptr_t)name;
 	EXPECT_EQ(-1, ioctl(self->fd, FASTRPC_IOCTL_INIT_CREATE_STATIC, &st));
-	EXPECT_EQ(EALREADY, errno);
+	EXPECT_EQ(priv_err, errno);
 	EXPECT_EQ(0, pd_works(self->fd));
+}
+
+/*
+ * A plain node of a domain that has both nodes reaches no privileged PD:
+ * INIT_ATTACH, INIT_ATTACH_SNS, INIT_CREATE_STATIC, and INVOKE, MMAP and
+ * MEM_MAP before any INIT_* (which talk to the root PD) are EACCES, even
+ * for root. Nothing of the refused calls stays: the file still creates
+ * its own PD.
+ */
+TEST(plain_node_not_privileged)
+{
+	static const char name[] = "audiopd";
+	struct fastrpc_init_create_static st = {
+		.namelen = sizeof(name), .memlen = 1024 * 1024,
+		.name = (uintptr_t)name,
+	};
+	struct fastrpc_req_mmap mm = {
+		.fd = -1, .flags = ADSP_MMAP_ADD_PAGES, .size = 4096,
+	};
+	struct fastrpc_mem_map mem = { .fd = -1, .length = 4096 };
+	struct fastrpc_invoke_args a[1];
+	uint32_t ms = 1;
+	long msgs;
+	int fd;
+
+	if (is_old())
+		SKIP(return, OLD_PRIV_DEFECT);
+	if (!strcmp(priv_node(), node()))
+		SKIP(return, "%s is the privileged node of its domain", node());
+	OPEN_NODE(fd);
+	msgs = sim_counter("messages");
+	EXPECT_EQ(-1, ioctl(fd, FASTRPC_IOCTL_INIT_ATTACH));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, ioctl(fd, FASTRPC_IOCTL_INIT_ATTACH_SNS));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, ioctl(fd, FASTRPC_IOCTL_INIT_CREATE_STATIC, &st));
+	EXPECT_EQ(EACCES, errno);
+	set_arg(&a[0], &ms, sizeof(ms));
+	EXPECT_EQ(-1, invoke(fd, 0, SC(3, 1, 0), a));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, ioctl(fd, FASTRPC_IOCTL_MMAP, &mm));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, ioctl(fd, FASTRPC_IOCTL_MEM_MAP, &mem));
+	EXPECT_EQ(EACCES, errno);
+	/* Refused before anything reached the DSP */
+	EXPECT_EQ(msgs, sim_counter("messages"));
+	/* The file's own PD */
+	ASSERT_EQ(0, create_pd(fd)) TH_LOG("INIT_CREATE: %s", strerror(errno));
+	EXPECT_EQ(0, pd_works(fd));
+	close(fd);
 }
 
 TEST(init_second_after_attach)
 {
 	int fd;
 
-	OPEN_NODE(fd);
+	OPEN_PRIV_NODE(fd);
 	if (is_old()) {
 		close(fd);
 		SKIP(return, OLD_REINIT_DEFECT);
@@ -1762,8 +1841,9 @@ FIXTURE_TEARDOWN(secure)
 
 /*
  * cdsp/cdsp1 nodes on a secure channel: both exist; the non-secure one may
- * only create an unsigned PD (ECONNREFUSED otherwise); INIT_ATTACH is not
- * restricted (legacy.rst: the old policy, kept as it is; protocol.md 4.3).
+ * only create an unsigned PD (ECONNREFUSED otherwise: the old policy, kept
+ * as it is; protocol.md 4.3). INIT_ATTACH from it is the old driver's
+ * defect 22, EACCES on accel (privilege.rst).
  */
 TEST_F(secure, secure_channel_policy)
 {
@@ -1785,8 +1865,13 @@ TEST_F(secure, secure_channel_policy)
 
 	fd = open(self->nsec, O_RDWR);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, ioctl(fd, FASTRPC_IOCTL_INIT_ATTACH))
-		TH_LOG("INIT_ATTACH: %s", strerror(errno));
+	if (is_old()) {
+		EXPECT_EQ(0, ioctl(fd, FASTRPC_IOCTL_INIT_ATTACH))
+			TH_LOG("INIT_ATTACH: %s", strerror(errno));
+	} else {
+		EXPECT_EQ(-1, ioctl(fd, FASTRPC_IOCTL_INIT_ATTACH));
+		EXPECT_EQ(EACCES, errno);
+	}
 	close(fd);
 
 	fd = open(self->sec, O_RDWR);
