@@ -26,6 +26,11 @@ for a in $($BB --list); do
 done
 cp "$HARNESS_DIR/init.sh" "$root/init"
 chmod 755 "$root/init"
+# The udev rules the project ships, and their group, for fastrpc_privilege
+# (no udev in the VM: the test applies the rules itself)
+mkdir -p "$root/etc/udev/rules.d"
+cp "$REPO/tools/accel/fastrpc/70-fastrpc.rules" "$root/etc/udev/rules.d/"
+printf 'root:x:0:\nfastrpc:x:4242:\n' >"$root/etc/group"
 cp -a "$art/modules/." "$root/lib/modules/"
 [ -d "$art/user/bin" ] && cp -a "$art/user/bin/." "$root/tests/bin/"
 [ -d "$art/user/selftests" ] && cp -a "$art/user/selftests/." "$root/tests/selftests/"
