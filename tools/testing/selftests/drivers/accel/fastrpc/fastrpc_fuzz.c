@@ -1024,7 +1024,7 @@ static void accel_invoke_fuzz(struct ctx *c)
 	struct drm_fastrpc_invoke inv = { 0 };
 	struct req rq = { .mem_ok = true };
 	uint32_t method = gen_method(r), nin = gen_count(r),
-		 nout = gen_count(r), i, n, asz;
+		 nout = gen_count(r), i, n, nbufs, asz;
 	uint32_t *small;
 
 	inv.handle = gen_rhandle(c);
@@ -1035,11 +1035,13 @@ static void accel_invoke_fuzz(struct ctx *c)
 		inv.sc |= (1 + rn(r, 7)) << 29;	/* attribute bits */
 		rq.invalid = true;
 	}
-	n = nin + nout;
+	/* Buffers, then in- and out-handles (sc bits 7:4 and 3:0) */
+	nbufs = nin + nout;
+	n = nbufs + ((inv.sc >> 4) & 0xf) + (inv.sc & 0xf);
 	inv.num_args = n;
 	if (chance(r, 5)) {
 		inv.num_args = rn(r, 600);
-		if (inv.num_args != n && !(inv.sc & 0xff))
+		if (inv.num_args != n)
 			rq.invalid = true;
 	}
 	asz = sizeof(struct drm_fastrpc_arg);
@@ -1094,7 +1096,8 @@ static void accel_invoke_fuzz(struct ctx *c)
 			a.length = 4;
 			goto store;
 		}
-		switch (rn(r, 10)) {
+		/* A handle names a buffer: mostly a GEM object or a dma-buf */
+		switch (i >= nbufs && chance(r, 90) ? rn(r, 3) : rn(r, 10)) {
 		case 0: case 1:
 			a.flags = DRM_FASTRPC_BUF_GEM;
 			a.handle = gen_handle(c, &size);
@@ -1129,7 +1132,7 @@ store:
 		if ((t.flags & ~DRM_FASTRPC_BUF_FLAGS) ||
 		    t.flags == DRM_FASTRPC_BUF_FLAGS)
 			rq.invalid = true;
-		else if (!t.flags && (t.handle || t.offset))
+		else if (!t.flags && (t.handle || t.offset || i >= nbufs))
 			rq.invalid = true;
 		else if (t.flags && t.ptr)
 			rq.invalid = true;
