@@ -85,6 +85,7 @@ struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 	init_rwsem(&channel->send_lock);
 	spin_lock_init(&channel->lock);
 	xa_init_flags(&channel->calls, XA_FLAGS_ALLOC1);
+	xa_init(&channel->pd_down);
 	mutex_init(&channel->session_lock);
 	INIT_LIST_HEAD(&channel->cbs);
 	mutex_init(&channel->attrs_lock);
@@ -117,6 +118,7 @@ static void fastrpc_channel_release(struct kref *ref)
 
 	WARN_ON(!list_empty(&channel->kept));
 	xa_destroy(&channel->calls);
+	xa_destroy(&channel->pd_down);
 	mutex_destroy(&channel->kept_lock);
 	mutex_destroy(&channel->heap_lock);
 	mutex_destroy(&channel->attrs_lock);
@@ -360,6 +362,76 @@ bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client)
 	return busy;
 }
 
+/*
+ * A PD status notification. When the DSP reports the process of a client
+ * in use dead (exit, kill or exception), remember it and fail that client's
+ * calls with -ECONNRESET: the DSP answers none of them any more. Anything
+ * else in a notification is only counted. Return: a process went down.
+ */
+static bool fastrpc_channel_pd_down_locked(struct fastrpc_channel *channel,
+					   const void *data, size_t len)
+{
+	const struct fastrpc_notif_rsp *notif = data;
+	struct fastrpc_call *call;
+	unsigned long index;
+	u32 status, client;
+
+	lockdep_assert_held(&channel->lock);
+
+	if (len < sizeof(*notif) ||
+	    le32_to_cpu(notif->type) != FASTRPC_NOTIF_STATUS_RSP)
+		return false;
+	status = le32_to_cpu(notif->status);
+	if (status != FASTRPC_PD_STATUS_EXIT &&
+	    status != FASTRPC_PD_STATUS_FORCE_KILL &&
+	    status != FASTRPC_PD_STATUS_EXCEPTION)
+		return false;
+
+	/* Only a client id in use: the DSP chooses what it sends */
+	client = le32_to_cpu(notif->pid);
+	if (!client || !xa_load(&channel->fdev->clients, client) ||
+	    xa_load(&channel->pd_down, client))
+		return false;
+	if (xa_is_err(xa_store(&channel->pd_down, client, xa_mk_value(status),
+			       GFP_ATOMIC)))
+		return false;
+
+	xa_for_each(&channel->calls, index, call)
+		if (call->client == client)
+			fastrpc_channel_complete_locked(channel, call,
+							-ECONNRESET, 0);
+	return true;
+}
+
+/**
+ * fastrpc_channel_client_down() - did the DSP report a client's process dead?
+ * @channel: the channel
+ * @client: client id
+ *
+ * Return: true from the DSP's PD status notification until the client id is
+ * given back.
+ */
+bool fastrpc_channel_client_down(struct fastrpc_channel *channel, u32 client)
+{
+	return xa_load(&channel->pd_down, client);
+}
+
+/**
+ * fastrpc_channel_forget_client() - forget a client id given back
+ * @channel: the channel
+ * @client: client id, no longer in use
+ */
+void fastrpc_channel_forget_client(struct fastrpc_channel *channel,
+				   u32 client)
+{
+	unsigned long flags;
+
+	/* As in fastrpc_channel_receive(): the xarray's lock with IRQs off */
+	spin_lock_irqsave(&channel->lock, flags);
+	xa_erase(&channel->pd_down, client);
+	spin_unlock_irqrestore(&channel->lock, flags);
+}
+
 /**
  * fastrpc_channel_receive() - handle a message from the DSP
  * @channel: the channel
@@ -367,7 +439,8 @@ bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client)
  * @len: its length
  *
  * Runs in the rpmsg callback, possibly in atomic context. A good reply
- * completes its call exactly once; everything else is counted and dropped.
+ * completes its call exactly once; a notification that a client's process
+ * died fails that client's calls; everything else is counted and dropped.
  */
 void fastrpc_channel_receive(struct fastrpc_channel *channel,
 			     const void *data, size_t len)
@@ -376,6 +449,7 @@ void fastrpc_channel_receive(struct fastrpc_channel *channel,
 	struct fastrpc_device *fdev = channel->fdev;
 	struct fastrpc_call *call = NULL;
 	enum fastrpc_reply_class class;
+	bool pd_down = false;
 	unsigned long flags;
 	u64 ctx = 0;
 
@@ -389,6 +463,8 @@ void fastrpc_channel_receive(struct fastrpc_channel *channel,
 	if (class == FASTRPC_REPLY_GOOD)
 		fastrpc_channel_complete_locked(channel, call, 0,
 						le32_to_cpu(rsp->retval));
+	else if (class == FASTRPC_REPLY_NOTIFICATION)
+		pd_down = fastrpc_channel_pd_down_locked(channel, data, len);
 	spin_unlock_irqrestore(&channel->lock, flags);
 
 	switch (class) {
@@ -397,6 +473,8 @@ void fastrpc_channel_receive(struct fastrpc_channel *channel,
 		break;
 	case FASTRPC_REPLY_NOTIFICATION:
 		fastrpc_count(fdev, FASTRPC_CNT_NOTIFICATIONS);
+		if (pd_down)
+			fastrpc_count(fdev, FASTRPC_CNT_PDS_DOWN);
 		break;
 	default:
 		fastrpc_count(fdev, FASTRPC_CNT_REPLIES_REJECTED);

@@ -40,6 +40,8 @@ struct rpmsg_endpoint;
  * @next_index: next index to try
  * @seq: sequence number of the last call sent
  * @dead: the channel was stopped; no call is accepted any more
+ * @pd_down: client ids whose process the DSP reported dead, until the
+ *	client id is given back (fastrpc_channel_forget_client())
  * @session_lock: see DOC: Locking
  * @cbs: context banks, &struct fastrpc_cb
  * @attrs_lock: see DOC: Locking
@@ -67,11 +69,12 @@ struct fastrpc_channel {
 	struct rw_semaphore send_lock; /* protects ept */
 	struct rpmsg_endpoint *ept;
 
-	spinlock_t lock; /* protects calls, next_index, seq, dead, call state */
+	spinlock_t lock; /* protects calls, next_index, seq, dead, call state, pd_down writes */
 	struct xarray calls;
 	u32 next_index;
 	u64 seq;
 	bool dead;
+	struct xarray pd_down;
 
 	struct mutex session_lock; /* protects cbs and their slots */
 	struct list_head cbs;
@@ -140,6 +143,9 @@ bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
 void fastrpc_channel_retire_client(struct fastrpc_channel *channel,
 				   u32 client);
 bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client);
+bool fastrpc_channel_client_down(struct fastrpc_channel *channel, u32 client);
+void fastrpc_channel_forget_client(struct fastrpc_channel *channel,
+				   u32 client);
 void fastrpc_channel_receive(struct fastrpc_channel *channel,
 			     const void *data, size_t len);
 

@@ -18,6 +18,7 @@ static const char * const fastrpc_counter_names[FASTRPC_CNT_COUNT] = {
 	[FASTRPC_CNT_REPLIES] = "replies",
 	[FASTRPC_CNT_REPLIES_REJECTED] = "replies_rejected",
 	[FASTRPC_CNT_NOTIFICATIONS] = "notifications",
+	[FASTRPC_CNT_PDS_DOWN] = "pds_down",
 	[FASTRPC_CNT_IN_FLIGHT] = "in_flight",
 	[FASTRPC_CNT_ABANDONED] = "abandoned",
 	[FASTRPC_CNT_SESSIONS_BUSY] = "sessions_busy",

@@ -110,7 +110,9 @@ struct fastrpc_quota;
  * @FASTRPC_CNT_REPLIES: replies that completed a call
  * @FASTRPC_CNT_REPLIES_REJECTED: replies dropped as short, unknown, stale or
  *	duplicated
- * @FASTRPC_CNT_NOTIFICATIONS: PD notifications received and dropped
+ * @FASTRPC_CNT_NOTIFICATIONS: PD notifications received
+ * @FASTRPC_CNT_PDS_DOWN: processes the DSP reported dead (exit, kill or
+ *	exception) while their client id was in use
  * @FASTRPC_CNT_IN_FLIGHT: calls in a context table now
  * @FASTRPC_CNT_ABANDONED: calls whose caller gave up (timeout or kill)
  * @FASTRPC_CNT_SESSIONS_BUSY: session requests refused, no slot free
@@ -138,6 +140,7 @@ enum fastrpc_counter {
 	FASTRPC_CNT_REPLIES,
 	FASTRPC_CNT_REPLIES_REJECTED,
 	FASTRPC_CNT_NOTIFICATIONS,
+	FASTRPC_CNT_PDS_DOWN,
 	FASTRPC_CNT_IN_FLIGHT,
 	FASTRPC_CNT_ABANDONED,
 	FASTRPC_CNT_SESSIONS_BUSY,

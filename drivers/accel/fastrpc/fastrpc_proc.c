@@ -56,6 +56,9 @@ int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
 	} else if (fastrpc_channel_is_dead(ffile->channel) ||
 		   fastrpc_session_is_dead(ffile->session)) {
 		dead = true;
+	} else if (fastrpc_channel_client_down(ffile->channel,
+					       ffile->client_id)) {
+		ret = -ECONNRESET;
 	} else {
 		/* Both put in fastrpc_proc_put() */
 		ref->channel = fastrpc_channel_get(ffile->channel);
@@ -109,8 +112,23 @@ void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 
 	/* The slot use and channel reference of fastrpc_proc_bind_locked() */
 	fastrpc_session_put(session);
-	fastrpc_channel_put(channel);
 	xa_erase(&ffile->fdev->clients, client_id);
+	/* Not in use any more: no notification can mark it down again */
+	fastrpc_channel_forget_client(channel, client_id);
+	fastrpc_channel_put(channel);
+}
+
+/*
+ * Is the file's process gone: with its DSP (channel stopped, context banks
+ * removed), or reported dead by the DSP?
+ */
+static bool fastrpc_proc_lost_locked(struct fastrpc_file *ffile)
+{
+	lockdep_assert_held(&ffile->lock);
+
+	return fastrpc_channel_is_dead(ffile->channel) ||
+	       fastrpc_session_is_dead(ffile->session) ||
+	       fastrpc_channel_client_down(ffile->channel, ffile->client_id);
 }
 
 /* Set the PD type of the file's process, as fastrpc_proc_get() sees it */
@@ -498,12 +516,15 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 
 	mutex_lock(&ffile->lock);
 	if (ffile->session) {
-		if (!fastrpc_channel_is_dead(ffile->channel) &&
-		    !fastrpc_session_is_dead(ffile->session)) {
+		if (!fastrpc_proc_lost_locked(ffile)) {
 			ret = -EALREADY;
 			goto out_unlock;
 		}
-		/* The DSP of the old process is gone: nothing to release */
+		/*
+		 * The old process is gone with its DSP, or the DSP reported it
+		 * dead: nothing to release, and no call of it is answered.
+		 */
+		fastrpc_channel_retire_client(ffile->channel, ffile->client_id);
 		fastrpc_proc_unbind_locked(ffile, true);
 	}
 
@@ -565,9 +586,11 @@ void fastrpc_proc_release(struct fastrpc_file *ffile)
 	if (!ffile->session)
 		goto out_unlock;
 
-	if (!fastrpc_channel_is_dead(ffile->channel) &&
-	    !fastrpc_session_is_dead(ffile->session) &&
-	    drm_dev_enter(drm, &idx)) {
+	/* A process the DSP reported dead is released already */
+	if (fastrpc_channel_client_down(ffile->channel, ffile->client_id)) {
+		fastrpc_channel_retire_client(ffile->channel, ffile->client_id);
+	} else if (!fastrpc_proc_lost_locked(ffile) &&
+		   drm_dev_enter(drm, &idx)) {
 		struct fastrpc_karg arg = { .len = sizeof(pgid), .kptr = &pgid };
 
 		pgid = cpu_to_le32(ffile->client_id);

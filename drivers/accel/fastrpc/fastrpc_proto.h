@@ -91,6 +91,14 @@ static inline u32 fastrpc_sc_nargs(u32 sc)
 
 /* Context value of a DSP-originated PD status notification */
 #define FASTRPC_NOTIF_CTX		0xabcdabcdULL
+/* fastrpc_notif_rsp.type of a PD status notification */
+#define FASTRPC_NOTIF_STATUS_RSP	4
+/* fastrpc_notif_rsp.status */
+#define FASTRPC_PD_STATUS_UP		0
+#define FASTRPC_PD_STATUS_EXIT		1
+#define FASTRPC_PD_STATUS_FORCE_KILL	2
+#define FASTRPC_PD_STATUS_EXCEPTION	3
+#define FASTRPC_PD_STATUS_DSP_SSR	4
 
 /*
  * Device addresses sent to the DSP carry the context bank's stream id in
