@@ -325,6 +325,8 @@ struct fastrpc_sim_pd;
  * @bufs: the buffer arguments, @nin + @nout entries
  * @handles: the handle arguments, @ninh + @nouth entries
  * @delay_ms: delay of the reply requested by the handler
+ * @crash: the method crashed its PD: the call gets no reply, and the DSP
+ *	reports the PD dead
  */
 struct fastrpc_sim_call {
 	struct fastrpc_sim_dsp *dsp;
@@ -341,7 +343,11 @@ struct fastrpc_sim_call {
 	struct fastrpc_sim_buf *bufs;
 	struct fastrpc_sim_handle *handles;
 	unsigned int delay_ms;
+	bool crash;
 };
+
+/* fastrpc_sim_dsp_handle()'s delay of a call that crashed its PD */
+#define FASTRPC_SIM_PD_CRASHED		UINT_MAX
 
 /**
  * struct fastrpc_sim_module - a built-in DSP module

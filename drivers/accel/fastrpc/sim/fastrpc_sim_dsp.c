@@ -1151,7 +1151,9 @@ static u32 fastrpc_sim_dispatch_locked(struct fastrpc_sim_call *call)
  * @dsp: the DSP
  * @data: the message, as received
  * @len: length of @data
- * @delay_ms: set to the time the reply is to be delayed by
+ * @delay_ms: set to the time the reply is to be delayed by, or to
+ *	%FASTRPC_SIM_PD_CRASHED when the method crashed its PD: the PD is gone
+ *	then, and the call gets no reply
  *
  * Checks the message and the memory it describes, runs the method and
  * writes its results. Sends nothing.
@@ -1188,11 +1190,13 @@ u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 				   le64_to_cpu(msg->size));
 	if (!ret)
 		ret = fastrpc_sim_dispatch_locked(&call);
+	if (call.crash && call.pd)
+		fastrpc_sim_pd_free_locked(dsp, call.pd);
 	mutex_unlock(&dsp->pd_lock);
 
 	kfree(call.handles);
 	kfree(call.bufs);
-	*delay_ms = call.delay_ms;
+	*delay_ms = call.crash ? FASTRPC_SIM_PD_CRASHED : call.delay_ms;
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_sim_dsp_handle);

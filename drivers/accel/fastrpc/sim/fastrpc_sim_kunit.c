@@ -1564,6 +1564,73 @@ static void fastrpc_sim_test_unmap_in_call(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_UNMAPS_IN_CALL), 2);
 }
 
+/*
+ * simtest crash: the PD dies with the call. Neither the call nor the PD's
+ * sleeping call is answered; a status notification reports the PD dead,
+ * and the PD is gone; another PD is not touched.
+ */
+static void fastrpc_sim_test_pd_crash(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 ms = cpu_to_le32(20000);
+	struct fastrpc_sim_test_call c;
+	u32 handle, handle2;
+	s32 dlerr;
+	u8 *rx;
+
+	fastrpc_sim_test_attach(test, 100);
+	fastrpc_sim_test_attach(test, 101);
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+	handle2 = fastrpc_sim_test_open(test, 101, FASTRPC_SIM_TEST_SIMTEST_URI,
+					&dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+	fastrpc_sim_test_connect(test);
+
+	/* PD 100 sleeps, then crashes */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(3, 1, 0),
+		.len = { sizeof(ms) },
+		.data = { &ms },
+	};
+	fastrpc_sim_test_queue(test, &c, 0x100);
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(11, 0, 0),
+	};
+	fastrpc_sim_test_queue(test, &c, 0x200);
+	KUNIT_EXPECT_GT(test, wait_event_timeout(t->rx.wq,
+						 fastrpc_sim_test_rx_count(t) >= 1,
+						 5 * HZ), 0);
+	fastrpc_sim_dsp_flush(t->dsp);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_rx_count(t), 1);
+	rx = t->rx.data[0];
+	KUNIT_EXPECT_EQ(test, t->rx.len[0], sizeof(struct fastrpc_notif_rsp));
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(rx), FASTRPC_NOTIF_CTX);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(rx + 8),
+			FASTRPC_NOTIF_STATUS_RSP);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(rx + 12), 100);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(rx + 16),
+			FASTRPC_PD_STATUS_EXCEPTION);
+
+	/* PD 100 is gone, PD 101 answers */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(4, 1, 0),
+		.len = { sizeof(ms) },
+		.data = { &ms },
+	};
+	KUNIT_EXPECT_NE(test, fastrpc_sim_test_call(test, &c), 20000);
+	c.pid = 101;
+	c.handle = handle2;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 20000);
+}
+
 static void fastrpc_sim_test_stop(struct kunit *test)
 {
 	struct fastrpc_sim_test *t = test->priv;
@@ -1679,6 +1746,7 @@ static struct kunit_case fastrpc_sim_test_cases[] = {
 	KUNIT_CASE(fastrpc_sim_test_clear_ept),
 	KUNIT_CASE(fastrpc_sim_test_sleep_release),
 	KUNIT_CASE(fastrpc_sim_test_unmap_in_call),
+	KUNIT_CASE(fastrpc_sim_test_pd_crash),
 	KUNIT_CASE(fastrpc_sim_test_stop),
 	{}
 };

@@ -35,6 +35,7 @@
 #define FASTRPC_SIM_SIMTEST_READ_AT	8
 #define FASTRPC_SIM_SIMTEST_READ_IOVA	9
 #define FASTRPC_SIM_SIMTEST_HANDLES	10
+#define FASTRPC_SIM_SIMTEST_CRASH	11
 
 /**
  * struct fastrpc_sim_write_at_req - in0 of simtest write_at
@@ -375,6 +376,12 @@ static u32 fastrpc_sim_simtest_invoke(struct fastrpc_sim_call *call)
 		return fastrpc_sim_simtest_read(call, true);
 	case FASTRPC_SIM_SIMTEST_HANDLES:
 		return fastrpc_sim_simtest_handles(call);
+	case FASTRPC_SIM_SIMTEST_CRASH:
+		/* An exception in the module: the PD dies with this call */
+		if (!fastrpc_sim_sc_is(call, 0, 0) || !call->pd)
+			return fastrpc_sim_bad_request(call, "bad crash");
+		call->crash = true;
+		return 0;
 	default:
 		return FASTRPC_SIM_EUNSUPPORTED;
 	}

@@ -35,10 +35,6 @@
 #include "../fastrpc_proto.h"
 #include "fastrpc_sim.h"
 
-/* PD status notification (ctx FASTRPC_NOTIF_CTX) */
-#define FASTRPC_SIM_NOTIF_STATUS_RSP	4
-#define FASTRPC_SIM_PD_STATUS_UP	0
-
 #define FASTRPC_SIM_MAX_REQS		4096
 /* Length of a reply of FASTRPC_SIM_KNOB_TRUNC_REPLY: between 8 and 16 */
 #define FASTRPC_SIM_TRUNC_REPLY		12
@@ -285,9 +281,9 @@ static void fastrpc_sim_reply(struct fastrpc_sim_dsp *dsp,
 	if (fastrpc_sim_knob(dsp, FASTRPC_SIM_KNOB_NOTIFY)) {
 		struct fastrpc_notif_rsp notif = {
 			.ctx = cpu_to_le64(FASTRPC_NOTIF_CTX),
-			.type = cpu_to_le32(FASTRPC_SIM_NOTIF_STATUS_RSP),
+			.type = cpu_to_le32(FASTRPC_NOTIF_STATUS_RSP),
 			.pid = req->msg.pid,
-			.status = cpu_to_le32(FASTRPC_SIM_PD_STATUS_UP),
+			.status = cpu_to_le32(FASTRPC_PD_STATUS_UP),
 		};
 
 		fastrpc_sim_post(dsp, FASTRPC_SIM_DST_HOST, &notif,
@@ -316,6 +312,45 @@ static void fastrpc_sim_reply(struct fastrpc_sim_dsp *dsp,
 				 false);
 }
 
+/*
+ * @req crashed its PD: like firmware, the DSP drops the PD's calls that are
+ * still running (their threads died with it), answers none of them, and
+ * tells the host in a PD status notification.
+ */
+static void fastrpc_sim_pd_crashed(struct fastrpc_sim_dsp *dsp,
+				   struct fastrpc_sim_req *req)
+{
+	struct fastrpc_notif_rsp notif = {
+		.ctx = cpu_to_le64(FASTRPC_NOTIF_CTX),
+		.type = cpu_to_le32(FASTRPC_NOTIF_STATUS_RSP),
+		.pid = req->msg.pid,
+		.status = cpu_to_le32(FASTRPC_PD_STATUS_EXCEPTION),
+	};
+	struct fastrpc_sim_req *other, *tmp;
+	LIST_HEAD(dropped);
+
+	mutex_lock(&dsp->req_lock);
+	list_for_each_entry_safe(other, tmp, &dsp->reqs, node) {
+		if (other == req || !other->sleeping ||
+		    other->msg.pid != req->msg.pid)
+			continue;
+		/* If its work already runs, it sends its own reply. */
+		if (!cancel_delayed_work(&other->dwork))
+			continue;
+		list_move(&other->node, &dropped);
+		dsp->nreqs--;
+	}
+	list_del(&req->node);
+	dsp->nreqs--;
+	mutex_unlock(&dsp->req_lock);
+
+	list_for_each_entry_safe(other, tmp, &dropped, node)
+		kfree(other);
+	kfree(req);
+	fastrpc_sim_post(dsp, FASTRPC_SIM_DST_HOST, &notif, sizeof(notif),
+			 false, false);
+}
+
 static void fastrpc_sim_req_work(struct work_struct *work)
 {
 	struct fastrpc_sim_req *req = container_of(to_delayed_work(work),
@@ -331,6 +366,10 @@ static void fastrpc_sim_req_work(struct work_struct *work)
 							     req->len,
 							     &delay_ms);
 		req->handled = true;
+		if (delay_ms == FASTRPC_SIM_PD_CRASHED) {
+			fastrpc_sim_pd_crashed(dsp, req);
+			return;
+		}
 	}
 
 	mutex_lock(&dsp->req_lock);
