@@ -69,6 +69,8 @@
  * length), in-buffer j to out-buffer j + 1.
  */
 #define FRPC_SIMTEST_HANDLES		10
+/* no arguments: an exception in the module, the calling PD dies */
+#define FRPC_SIMTEST_CRASH		11
 
 /* in0 of simtest write_at: fill [dsp_addr, +len) of a DSP mapping */
 struct frpc_sim_write_at {

@@ -1035,6 +1035,100 @@ TEST(legacy_dmabuf_fd_looked_up_once)
 }
 
 /* ------------------------------------------------------------------ */
+/* A PD that dies                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A module of one process faults (simtest crash): the DSP drops that PD's
+ * running calls and reports it dead. Every call of the file fails with
+ * ECONNRESET, the running one at once; another process on the same DSP
+ * carries on; the file can make a new process; nothing stays behind.
+ */
+TEST(pd_crash_fails_its_calls_only)
+{
+	struct sleeper s = { .ms = 5000 };
+	uint64_t down0 = 0, down1 = 0, t0, a;
+	uint32_t simtest2, h;
+	char bad[96] = "";
+	int fd2;
+
+	ASSERT_EQ(0, counter("cdsp", "pds_down", &down0));
+	s.fd = open_pd("cdsp", &s.simtest);
+	ASSERT_LE(0, s.fd);
+	fd2 = open_pd("cdsp", &simtest2);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, frpc_gem_create(s.fd, PAGE, &h));
+	ASSERT_EQ(0, pthread_create(&s.thread, NULL, sleeper_thread, &s));
+	usleep(300000);
+
+	t0 = frpc_now_us();
+	EXPECT_EQ(-ECONNRESET, frpc_invoke(s.fd, s.simtest, FRPC_SIMTEST_CRASH,
+					   NULL, 0, NULL, 0, 0, NULL));
+	pthread_join(s.thread, NULL);
+	/* The call that was running failed with it, not 5 s later */
+	EXPECT_EQ(-ECONNRESET, s.ret);
+	EXPECT_GT(3000000ull, frpc_now_us() - t0);
+	EXPECT_EQ(0, counter("cdsp", "pds_down", &down1));
+	EXPECT_EQ(down0 + 1, down1);
+
+	/* Later calls fail the same way, and reach no DSP */
+	EXPECT_EQ(-ECONNRESET, echo(s.fd, s.simtest, 64, 0));
+	EXPECT_EQ(-ECONNRESET, frpc_map(s.fd, DRM_FASTRPC_BUF_GEM, h, 0, PAGE,
+					&a));
+	/* Another process carries on */
+	EXPECT_EQ(0, echo(fd2, simtest2, 64, 0));
+	/* The file makes a new process */
+	ASSERT_EQ(0, frpc_process_init(s.fd, DRM_FASTRPC_PROCESS_DYNAMIC,
+				       DRM_FASTRPC_PROCESS_UNSIGNED));
+	ASSERT_EQ(0, frpc_module_open(s.fd, FRPC_SIMTEST_URI, &s.simtest));
+	EXPECT_EQ(0, echo(s.fd, s.simtest, 64, 0));
+	EXPECT_EQ(0, frpc_map(s.fd, DRM_FASTRPC_BUF_GEM, h, 0, PAGE, &a));
+
+	close(s.fd);
+	close(fd2);
+	EXPECT_EQ(0, wait_idle("cdsp", bad, sizeof(bad))) TH_LOG("%s", bad);
+}
+
+/* The same through the legacy face: its calls fail with ECONNRESET */
+TEST(pd_crash_legacy)
+{
+	uint32_t ms = 0;
+	struct fastrpc_invoke_args a = {
+		.ptr = (uintptr_t)&ms, .length = sizeof(ms), .fd = -1,
+	};
+	struct fastrpc_invoke inv;
+	char bad[96] = "";
+	uint32_t h, h2;
+	int fd, fd2;
+
+	fd = open("/dev/fastrpc-cdsp", O_RDWR);
+	if (fd < 0 && errno == ENOENT)
+		SKIP(return, "no /dev/fastrpc-cdsp");
+	ASSERT_LE(0, fd);
+	fd2 = open("/dev/fastrpc-cdsp", O_RDWR);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, legacy_simtest(fd, &h));
+	ASSERT_EQ(0, legacy_simtest(fd2, &h2));
+
+	inv = (struct fastrpc_invoke) {
+		.handle = h, .sc = FRPC_SIMTEST_CRASH << 24,
+	};
+	EXPECT_EQ(-1, ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv));
+	EXPECT_EQ(ECONNRESET, errno);
+	EXPECT_EQ(-1, ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv));
+	EXPECT_EQ(ECONNRESET, errno);
+	/* The other file carries on: simtest sleep of 0 ms */
+	inv = (struct fastrpc_invoke) {
+		.handle = h2, .sc = (FRPC_SIMTEST_SLEEP << 24) | (1 << 16),
+		.args = (uintptr_t)&a,
+	};
+	EXPECT_EQ(0, ioctl(fd2, FASTRPC_IOCTL_INVOKE, &inv));
+	close(fd);
+	close(fd2);
+	EXPECT_EQ(0, wait_idle("cdsp", bad, sizeof(bad))) TH_LOG("%s", bad);
+}
+
+/* ------------------------------------------------------------------ */
 /* Argument checks                                                     */
 /* ------------------------------------------------------------------ */
 
