@@ -310,6 +310,20 @@ bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
 	return abandoned;
 }
 
+/* Complete every call of @client that waits for its reply with @err */
+static void fastrpc_channel_fail_client_locked(struct fastrpc_channel *channel,
+					       u32 client, int err)
+{
+	struct fastrpc_call *call;
+	unsigned long index;
+
+	lockdep_assert_held(&channel->lock);
+
+	xa_for_each(&channel->calls, index, call)
+		if (call->client == client)
+			fastrpc_channel_complete_locked(channel, call, err, 0);
+}
+
 /**
  * fastrpc_channel_retire_client() - retire the calls of a released client
  * @channel: the channel
@@ -324,14 +338,10 @@ bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
  */
 void fastrpc_channel_retire_client(struct fastrpc_channel *channel, u32 client)
 {
-	struct fastrpc_call *call;
-	unsigned long flags, index;
+	unsigned long flags;
 
 	spin_lock_irqsave(&channel->lock, flags);
-	xa_for_each(&channel->calls, index, call)
-		if (call->client == client)
-			fastrpc_channel_complete_locked(channel, call,
-							-ECANCELED, 0);
+	fastrpc_channel_fail_client_locked(channel, client, -ECANCELED);
 	spin_unlock_irqrestore(&channel->lock, flags);
 }
 
@@ -372,8 +382,6 @@ static bool fastrpc_channel_pd_down_locked(struct fastrpc_channel *channel,
 					   const void *data, size_t len)
 {
 	const struct fastrpc_notif_rsp *notif = data;
-	struct fastrpc_call *call;
-	unsigned long index;
 	u32 status, client;
 
 	lockdep_assert_held(&channel->lock);
@@ -396,10 +404,7 @@ static bool fastrpc_channel_pd_down_locked(struct fastrpc_channel *channel,
 			       GFP_ATOMIC)))
 		return false;
 
-	xa_for_each(&channel->calls, index, call)
-		if (call->client == client)
-			fastrpc_channel_complete_locked(channel, call,
-							-ECONNRESET, 0);
+	fastrpc_channel_fail_client_locked(channel, client, -ECONNRESET);
 	return true;
 }
 
