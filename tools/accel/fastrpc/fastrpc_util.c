@@ -401,6 +401,79 @@ int frpc_sim_knob(const char *inst, const char *knob, unsigned int value)
 	return ret;
 }
 
+int frpc_write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+#define FRPC_SIM_CFG	"/sys/kernel/config/fastrpc-sim"
+
+int frpc_sim_live(const char *inst, int live)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), FRPC_SIM_CFG "/%s/live", inst);
+	return frpc_write_str(p, live ? "1" : "0");
+}
+
+int frpc_sim_create(const char *inst, const char *label,
+		    unsigned int sessions, int secure)
+{
+	static const char *const attrs[] = { "label", "sessions", "nsessions",
+					     "secure" };
+	char p[PATH_MAX], vals[4][32];
+	unsigned int i;
+	int ret = 0;
+
+	snprintf(vals[0], sizeof(vals[0]), "%s", label);
+	snprintf(vals[1], sizeof(vals[1]), "%u", sessions);
+	snprintf(vals[2], sizeof(vals[2]), "1");
+	snprintf(vals[3], sizeof(vals[3]), "%d", !!secure);
+
+	snprintf(p, sizeof(p), FRPC_SIM_CFG "/%s", inst);
+	if (mkdir(p, 0755) && errno != EEXIST)
+		return -errno;
+	for (i = 0; i < 4 && !ret; i++) {
+		snprintf(p, sizeof(p), FRPC_SIM_CFG "/%s/%s", inst, attrs[i]);
+		ret = frpc_write_str(p, vals[i]);
+	}
+	return ret ? ret : frpc_sim_live(inst, 1);
+}
+
+void frpc_sim_remove(const char *inst)
+{
+	char p[PATH_MAX];
+
+	frpc_sim_live(inst, 0);
+	snprintf(p, sizeof(p), FRPC_SIM_CFG "/%s", inst);
+	rmdir(p);
+}
+
+int frpc_open_online(const char *domain, int privileged)
+{
+	struct drm_fastrpc_device_info info;
+	int i, fd = -ENOENT;
+
+	for (i = 0; i < 200; i++) {
+		fd = privileged ?
+		     frpc_open_domain_privileged(domain, &info, NULL, 0) :
+		     frpc_open_domain(domain, &info, NULL, 0);
+		if (fd >= 0 && (info.flags & DRM_FASTRPC_DEVICE_ONLINE))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+		usleep(50000);
+	}
+	return fd >= 0 ? -ETIMEDOUT : fd;
+}
+
 int frpc_gem_create(int fd, uint64_t size, uint32_t *handle)
 {
 	struct drm_fastrpc_gem_create c = { .size = size };

@@ -190,6 +190,25 @@ int frpc_sim_counter(const char *inst, const char *name, uint64_t *value);
 /* Write @value to simulator fault knob @knob of instance @inst */
 int frpc_sim_knob(const char *inst, const char *knob, unsigned int value);
 
+/* Write the string @val to the file @path (sysfs, configfs): 0 or -errno */
+int frpc_write_str(const char *path, const char *val);
+/* Start (@live 1) or stop (0) simulator instance @inst (configfs "live") */
+int frpc_sim_live(const char *inst, int live);
+/*
+ * frpc_sim_create() - create simulator instance @inst in configfs for domain
+ * @label, with @sessions context banks of one session each, on a secure
+ * channel or not, and start it. frpc_sim_remove() stops and removes it.
+ */
+int frpc_sim_create(const char *inst, const char *label,
+		    unsigned int sessions, int secure);
+void frpc_sim_remove(const char *inst);
+/*
+ * frpc_open_online() - frpc_open_domain(), or frpc_open_domain_privileged()
+ * with @privileged, once the device is online (up to 10 s): the fd,
+ * -ETIMEDOUT, or the error of the open.
+ */
+int frpc_open_online(const char *domain, int privileged);
+
 /*
  * Buffer objects, PRIME and DSP mappings (Documentation/accel/fastrpc/
  * memory.rst).

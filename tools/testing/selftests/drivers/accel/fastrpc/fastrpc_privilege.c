@@ -515,59 +515,6 @@ TEST(buffers_between_devices)
 /* A secure channel: signed PDs from the privileged device only        */
 /* ------------------------------------------------------------------ */
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int sec_inst_create(void)
-{
-	int ret;
-
-	if (mkdir(SIM_CFG "/" SEC_INST, 0755) && errno != EEXIST)
-		return -errno;
-	ret = write_str(SIM_CFG "/" SEC_INST "/label", SEC_LABEL);
-	if (!ret)
-		ret = write_str(SIM_CFG "/" SEC_INST "/sessions", "2");
-	if (!ret)
-		ret = write_str(SIM_CFG "/" SEC_INST "/secure", "1");
-	if (!ret)
-		ret = write_str(SIM_CFG "/" SEC_INST "/live", "1");
-	return ret;
-}
-
-static void sec_inst_remove(void)
-{
-	write_str(SIM_CFG "/" SEC_INST "/live", "0");
-	rmdir(SIM_CFG "/" SEC_INST);
-}
-
-/* Open @label's device once it is online (up to 10 s) */
-static int open_online(const char *label, int privileged)
-{
-	struct drm_fastrpc_device_info info;
-	int i, fd = -ENOENT;
-
-	for (i = 0; i < 200; i++) {
-		fd = privileged ?
-		     frpc_open_domain_privileged(label, &info, NULL, 0) :
-		     frpc_open_domain(label, &info, NULL, 0);
-		if (fd >= 0 && (info.flags & DRM_FASTRPC_DEVICE_ONLINE))
-			return fd;
-		if (fd >= 0)
-			close(fd);
-		usleep(50000);
-	}
-	return fd >= 0 ? -ETIMEDOUT : fd;
-}
-
 TEST(secure_channel)
 {
 	struct drm_fastrpc_device_info info;
@@ -575,10 +522,10 @@ TEST(secure_channel)
 
 	if (access(SIM_CFG, F_OK))
 		SKIP(return, "no simulator configfs");
-	ret = sec_inst_create();
+	ret = frpc_sim_create(SEC_INST, SEC_LABEL, 2, 1);
 	ASSERT_EQ(0, ret) TH_LOG("creating %s: %s", SEC_INST, strerror(-ret));
 
-	fd = open_online(SEC_LABEL, 0);
+	fd = frpc_open_online(SEC_LABEL, 0);
 	ASSERT_LE(0, fd) TH_LOG("%s: %s", SEC_LABEL, strerror(-fd));
 	ASSERT_EQ(0, frpc_device_info(fd, &info));
 	EXPECT_NE(0u, info.flags & DRM_FASTRPC_DEVICE_SECURE);
@@ -590,12 +537,12 @@ TEST(secure_channel)
 				       DRM_FASTRPC_PROCESS_UNSIGNED));
 	close(fd);
 
-	fd = open_online(SEC_LABEL, 1);
+	fd = frpc_open_online(SEC_LABEL, 1);
 	ASSERT_LE(0, fd) TH_LOG("privileged %s: %s", SEC_LABEL, strerror(-fd));
 	EXPECT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC, 0));
 	close(fd);
 
-	sec_inst_remove();
+	frpc_sim_remove(SEC_INST);
 }
 
 TEST_HARNESS_MAIN

@@ -55,24 +55,12 @@ static const char * const idle_counters[] = {
 	"bo_maps", "dsp_maps", "pinned_pages", "payload_cache_held",
 };
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int write_uint(const char *path, unsigned long long v)
 {
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%llu", v);
-	return write_str(path, buf);
+	return frpc_write_str(path, buf);
 }
 
 static long long read_uint(const char *path)
@@ -101,34 +89,9 @@ static long long set_param(const char *name, unsigned long long v)
 	return old;
 }
 
-static int sim_live(const char *inst, int live)
-{
-	char p[128];
-
-	snprintf(p, sizeof(p), SIM_CFG "/%s/live", inst);
-	return write_str(p, live ? "1" : "0");
-}
-
-/* Open the device of @dom once it is online (up to 10 s) */
-static int open_online(const char *dom)
-{
-	struct drm_fastrpc_device_info info;
-	int i, fd;
-
-	for (i = 0; i < 200; i++) {
-		fd = frpc_open_domain(dom, &info, NULL, 0);
-		if (fd >= 0 && (info.flags & DRM_FASTRPC_DEVICE_ONLINE))
-			return fd;
-		if (fd >= 0)
-			close(fd);
-		usleep(50000);
-	}
-	return fd >= 0 ? -ETIMEDOUT : fd;
-}
-
 static int open_pd(const char *dom, uint32_t *simtest)
 {
-	int fd = open_online(dom), ret;
+	int fd = frpc_open_online(dom, 0), ret;
 
 	if (fd < 0)
 		return fd;
@@ -265,7 +228,7 @@ static int restart_down_within(const char *inst, int secs)
 	int st, i;
 
 	if (!pid)
-		_exit(sim_live(inst, 0) ? 1 : 0);
+		_exit(frpc_sim_live(inst, 0) ? 1 : 0);
 	for (i = 0; i < secs * 20; i++) {
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return WIFEXITED(st) && !WEXITSTATUS(st);
@@ -319,7 +282,7 @@ static void restart_with_stuck_caller(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, memcmp(c.in, c.out, c.len));
 	}
 
-	EXPECT_EQ(0, sim_live(MAIN_INST, 1));
+	EXPECT_EQ(0, frpc_sim_live(MAIN_INST, 1));
 	close(c.fd);
 	close(uffd);
 	munmap(area, c.len);
@@ -401,7 +364,7 @@ TEST(restart_with_caller_stuck_reading_args)
 	EXPECT_TRUE(c.ret == -EPIPE || c.ret == -ENODEV)
 		TH_LOG("call: %d (%s)", c.ret, strerror(-c.ret));
 
-	EXPECT_EQ(0, sim_live(MAIN_INST, 1));
+	EXPECT_EQ(0, frpc_sim_live(MAIN_INST, 1));
 	close(c.fd);
 	close(uffd);
 	munmap(area, PAGE);
@@ -418,28 +381,6 @@ TEST(restart_with_caller_stuck_in_copy_out)
 /* A lost reply: kept until the DSP restarts, then given back          */
 /* ------------------------------------------------------------------ */
 
-static int own_inst_create(void)
-{
-	int ret;
-
-	if (mkdir(SIM_CFG "/" OWN_INST, 0755) && errno != EEXIST)
-		return -errno;
-	ret = write_str(SIM_CFG "/" OWN_INST "/label", OWN_LABEL);
-	if (!ret)
-		ret = write_str(SIM_CFG "/" OWN_INST "/sessions", "1");
-	if (!ret)
-		ret = write_str(SIM_CFG "/" OWN_INST "/nsessions", "1");
-	if (!ret)
-		ret = sim_live(OWN_INST, 1);
-	return ret;
-}
-
-static void own_inst_remove(void)
-{
-	sim_live(OWN_INST, 0);
-	rmdir(SIM_CFG "/" OWN_INST);
-}
-
 /* In a new process: PROCESS_INIT on OWN_LABEL; exit status 0 or errno */
 static int child_process_init(void)
 {
@@ -447,7 +388,7 @@ static int child_process_init(void)
 	int st;
 
 	if (!pid) {
-		int fd = open_online(OWN_LABEL), ret;
+		int fd = frpc_open_online(OWN_LABEL, 0), ret;
 
 		if (fd < 0)
 			_exit(-fd);
@@ -470,7 +411,7 @@ TEST(lost_release_kept_until_restart)
 	pid_t pid;
 	int st;
 
-	ret = own_inst_create();
+	ret = frpc_sim_create(OWN_INST, OWN_LABEL, 1, 0);
 	if (ret == -ENOENT)
 		SKIP(return, "no simulator configfs");
 	ASSERT_EQ(0, ret) TH_LOG("creating " OWN_INST ": %s", strerror(-ret));
@@ -507,15 +448,15 @@ TEST(lost_release_kept_until_restart)
 	EXPECT_EQ(EBUSY, child_process_init());
 
 	/* The DSP restarts: it forgot everything, all of it comes back */
-	EXPECT_EQ(0, sim_live(OWN_INST, 0));
-	EXPECT_EQ(0, sim_live(OWN_INST, 1));
+	EXPECT_EQ(0, frpc_sim_live(OWN_INST, 0));
+	EXPECT_EQ(0, frpc_sim_live(OWN_INST, 1));
 	EXPECT_EQ(0, wait_idle(OWN_LABEL, bad, sizeof(bad))) TH_LOG("%s", bad);
 	EXPECT_EQ(0, frpc_sim_counter(OWN_INST, "smmu_pages", &pages));
 	EXPECT_EQ(0ull, pages);
 	EXPECT_EQ(0, child_process_init());
 
 	set_param("kernel_timeout_ms", old_to);
-	own_inst_remove();
+	frpc_sim_remove(OWN_INST);
 }
 
 /* ------------------------------------------------------------------ */
@@ -649,10 +590,10 @@ static int cgroup_setup(void)
 		if (mount("none", CG, "cgroup2", 0, NULL))
 			return -errno;
 	}
-	write_str(CG "/cgroup.subtree_control", "+memory");
+	frpc_write_str(CG "/cgroup.subtree_control", "+memory");
 	if (mkdir(CG "/fastrpc_trust", 0755) && errno != EEXIST)
 		return -errno;
-	return write_str(CG "/fastrpc_trust/memory.max", "40M");
+	return frpc_write_str(CG "/fastrpc_trust/memory.max", "40M");
 }
 
 TEST(payload_charged_to_memcg)
@@ -670,7 +611,7 @@ TEST(payload_charged_to_memcg)
 		void *big;
 		int fd;
 
-		if (write_str(CG "/fastrpc_trust/cgroup.procs", "0"))
+		if (frpc_write_str(CG "/fastrpc_trust/cgroup.procs", "0"))
 			_exit(100);
 		fd = open_pd("cdsp", &simtest);
 		if (fd < 0)
@@ -725,17 +666,17 @@ TEST(online_only_when_ready)
 	pthread_t t;
 	int fd, i, pfd, ret;
 
-	pfd = open_online("cdsp");
+	pfd = frpc_open_online("cdsp", 0);
 	ASSERT_LE(0, pfd);
 	old_to = set_param("kernel_timeout_ms", 2000);
 	poll_stop = 0;
 	poll_violations = 0;
 	ASSERT_EQ(0, pthread_create(&t, NULL, online_poller, &pfd));
 	for (i = 0; i < 8; i++) {
-		ASSERT_EQ(0, sim_live(MAIN_INST, 0));
-		ASSERT_EQ(0, sim_live(MAIN_INST, 1));
+		ASSERT_EQ(0, frpc_sim_live(MAIN_INST, 0));
+		ASSERT_EQ(0, frpc_sim_live(MAIN_INST, 1));
 		/* Straight away: a call must be answered */
-		fd = open_online("cdsp");
+		fd = frpc_open_online("cdsp", 0);
 		ASSERT_LE(0, fd);
 		ret = frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
 					DRM_FASTRPC_PROCESS_UNSIGNED);
@@ -1167,7 +1108,7 @@ TEST(query_size_bounded)
 	size_t i, bad = 0;
 	int fd;
 
-	fd = open_online("cdsp");
+	fd = frpc_open_online("cdsp", 0);
 	ASSERT_LE(0, fd);
 	buf = malloc(n + 1);
 	memset(buf, 0xff, n + 1);
