@@ -350,9 +350,12 @@ void fastrpc_channel_retire_client(struct fastrpc_channel *channel, u32 client)
  * @channel: the channel
  * @client: client id
  *
- * Calls whose caller gave up count until the DSP answers them.
+ * Calls whose caller gave up count until the DSP answers them; calls to
+ * system handles (fastrpc_handle_is_system()), which use no mapping of the
+ * client, do not count.
  *
- * Return: true when a call of @client waits for its reply.
+ * Return: true when a call of @client that may use its mappings waits for
+ * its reply.
  */
 bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client)
 {
@@ -362,7 +365,7 @@ bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client)
 
 	spin_lock_irqsave(&channel->lock, flags);
 	xa_for_each(&channel->calls, index, call) {
-		if (call->client == client) {
+		if (call->client == client && !call->system) {
 			busy = true;
 			break;
 		}

@@ -553,6 +553,7 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	init_completion(&call->done);
 	call->layout = layout;
 	call->client = params->client;
+	call->system = fastrpc_handle_is_system(params->handle);
 	/* All three put in fastrpc_call_free() */
 	call->channel = fastrpc_channel_get(channel);
 	fastrpc_session_get(session);
@@ -576,8 +577,12 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 				  call->payload.dma);
 	fastrpc_session_dma_sync(session, &call->payload, true);
 
-	/* No UNMAP of the file's DSP mappings while the DSP may use them */
-	if (user_file) {
+	/*
+	 * No UNMAP of the file's DSP mappings while the DSP may use them. A
+	 * system handle's call does not use them, and the listener's waits
+	 * for as long as the process lives.
+	 */
+	if (user_file && !call->system) {
 		ret = fastrpc_call_lock_file(user_file, params->killable);
 		if (ret)
 			goto out_put;

@@ -119,6 +119,8 @@ struct fastrpc_quota {
  *	held until the call is freed, so after the DSP answered)
  * @quota: limits of the client of a user call (a reference), or NULL
  * @abandoned: the caller gave up before the DSP answered; counted in @quota
+ * @system: the call is to a system handle other than INIT (see
+ *	fastrpc_handle_is_system()): it does not keep UNMAP away
  */
 struct fastrpc_call {
 	struct kref ref;
@@ -139,6 +141,7 @@ struct fastrpc_call {
 	struct fastrpc_bo_map **maps;
 	struct fastrpc_quota *quota;
 	bool abandoned;
+	bool system;
 };
 
 struct fastrpc_quota *fastrpc_quota_alloc(void);

@@ -125,6 +125,23 @@ static inline u64 fastrpc_wire_addr(u32 sid, u64 iova)
 #define FASTRPC_HANDLE_REMOTECTL1	8
 #define FASTRPC_HANDLE_PERF1		9
 
+/**
+ * fastrpc_handle_is_system() - is a handle one of the DSP's system handles?
+ * @handle: remote handle of a call
+ *
+ * The loader (remotectl), the listeners through which the DSP calls its
+ * host, current_process, the log and perf handles are served by the DSP's
+ * runtime and never use the memory a process mapped for its modules; a
+ * listener's call may wait for as long as the process lives. The INIT
+ * handle, through which the kernel maps and unmaps, is not one of them.
+ *
+ * Return: true for handles 0 and 2 to 9.
+ */
+static inline bool fastrpc_handle_is_system(u32 handle)
+{
+	return handle <= FASTRPC_HANDLE_PERF1 && handle != FASTRPC_HANDLE_INIT;
+}
+
 /* Methods of the INIT handle (remote method ids) */
 #define FASTRPC_RMID_INIT_ATTACH	0
 #define FASTRPC_RMID_INIT_RELEASE	1

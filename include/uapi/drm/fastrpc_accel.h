@@ -408,9 +408,12 @@ struct drm_fastrpc_map {
  * struct drm_fastrpc_unmap - unmap a buffer from the DSP process
  *
  * Undoes one %DRM_IOCTL_FASTRPC_MAP. An address that is not a mapping of
- * this file gives -ENOENT. While a call of the file is in flight the DSP may
- * use the mapping, so the unmap is refused with -EBUSY; a call whose caller
- * gave up counts until the DSP answers it.
+ * this file gives -ENOENT. While a call of the file to a module is in
+ * flight the DSP may use the mapping, so the unmap is refused with -EBUSY;
+ * a call whose caller gave up counts until the DSP answers it. Calls to the
+ * DSP's system handles (0 and 2 to 9: loader, listener, current_process,
+ * log, perf) do not count: they use no mapping, and a listener thread's
+ * call waits for as long as the process lives (since 1.3).
  */
 struct drm_fastrpc_unmap {
 	/** @dsp_addr: In. Address returned by %DRM_IOCTL_FASTRPC_MAP */

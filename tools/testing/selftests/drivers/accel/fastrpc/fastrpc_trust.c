@@ -760,6 +760,52 @@ TEST(unmap_refused_during_call)
 }
 
 /*
+ * A call to a system handle (here the loader, handle 8) uses no mapping of
+ * the process: it does not hold UNMAP off. A listener thread's call waits
+ * in the DSP for as long as the process lives, so counting it would refuse
+ * every unmap of a process that serves DSP-to-host calls. The DSP holds
+ * every reply for 1 s; before the rule, UNMAP failed at once with EBUSY.
+ */
+struct opener {
+	int fd, ret;
+	uint32_t h;
+	volatile int done;
+};
+
+static void *opener_thread(void *arg)
+{
+	struct opener *o = arg;
+
+	o->ret = frpc_module_open(o->fd, FRPC_CALCULATOR_URI, &o->h);
+	o->done = 1;
+	return NULL;
+}
+
+TEST(unmap_during_system_call)
+{
+	struct opener o = { 0 };
+	uint32_t simtest, h;
+	uint64_t dsp_addr;
+	pthread_t t;
+
+	o.fd = open_pd("cdsp", &simtest);
+	ASSERT_LE(0, o.fd);
+	ASSERT_EQ(0, frpc_gem_create(o.fd, PAGE, &h));
+	ASSERT_EQ(0, frpc_map(o.fd, DRM_FASTRPC_BUF_GEM, h, 0, PAGE,
+			      &dsp_addr));
+	ASSERT_EQ(0, frpc_sim_knob(MAIN_INST, "delay_ms", 1000));
+	ASSERT_EQ(0, pthread_create(&t, NULL, opener_thread, &o));
+	usleep(300000);
+	/* The open waits for its reply */
+	EXPECT_FALSE(o.done);
+	EXPECT_EQ(0, frpc_unmap(o.fd, dsp_addr));
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, frpc_sim_knob(MAIN_INST, "delay_ms", 0));
+	EXPECT_EQ(0, o.ret);
+	close(o.fd);
+}
+
+/*
  * UNMAP against a call that is starting: one thread calls a method that
  * sleeps 1 ms, over and over; another maps and unmaps a buffer as fast as
  * UNMAP lets it. UNMAP may answer EBUSY, but the DSP must never be asked
