@@ -23,6 +23,7 @@
 #include "fastrpc_drv.h"
 #include "fastrpc_invoke.h"
 #include "fastrpc_proto.h"
+#include "fastrpc_rheap.h"
 
 /**
  * fastrpc_reply_classify() - check a message from the DSP against the table
@@ -117,6 +118,7 @@ static void fastrpc_channel_release(struct kref *ref)
 		container_of(ref, struct fastrpc_channel, ref);
 
 	WARN_ON(!list_empty(&channel->kept));
+	fastrpc_rheap_destroy(channel->rheap);
 	xa_destroy(&channel->calls);
 	xa_destroy(&channel->pd_down);
 	mutex_destroy(&channel->kept_lock);

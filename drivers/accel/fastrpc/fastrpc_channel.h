@@ -16,6 +16,7 @@
 
 #include <uapi/drm/fastrpc_accel.h>
 
+#include "fastrpc_rheap.h"
 #include "fastrpc_session.h"
 
 struct fastrpc_call;
@@ -50,8 +51,13 @@ struct rpmsg_endpoint;
  * @heap_lock: see DOC: Locking
  * @heap_session: session whose context bank holds @heap (a slot use), NULL
  *	when there is no heap
- * @heap: heap of the static PDs (INIT CREATE_STATIC), kept until the
- *	channel goes away
+ * @heap: heap of the static PDs (INIT CREATE_STATIC) on @heap_session's
+ *	context bank, kept until the channel goes away
+ * @rheap: the reserved memory of the device tree ("memory-region"), or NULL;
+ *	when there is one, the static PDs' heap and remote-heap mappings come
+ *	from it
+ * @heap_rbuf: the static PDs' heap in @rheap (empty when none), kept until
+ *	the channel goes away
  * @kept_lock: see DOC: Locking
  * @kept: what the DSP may still use after a call that got no answer
  *	(&struct fastrpc_kept); given back when the channel stops, as the DSP
@@ -83,9 +89,11 @@ struct fastrpc_channel {
 	bool attrs_valid;
 	u32 dsp_attrs[DRM_FASTRPC_DSP_ATTR_COUNT];
 
-	struct mutex heap_lock; /* protects heap_session, heap */
+	struct mutex heap_lock; /* protects heap_session, heap, heap_rbuf */
 	struct fastrpc_session *heap_session;
 	struct fastrpc_dma heap;
+	struct fastrpc_rheap *rheap;
+	struct fastrpc_rheap_buf heap_rbuf;
 
 	struct mutex kept_lock; /* protects kept, kept_reclaimed */
 	struct list_head kept;

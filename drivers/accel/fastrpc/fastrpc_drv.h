@@ -31,7 +31,7 @@
  *	Documentation/accel/fastrpc/privilege.rst
  */
 #define FASTRPC_DRIVER_MAJOR		1
-#define FASTRPC_DRIVER_MINOR		2
+#define FASTRPC_DRIVER_MINOR		3
 
 /* Version of the DSP wire protocol of fastrpc_proto.h */
 #define FASTRPC_PROTOCOL_VERSION	1

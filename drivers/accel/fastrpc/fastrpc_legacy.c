@@ -562,6 +562,49 @@ fastrpc_legacy_last_map_locked(struct fastrpc_file *ffile)
 	return list_last_entry(&ffile->dsp_maps, struct fastrpc_dsp_map, node);
 }
 
+/* Undo the last DSP mapping of the file when its address cannot be told */
+static int fastrpc_legacy_mmap_reply_locked(struct fastrpc_file *ffile,
+					    void __user *argp,
+					    struct fastrpc_req_mmap *req,
+					    u64 dsp_addr)
+{
+	req->vaddrout = dsp_addr;
+	if (!copy_to_user(argp, req, sizeof(*req)))
+		return 0;
+	fastrpc_mem_dsp_unmap_locked(ffile,
+				     fastrpc_legacy_last_map_locked(ffile));
+	ffile->dsp_status = 0;
+	return -EFAULT;
+}
+
+/*
+ * MMAP with REMOTE_HEAP on a channel with reserved memory: the DSP gets
+ * pages of it, as the old driver gave it pages of its reserved pool. The
+ * reserved memory is for the privileged PDs, so for privileged nodes only.
+ * Without reserved memory, the pages come from the file's context bank as
+ * for ADD_PAGES.
+ */
+static int fastrpc_legacy_mmap_rheap_locked(struct fastrpc_file *ffile,
+					    void __user *argp,
+					    struct fastrpc_req_mmap *req)
+{
+	u64 dsp_addr;
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	if (!ffile->privileged)
+		return -EACCES;
+	if (!req->size || req->size > SIZE_MAX - PAGE_SIZE)
+		return -EINVAL;
+
+	ret = fastrpc_mem_dsp_map_rheap_locked(ffile, PAGE_ALIGN(req->size),
+					       req->fd, &dsp_addr);
+	if (ret)
+		return ret;
+	return fastrpc_legacy_mmap_reply_locked(ffile, argp, req, dsp_addr);
+}
+
 static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
 			       void __user *argp)
 {
@@ -589,6 +632,11 @@ static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
 	if (ret)
 		goto out_put_obj;
 
+	if (req.flags == FASTRPC_MMAP_REMOTE_HEAP && ffile->channel->rheap) {
+		ret = fastrpc_legacy_mmap_rheap_locked(ffile, argp, &req);
+		goto out_unlock;
+	}
+
 	/* Only the DSP mapping below uses it: freed at MUNMAP */
 	map = fastrpc_bo_map_create(obj, ffile->session);
 	if (IS_ERR(map)) {
@@ -603,16 +651,9 @@ static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
 		.flags = req.flags,
 	};
 	ret = fastrpc_mem_dsp_map_locked(ffile, map, &mreq);
-	if (ret)
-		goto out_unlock;
-
-	req.vaddrout = mreq.dsp_addr;
-	if (copy_to_user(argp, &req, sizeof(req))) {
-		fastrpc_mem_dsp_unmap_locked(ffile,
-					     fastrpc_legacy_last_map_locked(ffile));
-		ffile->dsp_status = 0;
-		ret = -EFAULT;
-	}
+	if (!ret)
+		ret = fastrpc_legacy_mmap_reply_locked(ffile, argp, &req,
+						       mreq.dsp_addr);
 out_unlock:
 	ret = fastrpc_legacy_unlock(lfile, &proc, ret);
 out_put_obj:

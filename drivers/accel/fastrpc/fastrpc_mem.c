@@ -193,8 +193,10 @@ int fastrpc_mem_get_map(struct fastrpc_file *ffile,
 	return ret;
 }
 
-static void fastrpc_mem_kept_free(struct fastrpc_kept *kept)
+static void fastrpc_mem_kept_free(struct fastrpc_channel *channel,
+				  struct fastrpc_kept *kept)
 {
+	fastrpc_rheap_free(channel->rheap, &kept->rbuf);
 	fastrpc_bo_map_put(kept->map);
 	if (kept->session) {
 		fastrpc_session_dma_free(kept->session, &kept->buf);
@@ -216,7 +218,7 @@ static void fastrpc_mem_keep(struct fastrpc_channel *channel,
 	mutex_unlock(&channel->kept_lock);
 
 	if (reclaimed)
-		fastrpc_mem_kept_free(kept);
+		fastrpc_mem_kept_free(channel, kept);
 	else
 		fastrpc_count(channel->fdev, FASTRPC_CNT_KEPT);
 }
@@ -261,6 +263,27 @@ void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
 	fastrpc_mem_keep(channel, kept);
 }
 
+/* Keep the reserved memory of a DSP mapping; @dsp->rbuf is handed over */
+static void fastrpc_mem_keep_rbuf(struct fastrpc_channel *channel,
+				  struct fastrpc_dsp_map *dsp)
+{
+	struct fastrpc_kept *kept;
+
+	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
+	kept->rbuf = dsp->rbuf;
+	dsp->rbuf.size = 0;
+	fastrpc_mem_keep(channel, kept);
+}
+
+/* Give back what a DSP mapping holds, once the DSP no longer uses it */
+static void fastrpc_mem_dsp_map_free(struct fastrpc_channel *channel,
+				     struct fastrpc_dsp_map *dsp)
+{
+	fastrpc_rheap_free(channel->rheap, &dsp->rbuf);
+	fastrpc_bo_map_put(dsp->map);
+	kfree(dsp);
+}
+
 /**
  * fastrpc_mem_reclaim_kept() - give back what was kept for a DSP
  * @channel: the channel, stopped (the DSP restarts or the driver unbinds),
@@ -279,7 +302,7 @@ void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel)
 
 	list_for_each_entry_safe(kept, tmp, &list, node) {
 		list_del(&kept->node);
-		fastrpc_mem_kept_free(kept);
+		fastrpc_mem_kept_free(channel, kept);
 		fastrpc_uncount(channel->fdev, FASTRPC_CNT_KEPT);
 	}
 }
@@ -308,15 +331,17 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 	list_for_each_entry_safe(dsp, dsp_tmp, &ffile->dsp_maps, node) {
 		list_del(&dsp->node);
 		fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
-		if (dsp_forgot) {
-			fastrpc_bo_map_put(dsp->map);
-		} else {
+		if (!dsp_forgot) {
 			drm_dbg_driver(&ffile->fdev->drm,
 				       "client %u: DSP mapping %#llx kept\n",
 				       ffile->client_id, dsp->dsp_addr);
-			fastrpc_mem_keep_map(ffile->channel, dsp->map);
+			if (dsp->map)
+				fastrpc_mem_keep_map(ffile->channel, dsp->map);
+			else
+				fastrpc_mem_keep_rbuf(ffile->channel, dsp);
+			dsp->map = NULL;
 		}
-		kfree(dsp);
+		fastrpc_mem_dsp_map_free(ffile->channel, dsp);
 	}
 
 	mutex_lock(&ffile->maps_lock);
@@ -393,11 +418,16 @@ static int fastrpc_mem_map_call_locked(struct fastrpc_file *ffile,
 		.num = cpu_to_le32(sizeof(page)),
 		.data_len = 0,
 	};
-	/* The page list describes exactly the range mapped */
+	/*
+	 * The page list describes exactly the range mapped. Reserved memory
+	 * goes by physical address, with no stream id.
+	 */
 	page = (struct fastrpc_phy_page) {
-		.addr = cpu_to_le64(fastrpc_session_wire_addr(session,
+		.addr = cpu_to_le64(dsp->map ?
+				    fastrpc_session_wire_addr(session,
 							      dsp->map->iova +
-							      req->offset)),
+							      req->offset) :
+				    dsp->rbuf.phys),
 		.size = cpu_to_le64(req->len),
 	};
 	args[0] = (struct fastrpc_karg) { .len = sizeof(in0), .kptr = &in0 };
@@ -480,6 +510,99 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 }
 
 /**
+ * fastrpc_mem_dsp_map_rheap_locked() - give reserved memory to the DSP
+ * @ffile: the file, with a process
+ * @len: bytes wanted, a multiple of the page size
+ * @fd: identifier sent with the request (the legacy fd, or -1)
+ * @dsp_addr: Out. Address the DSP gave the memory
+ *
+ * Allocates @len bytes of the channel's reserved memory (assigned to the
+ * VMs of "qcom,vmids") and sends INIT MMAP with REMOTE_HEAP and the physical
+ * address. The memory is the file's DSP mapping until UNMAP or the release
+ * of the process.
+ *
+ * Return: 0, -ENODEV when the channel has no reserved memory, -ENOMEM,
+ * -EOPNOTSUPP when it cannot be assigned to its VMs, or the errno of the
+ * DSP call.
+ */
+int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len,
+				     u32 fd, u64 *dsp_addr)
+{
+	struct fastrpc_channel *channel = ffile->channel;
+	struct fastrpc_mem_req req = {
+		.len = len,
+		.fd = fd,
+		.heap = true,
+		.flags = FASTRPC_MMAP_REMOTE_HEAP,
+	};
+	struct fastrpc_dsp_map *dsp;
+	int ret;
+
+	lockdep_assert_held(&ffile->lock);
+
+	if (!channel->rheap)
+		return -ENODEV;
+	if (!len || !PAGE_ALIGNED(len) || len > SIZE_MAX)
+		return -EINVAL;
+
+	dsp = kzalloc(sizeof(*dsp), GFP_KERNEL);
+	if (!dsp)
+		return -ENOMEM;
+	ret = fastrpc_rheap_alloc(channel->rheap, len, &dsp->rbuf);
+	if (ret) {
+		kfree(dsp);
+		return ret;
+	}
+	dsp->len = len;
+	dsp->fd = fd;
+	dsp->heap = true;
+
+	ret = fastrpc_mem_map_call_locked(ffile, &req, dsp);
+	if (ret && !dsp->lost) {
+		fastrpc_mem_dsp_map_free(channel, dsp);
+		return ret;
+	}
+
+	list_add_tail(&dsp->node, &ffile->dsp_maps);
+	fastrpc_count(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	if (!ret)
+		*dsp_addr = dsp->dsp_addr;
+	return ret;
+}
+
+/* DRM_IOCTL_FASTRPC_MAP with DRM_FASTRPC_MAP_REMOTE_HEAP */
+static int fastrpc_mem_map_remote_heap(struct drm_device *drm,
+				       struct fastrpc_file *ffile,
+				       struct drm_fastrpc_map *req)
+{
+	struct fastrpc_proc_ref proc;
+	int ret, idx;
+
+	if (req->handle || req->offset || !req->length ||
+	    !PAGE_ALIGNED(req->length))
+		return -EINVAL;
+	/* Reserved memory is for the privileged PDs */
+	if (!ffile->privileged)
+		return -EACCES;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	ret = fastrpc_mem_lock_proc(ffile, &proc);
+	if (ret)
+		goto out_exit;
+
+	ret = fastrpc_mem_dsp_map_rheap_locked(ffile, req->length, U32_MAX,
+					       &req->dsp_addr);
+
+	mutex_unlock(&ffile->lock);
+	fastrpc_proc_put(&proc);
+out_exit:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
  * fastrpc_ioctl_map() - DRM_IOCTL_FASTRPC_MAP
  * @drm: the DRM device
  * @data: &struct drm_fastrpc_map
@@ -502,6 +625,8 @@ int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 	struct fastrpc_bo_map *map;
 	int ret, idx;
 
+	if (req->flags == DRM_FASTRPC_MAP_REMOTE_HEAP)
+		return fastrpc_mem_map_remote_heap(drm, ffile, req);
 	if ((req->flags & ~(DRM_FASTRPC_BUF_FLAGS | DRM_FASTRPC_MAP_HEAP)) ||
 	    (kind != DRM_FASTRPC_BUF_GEM && kind != DRM_FASTRPC_BUF_DMABUF))
 		return -EINVAL;
@@ -605,8 +730,7 @@ int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 
 	list_del(&dsp->node);
 	fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
-	fastrpc_bo_map_put(dsp->map);
-	kfree(dsp);
+	fastrpc_mem_dsp_map_free(ffile->channel, dsp);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include "fastrpc_rheap.h"
 #include "fastrpc_session.h"
 
 struct dma_buf;
@@ -27,7 +28,10 @@ struct fastrpc_session;
  * @lost: MEM_MAP got no answer: the DSP may have mapped the range at an
  *	address the driver does not know, so the mapping stays until the
  *	process is released
- * @map: the buffer's mapping on the session (a reference)
+ * @map: the buffer's mapping on the session (a reference), or NULL for
+ *	reserved memory
+ * @rbuf: the channel's reserved memory given with MMAP REMOTE_HEAP (@map
+ *	NULL), else empty
  */
 struct fastrpc_dsp_map {
 	struct list_head node;
@@ -37,6 +41,7 @@ struct fastrpc_dsp_map {
 	bool heap;
 	bool lost;
 	struct fastrpc_bo_map *map;
+	struct fastrpc_rheap_buf rbuf;
 };
 
 /**
@@ -69,6 +74,7 @@ struct fastrpc_mem_req {
  *	to another process meanwhile
  * @buf: memory of the driver's own (init memory), or not allocated
  * @map: a buffer's mapping on @session (a reference), or NULL
+ * @rbuf: reserved memory of the channel, or empty
  *
  * When a call that makes the DSP use memory (CREATE, MEM_MAP, RELEASE of a
  * process that has mappings) gets no answer, the DSP may go on using that
@@ -80,6 +86,7 @@ struct fastrpc_kept {
 	struct fastrpc_session *session;
 	struct fastrpc_dma buf;
 	struct fastrpc_bo_map *map;
+	struct fastrpc_rheap_buf rbuf;
 };
 
 struct fastrpc_channel;
@@ -107,6 +114,8 @@ void fastrpc_mem_keep_dma(struct fastrpc_channel *channel,
 void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
 			  struct fastrpc_bo_map *map);
 void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel);
+int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len,
+				     u32 fd, u64 *dsp_addr);
 int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 		      struct drm_file *file);
 int fastrpc_ioctl_unmap(struct drm_device *drm, void *data,

@@ -26,6 +26,7 @@
 #include "fastrpc_mem.h"
 #include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
+#include "fastrpc_rheap.h"
 #include "fastrpc_session.h"
 
 static_assert(DRM_FASTRPC_DSP_ATTR_COUNT == FASTRPC_DSP_ATTR_COUNT);
@@ -318,14 +319,17 @@ int fastrpc_proc_attach_locked(struct fastrpc_file *ffile, u32 pd)
  * @namelen: length of @name as sent, its NUL included
  * @memlen: size of the PD's heap
  *
- * The heap belongs to the channel: the first caller allocates it on its
+ * The heap belongs to the channel and is sized by the first caller: it comes
+ * from the channel's reserved memory when the device tree gives it one (and
+ * is then assigned to the VMs of "qcom,vmids"), else from the first caller's
  * context bank, which then stays reserved to the caller's process until
  * the channel goes away, because the static PD outlives its creator. It
  * is freed at once when the DSP refuses the first call that uses it.
  *
  * Return: 0, -EINVAL for an empty heap or one above
- * %FASTRPC_STATIC_HEAP_MAX (the size is rounded up to pages), -ENOMEM, or
- * the errno of the DSP call.
+ * %FASTRPC_STATIC_HEAP_MAX (the size is rounded up to pages), -ENOMEM,
+ * -EOPNOTSUPP when the reserved memory must be assigned to other VMs and
+ * cannot be, or the errno of the DSP call.
  */
 int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 				      const char *name, u32 namelen,
@@ -342,19 +346,27 @@ int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 	lockdep_assert_held(&ffile->lock);
 
 	mutex_lock(&channel->heap_lock);
-	if (!channel->heap_session) {
+	if (!channel->heap_session && !channel->heap_rbuf.size) {
 		if (!memlen || memlen > FASTRPC_STATIC_HEAP_MAX) {
 			ret = -EINVAL;
 			goto out_unlock;
 		}
-		ret = fastrpc_session_dma_alloc(ffile->session,
-						PAGE_ALIGN(memlen),
-						&channel->heap);
-		if (ret)
-			goto out_unlock;
-		/* Put in fastrpc_proc_static_release() */
-		fastrpc_session_get(ffile->session);
-		channel->heap_session = ffile->session;
+		if (channel->rheap) {
+			ret = fastrpc_rheap_alloc(channel->rheap,
+						  PAGE_ALIGN(memlen),
+						  &channel->heap_rbuf);
+			if (ret)
+				goto out_unlock;
+		} else {
+			ret = fastrpc_session_dma_alloc(ffile->session,
+							PAGE_ALIGN(memlen),
+							&channel->heap);
+			if (ret)
+				goto out_unlock;
+			/* Put in fastrpc_proc_static_release() */
+			fastrpc_session_get(ffile->session);
+			channel->heap_session = ffile->session;
+		}
 		fresh = true;
 	}
 
@@ -363,11 +375,18 @@ int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 		.namelen = cpu_to_le32(namelen),
 		.pageslen = 0,
 	};
-	page = (struct fastrpc_phy_page) {
-		.addr = cpu_to_le64(fastrpc_session_wire_addr(channel->heap_session,
-							      channel->heap.dma)),
-		.size = cpu_to_le64(channel->heap.size),
-	};
+	/* Reserved memory goes by physical address, with no stream id */
+	if (channel->heap_rbuf.size)
+		page = (struct fastrpc_phy_page) {
+			.addr = cpu_to_le64(channel->heap_rbuf.phys),
+			.size = cpu_to_le64(channel->heap_rbuf.size),
+		};
+	else
+		page = (struct fastrpc_phy_page) {
+			.addr = cpu_to_le64(fastrpc_session_wire_addr(channel->heap_session,
+								      channel->heap.dma)),
+			.size = cpu_to_le64(channel->heap.size),
+		};
 	args[0] = (struct fastrpc_karg) { .len = sizeof(req), .kptr = &req };
 	args[1] = (struct fastrpc_karg) { .len = namelen, .kptr = (void *)name };
 	args[2] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
@@ -398,6 +417,8 @@ void fastrpc_proc_static_release_locked(struct fastrpc_channel *channel)
 {
 	lockdep_assert_held(&channel->heap_lock);
 
+	if (channel->heap_rbuf.size)
+		fastrpc_rheap_free(channel->rheap, &channel->heap_rbuf);
 	if (!channel->heap_session)
 		return;
 	fastrpc_session_dma_free(channel->heap_session, &channel->heap);
@@ -447,8 +468,8 @@ int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
 }
 
 /*
- * May the file make a process of this kind (privilege.rst)? The root and
- * sensors PDs are for files of the privileged device; on a secure channel,
+ * May the file make a process of this kind (privilege.rst)? The root,
+ * sensors and audio PDs are for files of the privileged device; on a secure channel,
  * the ordinary device creates only unsigned PDs, on a domain that runs
  * them.
  */
@@ -490,7 +511,7 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 	u32 attrs = 0;
 	int ret, idx;
 
-	if (init->kind > DRM_FASTRPC_PROCESS_SENSORS ||
+	if (init->kind > DRM_FASTRPC_PROCESS_AUDIO ||
 	    init->flags & ~DRM_FASTRPC_PROCESS_FLAGS || init->pad)
 		return -EINVAL;
 	if (init->kind != DRM_FASTRPC_PROCESS_DYNAMIC &&
@@ -544,6 +565,12 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 		if (init->flags & DRM_FASTRPC_PROCESS_DEBUG)
 			attrs |= FASTRPC_CREATE_ATTR_DEBUG;
 		ret = fastrpc_proc_create_locked(ffile, &shell, attrs, 0);
+	} else if (init->kind == DRM_FASTRPC_PROCESS_AUDIO) {
+		static const char name[] = FASTRPC_AUDIO_PD_NAME;
+
+		ret = fastrpc_proc_create_static_locked(ffile, name,
+							sizeof(name),
+							DRM_FASTRPC_AUDIO_HEAP_SIZE);
 	} else {
 		u32 pd = init->kind == DRM_FASTRPC_PROCESS_ROOT ?
 			 FASTRPC_PD_ROOT : FASTRPC_PD_SENSORS;

@@ -10,6 +10,8 @@
 
 /* Largest heap of the static PDs (INIT CREATE_STATIC memlen) */
 #define FASTRPC_STATIC_HEAP_MAX		SZ_64M
+/* Name of the audio PD, for INIT CREATE_STATIC */
+#define FASTRPC_AUDIO_PD_NAME		"audiopd"
 
 struct drm_device;
 struct drm_file;

@@ -12,6 +12,7 @@
  * itself, so it needs nothing of the endpoint but its callback and priv.
  */
 
+#include <linux/err.h>
 #include <linux/of.h>
 #include <linux/of_platform.h>
 #include <linux/rpmsg.h>
@@ -24,6 +25,7 @@
 #include "fastrpc_legacy.h"
 #include "fastrpc_mem.h"
 #include "fastrpc_proc.h"
+#include "fastrpc_rheap.h"
 #include "fastrpc_rpmsg.h"
 
 /**
@@ -101,6 +103,15 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 		return PTR_ERR(channel);
 	/* The context banks find their channel through it */
 	dev_set_drvdata(&rpdev->dev, channel);
+
+	channel->rheap = fastrpc_rheap_create(&rpdev->dev);
+	if (IS_ERR(channel->rheap)) {
+		ret = PTR_ERR(channel->rheap);
+		channel->rheap = NULL;
+		drm_err(&fdev->drm, "%s: reserved memory: %d\n",
+			dev_name(&rpdev->dev), ret);
+		goto err_depopulate;
+	}
 
 	ret = of_platform_populate(np, NULL, NULL, &rpdev->dev);
 	if (ret) {

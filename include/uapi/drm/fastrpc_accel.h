@@ -159,6 +159,15 @@ struct drm_fastrpc_device_info {
 #define DRM_FASTRPC_PROCESS_ROOT	1
 /* DRM_FASTRPC_PROCESS_SENSORS: attach to the sensors PD (since 1.2) */
 #define DRM_FASTRPC_PROCESS_SENSORS	2
+/*
+ * DRM_FASTRPC_PROCESS_AUDIO: start, or attach to, the audio PD, a static PD
+ * whose heap of %DRM_FASTRPC_AUDIO_HEAP_SIZE bytes comes from the domain's
+ * reserved memory when the platform has some (since 1.3)
+ */
+#define DRM_FASTRPC_PROCESS_AUDIO	3
+
+/** DRM_FASTRPC_AUDIO_HEAP_SIZE - heap of the audio PD */
+#define DRM_FASTRPC_AUDIO_HEAP_SIZE	(3 * 1024 * 1024)
 
 /* Flags of &drm_fastrpc_process_init.flags */
 /* DRM_FASTRPC_PROCESS_UNSIGNED: unsigned PD (dynamic PDs only) */
@@ -176,10 +185,13 @@ struct drm_fastrpc_device_info {
  *
  * Binds the file to a context-bank session and to a process on the DSP.
  * A file has at most one process: a second call gives -EALREADY. When no
- * session is free the call gives -EBUSY. The root and sensors PDs are only
- * for files of the domain's privileged device (DRM_FASTRPC_DEVICE_PRIVILEGED),
- * and on a secure channel only they create signed or debug-only PDs: -EACCES
- * otherwise.
+ * session is free the call gives -EBUSY. The root, sensors and audio PDs are
+ * only for files of the domain's privileged device
+ * (DRM_FASTRPC_DEVICE_PRIVILEGED), and on a secure channel only they create
+ * signed or debug-only PDs: -EACCES otherwise. The audio PD's heap is
+ * allocated once per domain, by its first caller, and kept until the DSP
+ * restarts; when it must be given to other virtual machines and cannot be,
+ * the call gives -EOPNOTSUPP.
  */
 struct drm_fastrpc_process_init {
 	/** @kind: In. DRM_FASTRPC_PROCESS_* */
@@ -221,6 +233,16 @@ struct drm_fastrpc_process_init {
  * for DSP code to use (MEM_MAP)
  */
 #define DRM_FASTRPC_MAP_HEAP		(1 << 2)
+/*
+ * DRM_FASTRPC_MAP_REMOTE_HEAP (&drm_fastrpc_map.flags only, since 1.3): give
+ * the DSP @length bytes of the domain's reserved memory (the protocol's MMAP
+ * with REMOTE_HEAP), as the audio PD asks for; no buffer kind is set and
+ * @handle and @offset are 0. Only for files of the privileged device
+ * (-EACCES otherwise); -ENODEV when the platform reserves no memory for the
+ * DSP, -ENOMEM when it is used up, -EOPNOTSUPP when it must be given to other
+ * virtual machines and cannot be. UNMAP gives it back.
+ */
+#define DRM_FASTRPC_MAP_REMOTE_HEAP	(1 << 3)
 
 /**
  * struct drm_fastrpc_arg - one argument of a remote call

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FastRPC accel driver: the reserved memory of a channel.
+ *
+ * A channel's device-tree node may name a reserved memory region
+ * ("memory-region"): physical memory set aside for the DSP's static PDs.
+ * The audio PD's heap (INIT CREATE_STATIC) and the remote-heap ranges it
+ * asks for later (INIT MMAP with REMOTE_HEAP) come from it, and are given
+ * to the DSP by physical address, without a stream id: the static PDs do not
+ * run behind a context bank of this host.
+ *
+ * When the node also has "qcom,vmids", the memory must belong to those
+ * virtual machines while the DSP uses it: each allocation is assigned to
+ * them through the secure channel manager (SCM) before the DSP gets it, and
+ * back to the host after the DSP gave it up. Where SCM is missing, such a
+ * heap cannot be handed over and every allocation fails with -EOPNOTSUPP,
+ * rather than giving the DSP memory its hypervisor would refuse.
+ *
+ * The driver never maps the region: only the DSP touches it.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/firmware/qcom/qcom_scm.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/of_reserved_mem.h>
+#include <linux/slab.h>
+
+#include "fastrpc_rheap.h"
+
+/* Largest qcom,vmids list */
+#define FASTRPC_RHEAP_MAX_VMIDS		8
+/* The host's own VM in SCM terms (dt-bindings/firmware/qcom,scm.h) */
+#define FASTRPC_RHEAP_VMID_HLOS		0x3
+
+/**
+ * struct fastrpc_rheap - the reserved memory of a channel
+ * @dev: the channel's device, for messages
+ * @base: physical address of the region, page aligned
+ * @pages: size of the region in pages
+ * @lock: protects @used
+ * @used: one bit per page, set while the page is allocated
+ * @vmperms: the VMs of "qcom,vmids", each with read, write and execute
+ * @nvmids: number of entries of @vmperms, 0 when the memory stays the host's
+ */
+struct fastrpc_rheap {
+	struct device *dev;
+	phys_addr_t base;
+	unsigned long pages;
+	struct mutex lock; /* protects used */
+	unsigned long *used;
+	struct qcom_scm_vmperm vmperms[FASTRPC_RHEAP_MAX_VMIDS];
+	unsigned int nvmids;
+};
+
+/* The region's bounds: from the reserved-memory table, else its "reg" */
+static int fastrpc_rheap_region(struct device_node *np, phys_addr_t *base,
+				u64 *size)
+{
+	struct reserved_mem *rmem;
+	struct resource res;
+	int ret;
+
+	rmem = of_reserved_mem_lookup(np);
+	if (rmem) {
+		*base = rmem->base;
+		*size = rmem->size;
+		return 0;
+	}
+
+	/* A region added after boot is not in the table */
+	ret = of_address_to_resource(np, 0, &res);
+	if (ret)
+		return ret;
+	*base = res.start;
+	*size = resource_size(&res);
+	return 0;
+}
+
+static int fastrpc_rheap_read_vmids(struct fastrpc_rheap *rheap,
+				    struct device_node *np)
+{
+	u32 vmids[FASTRPC_RHEAP_MAX_VMIDS];
+	int i, n;
+
+	n = of_property_count_u32_elems(np, "qcom,vmids");
+	if (n == -EINVAL)	/* no such property */
+		return 0;
+	if (n <= 0 || n > FASTRPC_RHEAP_MAX_VMIDS)
+		return -EINVAL;
+	if (of_property_read_u32_array(np, "qcom,vmids", vmids, n))
+		return -EINVAL;
+
+	for (i = 0; i < n; i++) {
+		/* The owner bitmap of SCM has 64 bits */
+		if (vmids[i] >= 64 || vmids[i] == FASTRPC_RHEAP_VMID_HLOS)
+			return -EINVAL;
+		rheap->vmperms[i].vmid = vmids[i];
+		rheap->vmperms[i].perm = QCOM_SCM_PERM_RWX;
+	}
+	rheap->nvmids = n;
+	return 0;
+}
+
+/**
+ * fastrpc_rheap_create() - take the reserved memory of a channel
+ * @dev: the channel's device, with its device-tree node
+ *
+ * Return: the heap, NULL when the node names no "memory-region", or an
+ * ERR_PTR(): -EINVAL for a region or a "qcom,vmids" that cannot be used,
+ * -ENOMEM.
+ */
+struct fastrpc_rheap *fastrpc_rheap_create(struct device *dev)
+{
+	struct fastrpc_rheap *rheap;
+	struct device_node *rnp;
+	phys_addr_t base;
+	u64 size;
+	int ret;
+
+	rnp = of_parse_phandle(dev->of_node, "memory-region", 0);
+	if (!rnp)
+		return NULL;
+	ret = fastrpc_rheap_region(rnp, &base, &size);
+	of_node_put(rnp);
+	if (ret) {
+		dev_err(dev, "memory-region: no address: %d\n", ret);
+		return ERR_PTR(-EINVAL);
+	}
+	if (!PAGE_ALIGNED(base) || !PAGE_ALIGNED(size) || !size ||
+	    size >> PAGE_SHIFT > ULONG_MAX / 2) {
+		dev_err(dev, "memory-region %pa+%#llx: not whole pages\n",
+			&base, size);
+		return ERR_PTR(-EINVAL);
+	}
+
+	rheap = kzalloc(sizeof(*rheap), GFP_KERNEL);
+	if (!rheap)
+		return ERR_PTR(-ENOMEM);
+	rheap->dev = dev;
+	rheap->base = base;
+	rheap->pages = size >> PAGE_SHIFT;
+	mutex_init(&rheap->lock);
+
+	ret = fastrpc_rheap_read_vmids(rheap, dev->of_node);
+	if (ret) {
+		dev_err(dev, "qcom,vmids: unusable\n");
+		goto err_free;
+	}
+
+	rheap->used = bitmap_zalloc(rheap->pages, GFP_KERNEL);
+	if (!rheap->used) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	dev_dbg(dev, "reserved memory %pa, %lu pages, %u VMs\n", &rheap->base,
+		rheap->pages, rheap->nvmids);
+	return rheap;
+
+err_free:
+	mutex_destroy(&rheap->lock);
+	kfree(rheap);
+	return ERR_PTR(ret);
+}
+
+/**
+ * fastrpc_rheap_destroy() - forget a channel's reserved memory
+ * @rheap: the heap, or NULL; what is still allocated is what the DSP kept
+ *	(fastrpc_rheap_free() could not assign it back)
+ */
+void fastrpc_rheap_destroy(struct fastrpc_rheap *rheap)
+{
+	if (!rheap)
+		return;
+	bitmap_free(rheap->used);
+	mutex_destroy(&rheap->lock);
+	kfree(rheap);
+}
+
+#if IS_REACHABLE(CONFIG_QCOM_SCM)
+static int fastrpc_rheap_assign(struct fastrpc_rheap *rheap,
+				struct fastrpc_rheap_buf *buf)
+{
+	u64 owners = BIT_ULL(FASTRPC_RHEAP_VMID_HLOS);
+	int ret;
+
+	if (!qcom_scm_is_available())
+		return -EOPNOTSUPP;
+	ret = qcom_scm_assign_mem(buf->phys, buf->size, &owners,
+				  rheap->vmperms, rheap->nvmids);
+	if (ret)
+		return ret;
+	buf->owners = owners;
+	return 0;
+}
+
+static int fastrpc_rheap_unassign(struct fastrpc_rheap *rheap,
+				  struct fastrpc_rheap_buf *buf)
+{
+	struct qcom_scm_vmperm host = {
+		.vmid = FASTRPC_RHEAP_VMID_HLOS,
+		.perm = QCOM_SCM_PERM_RWX,
+	};
+
+	return qcom_scm_assign_mem(buf->phys, buf->size, &buf->owners,
+				   &host, 1);
+}
+#else
+static int fastrpc_rheap_assign(struct fastrpc_rheap *rheap,
+				struct fastrpc_rheap_buf *buf)
+{
+	return -EOPNOTSUPP;
+}
+
+static int fastrpc_rheap_unassign(struct fastrpc_rheap *rheap,
+				  struct fastrpc_rheap_buf *buf)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/**
+ * fastrpc_rheap_alloc() - allocate pages of a channel's reserved memory
+ * @rheap: the heap
+ * @size: bytes wanted, rounded up to pages
+ * @buf: the pages, written
+ *
+ * With "qcom,vmids", the pages are assigned to those VMs before this
+ * returns.
+ *
+ * Return: 0, -EINVAL for an empty size, -ENOMEM when no free range is big
+ * enough, -EOPNOTSUPP when the pages must be assigned to other VMs and SCM
+ * is not there to do it, or the error of the assignment.
+ */
+int fastrpc_rheap_alloc(struct fastrpc_rheap *rheap, size_t size,
+			struct fastrpc_rheap_buf *buf)
+{
+	unsigned long start, n;
+	int ret;
+
+	if (!size)
+		return -EINVAL;
+	n = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	if (!n || n > rheap->pages)
+		return -ENOMEM;
+
+	mutex_lock(&rheap->lock);
+	start = bitmap_find_next_zero_area(rheap->used, rheap->pages, 0, n, 0);
+	if (start >= rheap->pages) {
+		mutex_unlock(&rheap->lock);
+		return -ENOMEM;
+	}
+	bitmap_set(rheap->used, start, n);
+	mutex_unlock(&rheap->lock);
+
+	*buf = (struct fastrpc_rheap_buf) {
+		.phys = rheap->base + ((phys_addr_t)start << PAGE_SHIFT),
+		.size = n << PAGE_SHIFT,
+	};
+	if (!rheap->nvmids)
+		return 0;
+
+	ret = fastrpc_rheap_assign(rheap, buf);
+	if (ret) {
+		dev_warn_ratelimited(rheap->dev,
+				     "reserved memory cannot be assigned to qcom,vmids: %d\n",
+				     ret);
+		mutex_lock(&rheap->lock);
+		bitmap_clear(rheap->used, start, n);
+		mutex_unlock(&rheap->lock);
+		buf->size = 0;
+	}
+	return ret;
+}
+
+/**
+ * fastrpc_rheap_free() - give pages back to a channel's reserved memory
+ * @rheap: the heap
+ * @buf: pages of fastrpc_rheap_alloc(), which the DSP no longer uses; set
+ *	empty
+ *
+ * Pages that cannot be assigned back to the host are never reused.
+ */
+void fastrpc_rheap_free(struct fastrpc_rheap *rheap,
+			struct fastrpc_rheap_buf *buf)
+{
+	unsigned long start;
+	int ret;
+
+	if (!buf->size)
+		return;
+
+	if (buf->owners) {
+		ret = fastrpc_rheap_unassign(rheap, buf);
+		if (ret) {
+			dev_err(rheap->dev,
+				"reserved memory %pa+%#zx stays with the DSP: %d\n",
+				&buf->phys, buf->size, ret);
+			buf->size = 0;
+			return;
+		}
+	}
+
+	start = (buf->phys - rheap->base) >> PAGE_SHIFT;
+	mutex_lock(&rheap->lock);
+	bitmap_clear(rheap->used, start, buf->size >> PAGE_SHIFT);
+	mutex_unlock(&rheap->lock);
+	buf->size = 0;
+	buf->owners = 0;
+}
