@@ -332,6 +332,7 @@ static int legacy_create_static(int fd)
 TEST_F(as, accel_ordinary)
 {
 	struct drm_fastrpc_device_info info;
+	uint64_t dsp_addr;
 	uint32_t simtest;
 	int fd;
 
@@ -342,14 +343,19 @@ TEST_F(as, accel_ordinary)
 	}
 	ASSERT_LE(0, fd) TH_LOG("open: %s", strerror(-fd));
 	EXPECT_EQ(0u, info.flags & DRM_FASTRPC_DEVICE_PRIVILEGED);
-	/* No root or sensors PD, whoever asks */
+	/* No root, sensors or audio PD, whoever asks */
 	EXPECT_EQ(-EACCES, frpc_process_init(fd, DRM_FASTRPC_PROCESS_ROOT, 0));
 	EXPECT_EQ(-EACCES, frpc_process_init(fd, DRM_FASTRPC_PROCESS_SENSORS,
+					     0));
+	EXPECT_EQ(-EACCES, frpc_process_init(fd, DRM_FASTRPC_PROCESS_AUDIO,
 					     0));
 	/* An own PD: unsigned, and signed on a non-secure channel */
 	ASSERT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
 				       DRM_FASTRPC_PROCESS_UNSIGNED));
 	EXPECT_EQ(0, frpc_module_open(fd, FRPC_SIMTEST_URI, &simtest));
+	/* nor reserved memory */
+	EXPECT_EQ(-EACCES, frpc_map(fd, DRM_FASTRPC_MAP_REMOTE_HEAP, 0, 0,
+				    4096, &dsp_addr));
 	close(fd);
 	fd = frpc_open_domain("cdsp", NULL, NULL, 0);
 	ASSERT_LE(0, fd);
@@ -381,6 +387,15 @@ TEST_F(as, accel_privileged)
 	fd = frpc_open_domain_privileged("cdsp", NULL, NULL, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_SENSORS, 0));
+	close(fd);
+	/*
+	 * The audio PD is allowed and reaches the DSP, whose cdsp runs none
+	 * (no reserved memory); fastrpc_static starts one where it runs.
+	 */
+	fd = frpc_open_domain_privileged("cdsp", NULL, NULL, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EOPNOTSUPP, frpc_process_init(fd, DRM_FASTRPC_PROCESS_AUDIO,
+						 0));
 	close(fd);
 }
 
