@@ -821,6 +821,27 @@ static int fastrpc_query_dsp_attrs(struct fastrpc_file *ffile,
 	return ret;
 }
 
+static int fastrpc_query_process(struct fastrpc_file *ffile,
+				 struct drm_fastrpc_query *query)
+{
+	struct drm_fastrpc_process_info info = {
+		.state = DRM_FASTRPC_PROCESS_STATE_NONE,
+	};
+
+	mutex_lock(&ffile->lock);
+	if (!ffile->session)
+		info.state = DRM_FASTRPC_PROCESS_STATE_NONE;
+	else if (fastrpc_channel_client_down(ffile->channel, ffile->client_id))
+		info.state = DRM_FASTRPC_PROCESS_STATE_DIED;
+	else if (fastrpc_proc_lost_locked(ffile))
+		info.state = DRM_FASTRPC_PROCESS_STATE_LOST;
+	else
+		info.state = DRM_FASTRPC_PROCESS_STATE_RUNNING;
+	mutex_unlock(&ffile->lock);
+
+	return fastrpc_query_answer(query, &info, sizeof(info));
+}
+
 /**
  * fastrpc_ioctl_query() - DRM_IOCTL_FASTRPC_QUERY
  * @drm: the DRM device
@@ -844,6 +865,8 @@ int fastrpc_ioctl_query(struct drm_device *drm, void *data,
 		return fastrpc_query_device_info(ffile, query);
 	case DRM_FASTRPC_QUERY_DSP_ATTRS:
 		return fastrpc_query_dsp_attrs(ffile, query);
+	case DRM_FASTRPC_QUERY_PROCESS:
+		return fastrpc_query_process(ffile, query);
 	default:
 		return -EINVAL;
 	}

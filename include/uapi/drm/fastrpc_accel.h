@@ -92,6 +92,11 @@ enum drm_fastrpc_ioctl_id {
  * not answer capability queries.
  */
 #define DRM_FASTRPC_QUERY_DSP_ATTRS	1
+/*
+ * DRM_FASTRPC_QUERY_PROCESS: &struct drm_fastrpc_process_info, the state of
+ * the file's DSP process (since 1.3)
+ */
+#define DRM_FASTRPC_QUERY_PROCESS	2
 
 /**
  * struct drm_fastrpc_query - query information about the device
@@ -150,6 +155,36 @@ struct drm_fastrpc_device_info {
 
 	/** @num_sessions: Out. Context-bank sessions for processes, 0 offline */
 	__u32 num_sessions;
+};
+
+/* States of &drm_fastrpc_process_info.state */
+/* DRM_FASTRPC_PROCESS_STATE_NONE: no process, PROCESS_INIT not done */
+#define DRM_FASTRPC_PROCESS_STATE_NONE		0
+/* DRM_FASTRPC_PROCESS_STATE_RUNNING: the process runs on the DSP */
+#define DRM_FASTRPC_PROCESS_STATE_RUNNING	1
+/*
+ * DRM_FASTRPC_PROCESS_STATE_DIED: the DSP reported the process dead (it
+ * exited, was killed, or a module faulted); its calls fail with -ECONNRESET
+ */
+#define DRM_FASTRPC_PROCESS_STATE_DIED		2
+/*
+ * DRM_FASTRPC_PROCESS_STATE_LOST: the process went with its DSP (a restart
+ * or the channel going away); its calls fail with -EPIPE or -ENODEV
+ */
+#define DRM_FASTRPC_PROCESS_STATE_LOST		3
+
+/**
+ * struct drm_fastrpc_process_info - state of the file's DSP process
+ *
+ * Answer of %DRM_FASTRPC_QUERY_PROCESS. After DIED or LOST, the file may
+ * %DRM_IOCTL_FASTRPC_PROCESS_INIT a new process.
+ */
+struct drm_fastrpc_process_info {
+	/** @state: Out. DRM_FASTRPC_PROCESS_STATE_* */
+	__u32 state;
+
+	/** @pad: Out. 0 */
+	__u32 pad;
 };
 
 /* Kinds of &drm_fastrpc_process_init.kind */

@@ -921,13 +921,13 @@ static void accel_query(struct ctx *c)
 	struct drm_fastrpc_query q = { 0 };
 	struct req rq = { .mem_ok = true };
 
-	q.type = chance(&c->r, 90) ? rn(&c->r, 2) : (uint32_t)rnd(&c->r);
+	q.type = chance(&c->r, 90) ? rn(&c->r, 3) : (uint32_t)rnd(&c->r);
 	q.size = pick64(&c->r, sizes, ARRAY_LEN(sizes));
 	if (chance(&c->r, 10))
 		q.pointer = 0;
 	else
 		q.pointer = gen_ptr(c, q.size, &rq.mem_ok);
-	rq.invalid = q.type > DRM_FASTRPC_QUERY_DSP_ATTRS;
+	rq.invalid = q.type > DRM_FASTRPC_QUERY_PROCESS;
 	rq.f[0] = q.type;
 	rq.f[1] = q.size;
 	rq.f[2] = q.pointer;

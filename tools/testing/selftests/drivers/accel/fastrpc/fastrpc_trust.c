@@ -146,6 +146,22 @@ static int counter(const char *dom, const char *name, uint64_t *v)
 	return ret;
 }
 
+/* DRM_FASTRPC_QUERY_PROCESS: the state of the file's process, or -errno */
+static int process_state(int fd)
+{
+	struct drm_fastrpc_process_info info;
+	uint32_t size = sizeof(info);
+	int ret;
+
+	memset(&info, 0xcc, sizeof(info));
+	ret = frpc_query(fd, DRM_FASTRPC_QUERY_PROCESS, &info, &size);
+	if (ret)
+		return ret;
+	if (size != sizeof(info) || info.pad)
+		return -EPROTO;
+	return info.state;
+}
+
 static uint32_t sim_messages(const char *inst)
 {
 	uint64_t v = 0;
@@ -282,6 +298,8 @@ static void restart_with_stuck_caller(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, memcmp(c.in, c.out, c.len));
 	}
 
+	/* The process went with the DSP */
+	EXPECT_EQ(DRM_FASTRPC_PROCESS_STATE_LOST, process_state(c.fd));
 	EXPECT_EQ(0, frpc_sim_live(MAIN_INST, 1));
 	close(c.fd);
 	close(uffd);
@@ -1057,6 +1075,9 @@ TEST(pd_crash_fails_its_calls_only)
 	EXPECT_GT(3000000ull, frpc_now_us() - t0);
 	EXPECT_EQ(0, counter("cdsp", "pds_down", &down1));
 	EXPECT_EQ(down0 + 1, down1);
+	/* Userspace can ask what happened */
+	EXPECT_EQ(DRM_FASTRPC_PROCESS_STATE_DIED, process_state(s.fd));
+	EXPECT_EQ(DRM_FASTRPC_PROCESS_STATE_RUNNING, process_state(fd2));
 
 	/* Later calls fail the same way, and reach no DSP */
 	EXPECT_EQ(-ECONNRESET, echo(s.fd, s.simtest, 64, 0));
@@ -1070,6 +1091,7 @@ TEST(pd_crash_fails_its_calls_only)
 	ASSERT_EQ(0, frpc_module_open(s.fd, FRPC_SIMTEST_URI, &s.simtest));
 	EXPECT_EQ(0, echo(s.fd, s.simtest, 64, 0));
 	EXPECT_EQ(0, frpc_map(s.fd, DRM_FASTRPC_BUF_GEM, h, 0, PAGE, &a));
+	EXPECT_EQ(DRM_FASTRPC_PROCESS_STATE_RUNNING, process_state(s.fd));
 
 	close(s.fd);
 	close(fd2);

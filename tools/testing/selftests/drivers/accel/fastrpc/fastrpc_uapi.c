@@ -430,6 +430,31 @@ TEST(query_oversize_buffer)
 	close(fd);
 }
 
+/* DRM_FASTRPC_QUERY_PROCESS before and after PROCESS_INIT */
+TEST(query_process)
+{
+	struct drm_fastrpc_process_info info;
+	uint32_t size = sizeof(info);
+	int fd;
+
+	OPEN_DOMAIN_OR_SKIP(fd, "cdsp", NULL);
+	memset(&info, 0xcc, sizeof(info));
+	ASSERT_EQ(0, frpc_query(fd, DRM_FASTRPC_QUERY_PROCESS, &info, &size));
+	EXPECT_EQ(sizeof(info), size);
+	EXPECT_EQ((uint32_t)DRM_FASTRPC_PROCESS_STATE_NONE, info.state);
+	EXPECT_EQ(0u, info.pad);
+	/* A refused PROCESS_INIT leaves no process */
+	EXPECT_EQ(-EACCES, frpc_process_init(fd, DRM_FASTRPC_PROCESS_ROOT, 0));
+	ASSERT_EQ(0, frpc_query(fd, DRM_FASTRPC_QUERY_PROCESS, &info, &size));
+	EXPECT_EQ((uint32_t)DRM_FASTRPC_PROCESS_STATE_NONE, info.state);
+	ASSERT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC, 0));
+	memset(&info, 0xcc, sizeof(info));
+	ASSERT_EQ(0, frpc_query(fd, DRM_FASTRPC_QUERY_PROCESS, &info, &size));
+	EXPECT_EQ((uint32_t)DRM_FASTRPC_PROCESS_STATE_RUNNING, info.state);
+	EXPECT_EQ(0u, info.pad);
+	close(fd);
+}
+
 TEST(query_bad)
 {
 	uint8_t buf[64];
@@ -441,7 +466,7 @@ TEST(query_bad)
 	int fd;
 
 	OPEN_DOMAIN_OR_SKIP(fd, "cdsp", NULL);
-	q.type = 2;
+	q.type = DRM_FASTRPC_QUERY_PROCESS + 1;
 	EXPECT_EQ(-1, ioctl(fd, DRM_IOCTL_FASTRPC_QUERY, &q));
 	EXPECT_EQ(EINVAL, errno);
 	q.type = 0xffffffff;
