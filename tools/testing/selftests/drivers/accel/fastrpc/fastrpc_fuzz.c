@@ -987,10 +987,13 @@ static void accel_init(struct ctx *c, bool hostile)
 
 	pi.kind = chance(&c->r, 70) ? DRM_FASTRPC_PROCESS_DYNAMIC :
 		  chance(&c->r, 70) ? DRM_FASTRPC_PROCESS_ROOT :
-				      DRM_FASTRPC_PROCESS_SENSORS;
+		  chance(&c->r, 50) ? DRM_FASTRPC_PROCESS_SENSORS :
+				      DRM_FASTRPC_PROCESS_AUDIO;
 	if (hostile) {
 		if (chance(&c->r, 20))
-			pi.kind = chance(&c->r, 50) ? 3 : (uint32_t)rnd(&c->r);
+			pi.kind = chance(&c->r, 50) ?
+				  DRM_FASTRPC_PROCESS_AUDIO + 1 :
+				  (uint32_t)rnd(&c->r);
 		if (chance(&c->r, 30))
 			pi.flags = chance(&c->r, 70) ? rn(&c->r, 4) :
 						       (uint32_t)rnd(&c->r);
@@ -1004,7 +1007,7 @@ static void accel_init(struct ctx *c, bool hostile)
 		if (chance(&c->r, 5))
 			pi.pad = 1 + rn(&c->r, 100);
 	}
-	rq.invalid = pi.kind > DRM_FASTRPC_PROCESS_SENSORS ||
+	rq.invalid = pi.kind > DRM_FASTRPC_PROCESS_AUDIO ||
 		     (pi.flags & ~DRM_FASTRPC_PROCESS_FLAGS) || pi.pad ||
 		     (pi.kind != DRM_FASTRPC_PROCESS_DYNAMIC &&
 		      (pi.flags || pi.shell || pi.shell_size)) ||
@@ -1226,11 +1229,24 @@ static void accel_map(struct ctx *c)
 		m.length += 1 + rn(&c->r, PAGE - 1);
 	if (chance(&c->r, 3))
 		m.dsp_addr = rnd(&c->r);	/* out only */
-	rq.invalid = (m.flags & ~(DRM_FASTRPC_BUF_FLAGS |
-				  DRM_FASTRPC_MAP_HEAP)) ||
-		     !(m.flags & DRM_FASTRPC_BUF_FLAGS) ||
-		     (m.flags & DRM_FASTRPC_BUF_FLAGS) == DRM_FASTRPC_BUF_FLAGS ||
-		     !m.length || (m.offset | m.length) % PAGE;
+	if (chance(&c->r, 3)) {
+		/* Reserved memory: no buffer */
+		m.flags = DRM_FASTRPC_MAP_REMOTE_HEAP;
+		if (chance(&c->r, 80))
+			m.handle = 0;
+		if (chance(&c->r, 80))
+			m.offset = 0;
+	}
+	if (m.flags == DRM_FASTRPC_MAP_REMOTE_HEAP)
+		rq.invalid = m.handle || m.offset || !m.length ||
+			     m.length % PAGE;
+	else
+		rq.invalid = (m.flags & ~(DRM_FASTRPC_BUF_FLAGS |
+					  DRM_FASTRPC_MAP_HEAP)) ||
+			     !(m.flags & DRM_FASTRPC_BUF_FLAGS) ||
+			     (m.flags & DRM_FASTRPC_BUF_FLAGS) ==
+			     DRM_FASTRPC_BUF_FLAGS ||
+			     !m.length || (m.offset | m.length) % PAGE;
 	rq.f[0] = m.flags;
 	rq.f[1] = m.handle;
 	rq.f[2] = m.offset;

@@ -677,7 +677,8 @@ TEST(init_bad_fields)
 		int err;
 		const char *what;
 	} cases[] = {
-		{ { .kind = 3 }, EINVAL, "unknown kind 3" },
+		{ { .kind = DRM_FASTRPC_PROCESS_AUDIO + 1 }, EINVAL,
+		  "unknown kind 4" },
 		{ { .kind = 0xffffffff }, EINVAL, "unknown kind ~0" },
 		{ { .flags = 1 << 2 }, EINVAL, "unknown flag 1<<2" },
 		{ { .flags = 0x80000000 | DRM_FASTRPC_PROCESS_UNSIGNED },
@@ -691,6 +692,8 @@ TEST(init_bad_fields)
 		{ { .kind = DRM_FASTRPC_PROCESS_SENSORS,
 		    .flags = DRM_FASTRPC_PROCESS_UNSIGNED },
 		  EINVAL, "sensors with a flag" },
+		{ { .kind = DRM_FASTRPC_PROCESS_AUDIO, .shell_size = 16 },
+		  EINVAL, "audio with a shell size" },
 		{ { .shell = 0x10000,
 		    .shell_size = DRM_FASTRPC_SHELL_MAX_SIZE + 1 },
 		  E2BIG, "shell size max + 1" },
