@@ -13,6 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/rpmsg.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -25,6 +26,7 @@ struct rpmsg_device;
 struct rproc;
 struct seq_file;
 struct fastrpc_sim_out;
+struct fastrpc_sim_rev;
 
 /**
  * enum fastrpc_sim_stat - counters of a simulated DSP
@@ -42,6 +44,32 @@ struct fastrpc_sim_out;
  * @FASTRPC_SIM_STAT_UNMAPS_IN_CALL: MEM_UNMAP or MUNMAP requests handled
  *                                   while a call of the same process to a
  *                                   module handle was still running
+ * @FASTRPC_SIM_STAT_STATIC_PDS: static PDs started (INIT CREATE_STATIC
+ *                               answered 0)
+ * @FASTRPC_SIM_STAT_REGION_MAPS: remote-heap mappings of the reserved
+ *                                region that exist now (not a counter)
+ * @FASTRPC_SIM_STAT_REGION_FAULTS: static PD heaps or remote-heap pages
+ *                                  refused: outside the reserved region, or
+ *                                  in a region the host had to assign to
+ *                                  the DSP's VMs
+ * @FASTRPC_SIM_STAT_REVERSE_CALLS: reverse requests handed to the host by
+ *                                  a listener's next2
+ * @FASTRPC_SIM_STAT_REVERSE_ERRORS: reverse calls that failed on the host,
+ *                                   got a malformed answer, or were
+ *                                   dropped when the listener left; answers
+ *                                   for no reverse call
+ * @FASTRPC_SIM_STAT_FARF_SENT: FARF messages the host's adspmsgd_apps took
+ * @FASTRPC_SIM_STAT_FARF_DROPPED: FARF messages dropped: queue full, or the
+ *                                 host failed to take them
+ * @FASTRPC_SIM_STAT_HOST_LOADS: modules loaded from a file of the host
+ * @FASTRPC_SIM_STAT_LOAD_MISSING: host loads failed: apps_std or the file
+ *                                 could not be opened
+ * @FASTRPC_SIM_STAT_LOAD_SHORT: host loads failed: flen or fread failed, or
+ *                               read less than the file's length
+ * @FASTRPC_SIM_STAT_LOAD_TOO_BIG: host loads failed: the file is larger
+ *                                 than %FASTRPC_SIM_LOAD_MAX
+ * @FASTRPC_SIM_STAT_LOAD_NOT_ELF: host loads failed: not an ELF file (one
+ *                                 shorter than the ELF magic too)
  * @FASTRPC_SIM_NR_STATS: number of counters
  */
 enum fastrpc_sim_stat {
@@ -55,6 +83,18 @@ enum fastrpc_sim_stat {
 	FASTRPC_SIM_STAT_BUFFER_BYTES,
 	FASTRPC_SIM_STAT_DSP_MAPS,
 	FASTRPC_SIM_STAT_UNMAPS_IN_CALL,
+	FASTRPC_SIM_STAT_STATIC_PDS,
+	FASTRPC_SIM_STAT_REGION_MAPS,
+	FASTRPC_SIM_STAT_REGION_FAULTS,
+	FASTRPC_SIM_STAT_REVERSE_CALLS,
+	FASTRPC_SIM_STAT_REVERSE_ERRORS,
+	FASTRPC_SIM_STAT_FARF_SENT,
+	FASTRPC_SIM_STAT_FARF_DROPPED,
+	FASTRPC_SIM_STAT_HOST_LOADS,
+	FASTRPC_SIM_STAT_LOAD_MISSING,
+	FASTRPC_SIM_STAT_LOAD_SHORT,
+	FASTRPC_SIM_STAT_LOAD_TOO_BIG,
+	FASTRPC_SIM_STAT_LOAD_NOT_ELF,
 	FASTRPC_SIM_NR_STATS,
 };
 
@@ -152,13 +192,16 @@ struct fastrpc_sim_mem_ops {
  * @mem_ops: translation of device addresses
  * @mem_priv: argument of @mem_ops
  * @wq: workqueue running the requests
- * @req_lock: protects @online, @crashed, @stalled, @reqs and @nreqs
+ * @req_lock: protects @online, @crashed, @stalled, @reqs, @nreqs and
+ *            @next_req_id
  * @online: requests are accepted
  * @crashed: the DSP crashed (%FASTRPC_SIM_KNOB_CRASH_AFTER): it answers
  *           nothing until it is stopped and started again
  * @stalled: requests are queued but not handled
  * @reqs: requests received and not yet answered
  * @nreqs: number of entries of @reqs
+ * @next_req_id: id of the last request received, see
+ *               fastrpc_sim_dsp_resume()
  * @crash_work: runs @crash_fn after a crash
  * @crash_fn: restarts the instance after a crash, or NULL
  * @crash_arg: argument of @crash_fn
@@ -181,10 +224,22 @@ struct fastrpc_sim_mem_ops {
  * @pds: protection domains (struct fastrpc_sim_pd)
  * @npds: number of entries of @pds
  * @next_handle: cursor of module handle allocation
+ * @host_loader: modules are loaded from files of the host (configfs
+ *               "loader" = "host") rather than built in
  * @bounce: a page the handlers copy through, used under @pd_lock
  * @stats: counters, see enum fastrpc_sim_stat
  * @knobs: fault knobs, see enum fastrpc_sim_knob
  * @debugfs: debugfs directory of the instance
+ * @region_phys: physical address of the reserved region the device tree
+ *               gives the channel ("memory-region"), set while live
+ * @region_size: its size, 0 when there is none: the DSP then runs no
+ *               static PD
+ * @region_vmids: the region must belong to the DSP's VMs ("qcom,vmids"):
+ *                the host has no SCM here, so whatever it gives of it was
+ *                not assigned
+ * @static_heap: address of the static PDs' heap, 0 before the first
+ *               CREATE_STATIC (under @pd_lock)
+ * @static_heap_size: its size
  */
 struct fastrpc_sim_dsp {
 	const char *name;
@@ -198,6 +253,7 @@ struct fastrpc_sim_dsp {
 	bool stalled;
 	struct list_head reqs;
 	unsigned int nreqs;
+	u64 next_req_id;
 
 	struct work_struct crash_work;
 	void (*crash_fn)(void *arg);
@@ -223,17 +279,26 @@ struct fastrpc_sim_dsp {
 	struct list_head pds;
 	unsigned int npds;
 	u32 next_handle;
+	bool host_loader;
 	void *bounce;
 
 	atomic64_t stats[FASTRPC_SIM_NR_STATS];
 	atomic_t knobs[FASTRPC_SIM_NR_KNOBS];
 	struct dentry *debugfs;
+
+	phys_addr_t region_phys;
+	u64 region_size;
+	bool region_vmids;
+	u64 static_heap;
+	u64 static_heap_size;
 };
 
 #define FASTRPC_SIM_LABEL_LEN		8
 /* Default of the "smmu" attribute of an instance */
 #define FASTRPC_SIM_SMMU_DEFAULT	true
 #define FASTRPC_SIM_MAX_SESSIONS	14
+/* Largest reserved region: one allocation of the page allocator */
+#define FASTRPC_SIM_HEAP_KIB_MAX	4096
 
 /**
  * struct fastrpc_sim_dev - one configfs instance
@@ -244,12 +309,16 @@ struct fastrpc_sim_dsp {
  * @nsessions: "qcom,nsessions" of each child
  * @secure: leave out "qcom,non-secure-domain"
  * @smmu_enabled: give the instance a simulated SMMU
+ * @heap_kib: size of the reserved region of the channel in KiB, 0 for none
+ * @vmid: the region must be assigned to this VM ("qcom,vmids"), 0 for none
+ * @region: the reserved region's memory, while live
  * @live: the DT node and the rpmsg device exist
  * @id: instance number, makes the rpmsg device name unique
  * @dsp: the simulated DSP
  * @ocs: changeset that built the DT nodes, while live
  * @np: the channel DT node, while live
  * @smmu_np: the DT node of the SMMU, while live
+ * @region_np: the DT node of the reserved region, while live
  * @smmu: the simulated SMMU, while live
  * @rpdev: the rpmsg device, while the remote processor runs; written
  *         under the remoteproc core's lock (fastrpc_sim_rproc.c)
@@ -264,12 +333,16 @@ struct fastrpc_sim_dev {
 	u32 nsessions;
 	bool secure;
 	bool smmu_enabled;
+	u32 heap_kib;
+	u32 vmid;
+	void *region;
 	bool live;
 	int id;
 	struct fastrpc_sim_dsp *dsp;
 	struct of_changeset ocs;
 	struct device_node *np;
 	struct device_node *smmu_np;
+	struct device_node *region_np;
 	struct fastrpc_sim_smmu *smmu;
 	struct rpmsg_device *rpdev;
 	struct rproc *rproc;
@@ -314,6 +387,9 @@ struct fastrpc_sim_pd;
  * @dsp: the DSP
  * @pd: PD of @pid, or NULL
  * @pid: msg.pid
+ * @tid: msg.tid
+ * @id: id of the request in the DSP's queue, 0 for none; a parked request
+ *      keeps it when it is handled again
  * @handle: msg.handle
  * @sc: msg.sc
  * @method: method of @sc
@@ -327,11 +403,15 @@ struct fastrpc_sim_pd;
  * @delay_ms: delay of the reply requested by the handler
  * @crash: the method crashed its PD: the call gets no reply, and the DSP
  *	reports the PD dead
+ * @park: the method waits for the host (fastrpc_sim_reverse.c): the call
+ *	gets no reply now; fastrpc_sim_dsp_resume() of @id handles it again
  */
 struct fastrpc_sim_call {
 	struct fastrpc_sim_dsp *dsp;
 	struct fastrpc_sim_pd *pd;
 	u32 pid;
+	u32 tid;
+	u64 id;
 	u32 handle;
 	u32 sc;
 	u32 method;
@@ -344,10 +424,31 @@ struct fastrpc_sim_call {
 	struct fastrpc_sim_handle *handles;
 	unsigned int delay_ms;
 	bool crash;
+	bool park;
 };
 
 /* fastrpc_sim_dsp_handle()'s delay of a call that crashed its PD */
 #define FASTRPC_SIM_PD_CRASHED		UINT_MAX
+/* fastrpc_sim_dsp_handle()'s delay of a call parked until resumed */
+#define FASTRPC_SIM_PARKED		(UINT_MAX - 1)
+/* AEE_ERPC: retval of a call that needs the host, of a PD without listener */
+#define FASTRPC_SIM_ERPC		0x80000600u
+/* Largest module file the DSP's loader reads from the host */
+#define FASTRPC_SIM_LOAD_MAX		SZ_1M
+
+/**
+ * enum fastrpc_sim_load - can a module be used?
+ * @FASTRPC_SIM_LOAD_OK: yes: built in, or loaded from the host
+ * @FASTRPC_SIM_LOAD_FAILED: no: the host has no usable file for it
+ * @FASTRPC_SIM_LOAD_WAIT: the call was parked until the host answers
+ * @FASTRPC_SIM_LOAD_NO_HOST: no: the PD has no listener to ask
+ */
+enum fastrpc_sim_load {
+	FASTRPC_SIM_LOAD_OK,
+	FASTRPC_SIM_LOAD_FAILED,
+	FASTRPC_SIM_LOAD_WAIT,
+	FASTRPC_SIM_LOAD_NO_HOST,
+};
 
 /**
  * struct fastrpc_sim_module - a built-in DSP module
@@ -385,8 +486,13 @@ u32 fastrpc_sim_fill(struct fastrpc_sim_call *call,
 bool fastrpc_sim_get_u32(struct fastrpc_sim_call *call, u32 i, u32 *val);
 u32 fastrpc_sim_dsp_map_find(struct fastrpc_sim_call *call, u64 dsp_addr,
 			     u64 len, struct fastrpc_sim_buf *buf);
+bool fastrpc_sim_dsp_heap_find(struct fastrpc_sim_call *call, u64 dsp_addr,
+			       u64 len, struct fastrpc_sim_buf *buf);
+struct fastrpc_sim_rev **fastrpc_sim_pd_rev(struct fastrpc_sim_pd *pd);
 u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 			   size_t len, unsigned int *delay_ms);
+u32 fastrpc_sim_dsp_handle_id(struct fastrpc_sim_dsp *dsp, const void *data,
+			      size_t len, u64 id, unsigned int *delay_ms);
 void fastrpc_sim_dsp_forget_pds(struct fastrpc_sim_dsp *dsp);
 void fastrpc_sim_dsp_show_maps(struct fastrpc_sim_dsp *dsp,
 			       struct seq_file *s);
@@ -405,6 +511,15 @@ struct iommu_domain *
 fastrpc_sim_smmu_test_domain(struct fastrpc_sim_smmu *smmu, u32 sid);
 u64 fastrpc_sim_smmu_pages(struct fastrpc_sim_smmu *smmu);
 void fastrpc_sim_smmu_show(struct fastrpc_sim_smmu *smmu, struct seq_file *s);
+
+/* fastrpc_sim_reverse.c */
+u32 fastrpc_sim_rev_listener(struct fastrpc_sim_call *call);
+u32 fastrpc_sim_rev_current_process(struct fastrpc_sim_call *call);
+enum fastrpc_sim_load fastrpc_sim_rev_load(struct fastrpc_sim_call *call,
+					   int mod);
+u32 fastrpc_sim_rev_grow(struct fastrpc_sim_call *call);
+u32 fastrpc_sim_rev_farf(struct fastrpc_sim_call *call);
+void fastrpc_sim_rev_free(struct fastrpc_sim_rev *rev);
 
 /* fastrpc_sim_modules.c */
 extern const struct fastrpc_sim_module fastrpc_sim_modules[];
@@ -428,6 +543,7 @@ int fastrpc_sim_dsp_echo(struct fastrpc_sim_dsp *dsp, const void *data,
 			 size_t len);
 void fastrpc_sim_dsp_flush(struct fastrpc_sim_dsp *dsp);
 void fastrpc_sim_dsp_wake_pd(struct fastrpc_sim_dsp *dsp, u32 pgid);
+void fastrpc_sim_dsp_resume(struct fastrpc_sim_dsp *dsp, u64 id);
 bool fastrpc_sim_dsp_pd_busy(struct fastrpc_sim_dsp *dsp, u32 pgid);
 bool fastrpc_sim_dsp_crashed(struct fastrpc_sim_dsp *dsp);
 u32 fastrpc_sim_dsp_get_knob(struct fastrpc_sim_dsp *dsp,

@@ -189,6 +189,74 @@ static ssize_t fastrpc_sim_dev_config_smmu_store(struct config_item *item,
 
 CONFIGFS_ATTR(fastrpc_sim_dev_config_, smmu);
 
+static const char * const fastrpc_sim_loaders[] = { "builtin", "host" };
+
+static ssize_t fastrpc_sim_dev_config_loader_show(struct config_item *item,
+						  char *page)
+{
+	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
+
+	return sysfs_emit(page, "%s\n",
+			  fastrpc_sim_loaders[READ_ONCE(sdev->dsp->host_loader)]);
+}
+
+/* How the DSP loads modules; takes effect at the next open, even live */
+static ssize_t fastrpc_sim_dev_config_loader_store(struct config_item *item,
+						   const char *page,
+						   size_t count)
+{
+	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
+	int i;
+
+	i = sysfs_match_string(fastrpc_sim_loaders, page);
+	if (i < 0)
+		return i;
+
+	WRITE_ONCE(sdev->dsp->host_loader, i);
+	return count;
+}
+
+CONFIGFS_ATTR(fastrpc_sim_dev_config_, loader);
+
+static ssize_t fastrpc_sim_dev_config_heap_kib_show(struct config_item *item,
+						    char *page)
+{
+	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
+
+	guard(mutex)(&sdev->lock);
+	return sysfs_emit(page, "%u\n", sdev->heap_kib);
+}
+
+static ssize_t fastrpc_sim_dev_config_heap_kib_store(struct config_item *item,
+						     const char *page,
+						     size_t count)
+{
+	return fastrpc_sim_store_u32(item, page, count,
+				     &to_fastrpc_sim_dev(item)->heap_kib, 0,
+				     FASTRPC_SIM_HEAP_KIB_MAX);
+}
+
+CONFIGFS_ATTR(fastrpc_sim_dev_config_, heap_kib);
+
+static ssize_t fastrpc_sim_dev_config_vmid_show(struct config_item *item,
+						char *page)
+{
+	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
+
+	guard(mutex)(&sdev->lock);
+	return sysfs_emit(page, "%u\n", sdev->vmid);
+}
+
+static ssize_t fastrpc_sim_dev_config_vmid_store(struct config_item *item,
+						 const char *page,
+						 size_t count)
+{
+	return fastrpc_sim_store_u32(item, page, count,
+				     &to_fastrpc_sim_dev(item)->vmid, 0, 63);
+}
+
+CONFIGFS_ATTR(fastrpc_sim_dev_config_, vmid);
+
 static ssize_t fastrpc_sim_dev_config_live_show(struct config_item *item,
 						char *page)
 {
@@ -232,6 +300,9 @@ static struct configfs_attribute *fastrpc_sim_dev_config_attrs[] = {
 	&fastrpc_sim_dev_config_attr_nsessions,
 	&fastrpc_sim_dev_config_attr_secure,
 	&fastrpc_sim_dev_config_attr_smmu,
+	&fastrpc_sim_dev_config_attr_loader,
+	&fastrpc_sim_dev_config_attr_heap_kib,
+	&fastrpc_sim_dev_config_attr_vmid,
 	&fastrpc_sim_dev_config_attr_live,
 	NULL
 };

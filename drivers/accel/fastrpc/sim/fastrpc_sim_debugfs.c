@@ -30,6 +30,18 @@ static const char * const fastrpc_sim_stat_names[FASTRPC_SIM_NR_STATS] = {
 	[FASTRPC_SIM_STAT_BUFFER_BYTES] = "buffer_bytes",
 	[FASTRPC_SIM_STAT_DSP_MAPS] = "dsp_maps",
 	[FASTRPC_SIM_STAT_UNMAPS_IN_CALL] = "unmaps_in_call",
+	[FASTRPC_SIM_STAT_REVERSE_CALLS] = "reverse_calls",
+	[FASTRPC_SIM_STAT_REVERSE_ERRORS] = "reverse_errors",
+	[FASTRPC_SIM_STAT_FARF_SENT] = "farf_sent",
+	[FASTRPC_SIM_STAT_FARF_DROPPED] = "farf_dropped",
+	[FASTRPC_SIM_STAT_HOST_LOADS] = "host_loads",
+	[FASTRPC_SIM_STAT_LOAD_MISSING] = "load_missing",
+	[FASTRPC_SIM_STAT_LOAD_SHORT] = "load_short",
+	[FASTRPC_SIM_STAT_LOAD_TOO_BIG] = "load_too_big",
+	[FASTRPC_SIM_STAT_LOAD_NOT_ELF] = "load_not_elf",
+	[FASTRPC_SIM_STAT_STATIC_PDS] = "static_pds",
+	[FASTRPC_SIM_STAT_REGION_MAPS] = "region_maps",
+	[FASTRPC_SIM_STAT_REGION_FAULTS] = "region_faults",
 };
 
 static int fastrpc_sim_stat_get(void *data, u64 *val)

@@ -67,6 +67,8 @@
  * @len: length in bytes, page aligned
  * @heap: made by MMAP (pages given to the PD's heap, undone by MUNMAP), not
  *	by MEM_MAP (undone by MEM_UNMAP)
+ * @region: physical pages of the reserved region (MMAP with REMOTE_HEAP):
+ *	@sid is 0 and @iova the physical address
  */
 struct fastrpc_sim_map {
 	struct list_head node;
@@ -75,6 +77,7 @@ struct fastrpc_sim_map {
 	u64 iova;
 	u64 len;
 	bool heap;
+	bool region;
 };
 
 /* Is @call an MMAP or MUNMAP request (heap pages), not MEM_MAP/MEM_UNMAP? */
@@ -95,6 +98,7 @@ static bool fastrpc_sim_call_is_heap(const struct fastrpc_sim_call *call)
  * @nhandles: number of entries of @handles
  * @maps: DSP mappings (struct fastrpc_sim_map)
  * @nmaps: number of entries of @maps
+ * @rev: what the PD asks of its host, or NULL (fastrpc_sim_reverse.c)
  */
 struct fastrpc_sim_pd {
 	struct list_head node;
@@ -106,6 +110,7 @@ struct fastrpc_sim_pd {
 	unsigned int nhandles;
 	struct list_head maps;
 	unsigned int nmaps;
+	struct fastrpc_sim_rev *rev;
 };
 
 /**
@@ -597,6 +602,8 @@ static void fastrpc_sim_map_free_locked(struct fastrpc_sim_dsp *dsp,
 	list_del(&map->node);
 	pd->nmaps--;
 	atomic64_dec(&dsp->stats[FASTRPC_SIM_STAT_DSP_MAPS]);
+	if (map->region)
+		atomic64_dec(&dsp->stats[FASTRPC_SIM_STAT_REGION_MAPS]);
 	kfree(map);
 }
 
@@ -612,19 +619,55 @@ static void fastrpc_sim_pd_free_locked(struct fastrpc_sim_dsp *dsp,
 	list_del(&pd->node);
 	dsp->npds--;
 	xa_destroy(&pd->handles);
+	fastrpc_sim_rev_free(pd->rev);
 	kfree(pd);
+}
+
+/**
+ * fastrpc_sim_pd_rev() - where a PD keeps what it asks of its host
+ * @pd: the PD; fastrpc_sim_dsp.pd_lock held
+ *
+ * Return: the PD's pointer to its struct fastrpc_sim_rev, freed with the PD.
+ */
+struct fastrpc_sim_rev **fastrpc_sim_pd_rev(struct fastrpc_sim_pd *pd)
+{
+	return &pd->rev;
 }
 
 /* ---- DSP mappings ---- */
 
 /*
+ * May the DSP take [@addr, @addr + @len) of physical memory as a static PD's
+ * heap or as remote heap? Only pages of its reserved region, and only when
+ * the region need not belong to its VMs: this host has no SCM to have
+ * assigned them.
+ */
+static bool fastrpc_sim_region_ok(struct fastrpc_sim_call *call, u64 addr,
+				  u64 len)
+{
+	struct fastrpc_sim_dsp *dsp = call->dsp;
+
+	if (len && IS_ALIGNED(addr | len, FASTRPC_SIM_PAGE_SIZE) &&
+	    fastrpc_sim_within(addr, len, dsp->region_phys, dsp->region_size) &&
+	    !dsp->region_vmids)
+		return true;
+
+	fastrpc_sim_count(dsp, FASTRPC_SIM_STAT_REGION_FAULTS, 1);
+	pr_warn_ratelimited("%s: %#llx+%#llx is not usable reserved memory\n",
+			    dsp->name, addr, len);
+	return false;
+}
+
+/*
  * Map [iova, iova + len) of context bank @sid into @pd at the lowest free
- * DSP address. Every page must be mapped in the context bank now.
+ * DSP address. Every page must be mapped in the context bank now. With
+ * @region, the page is physical memory of the reserved region instead
+ * (MMAP with REMOTE_HEAP).
  */
 static u32 fastrpc_sim_map_add_locked(struct fastrpc_sim_call *call,
 				      struct fastrpc_sim_pd *pd,
 				      const struct fastrpc_phy_page *page,
-				      u32 out)
+				      u32 out, bool region)
 {
 	struct fastrpc_sim_buf host = { .inline_arg = false };
 	u64 addr = le64_to_cpu(page->addr);
@@ -639,6 +682,14 @@ static u32 fastrpc_sim_map_add_locked(struct fastrpc_sim_call *call,
 	host.sid = FIELD_GET(FASTRPC_ADDR_SID, addr);
 	host.iova = addr & FASTRPC_ADDR_IOVA;
 	host.len = le64_to_cpu(page->size);
+	if (region) {
+		if (!fastrpc_sim_region_ok(call, addr, host.len))
+			return fastrpc_sim_fault(call, addr, host.len,
+						 "remote heap outside the reserved region");
+		host.sid = 0;
+		host.iova = addr;
+		goto place;
+	}
 	if (!host.len || !IS_ALIGNED(host.iova | host.len,
 				     FASTRPC_SIM_PAGE_SIZE) ||
 	    !fastrpc_sim_within(host.iova, host.len, 0,
@@ -654,6 +705,7 @@ static u32 fastrpc_sim_map_add_locked(struct fastrpc_sim_call *call,
 	if (ret)
 		return ret;
 
+place:
 	if (pd->nmaps >= FASTRPC_SIM_MAX_MAPS)
 		return FASTRPC_SIM_ENOMEMORY;
 
@@ -682,9 +734,12 @@ static u32 fastrpc_sim_map_add_locked(struct fastrpc_sim_call *call,
 	map->iova = host.iova;
 	map->len = host.len;
 	map->heap = fastrpc_sim_call_is_heap(call);
+	map->region = region;
 	list_add_tail(&map->node, pos);
 	pd->nmaps++;
 	fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_DSP_MAPS, 1);
+	if (region)
+		fastrpc_sim_count(call->dsp, FASTRPC_SIM_STAT_REGION_MAPS, 1);
 	return 0;
 }
 
@@ -741,6 +796,37 @@ u32 fastrpc_sim_dsp_map_find(struct fastrpc_sim_call *call, u64 dsp_addr,
 
 	return fastrpc_sim_fault(call, dsp_addr, len,
 				 "not mapped in the PD");
+}
+
+/**
+ * fastrpc_sim_dsp_heap_find() - find heap pages the host gave the PD
+ * @call: the request; its PD is searched
+ * @dsp_addr: DSP address of the pages, as INIT MMAP answered it
+ * @len: their least length
+ * @buf: set to the host memory of the whole mapping
+ *
+ * Return: true if INIT MMAP mapped @len bytes or more at @dsp_addr in the
+ * PD and they are still mapped.
+ */
+bool fastrpc_sim_dsp_heap_find(struct fastrpc_sim_call *call, u64 dsp_addr,
+			       u64 len, struct fastrpc_sim_buf *buf)
+{
+	struct fastrpc_sim_map *map;
+
+	lockdep_assert_held(&call->dsp->pd_lock);
+
+	list_for_each_entry(map, &call->pd->maps, node) {
+		if (!map->heap || map->dsp_addr != dsp_addr || map->len < len)
+			continue;
+
+		buf->sid = map->sid;
+		buf->iova = map->iova;
+		buf->len = map->len;
+		buf->inline_arg = false;
+		return true;
+	}
+
+	return false;
 }
 
 /**
@@ -810,6 +896,62 @@ static u32 fastrpc_sim_init_create(struct fastrpc_sim_call *call)
 	return 0;
 }
 
+/*
+ * CREATE_STATIC (in0 create_static_req, in1 the PD name, in2 one page: the
+ * heap). Static PDs run only on a DSP whose channel has a reserved region;
+ * the heap is given once, from the region, and every later client of the
+ * static PD names the same one. The PD itself is the caller's: it goes
+ * with INIT RELEASE, the heap stays.
+ */
+static u32 fastrpc_sim_init_create_static(struct fastrpc_sim_call *call)
+{
+	static const char audio[] = "audiopd";
+	struct fastrpc_sim_dsp *dsp = call->dsp;
+	struct fastrpc_create_static_req req;
+	struct fastrpc_phy_page heap;
+	struct fastrpc_sim_pd *pd;
+	char name[sizeof(audio)];
+	u64 addr, size;
+	u32 namelen;
+
+	if (!dsp->region_size)
+		return FASTRPC_SIM_EUNSUPPORTED;
+
+	if (!fastrpc_sim_sc_is(call, 3, 0) ||
+	    call->bufs[0].len < sizeof(req) ||
+	    call->bufs[2].len < sizeof(heap))
+		return fastrpc_sim_bad_request(call, "bad CREATE_STATIC");
+	if (fastrpc_sim_read(call, 0, &req, sizeof(req)) ||
+	    fastrpc_sim_read(call, 2, &heap, sizeof(heap)))
+		return FASTRPC_SIM_EBADPARM;
+
+	namelen = le32_to_cpu(req.namelen);
+	if (namelen != sizeof(audio) || call->bufs[1].len < namelen ||
+	    fastrpc_sim_read(call, 1, name, namelen) ||
+	    memcmp(name, audio, sizeof(audio)))
+		return fastrpc_sim_bad_request(call, "unknown static PD");
+
+	addr = le64_to_cpu(heap.addr);
+	size = le64_to_cpu(heap.size);
+	if (!fastrpc_sim_region_ok(call, addr, size))
+		return fastrpc_sim_fault(call, addr, size,
+					 "static PD heap outside the reserved region");
+	if (dsp->static_heap &&
+	    (addr != dsp->static_heap || size != dsp->static_heap_size))
+		return fastrpc_sim_bad_request(call, "second static PD heap");
+
+	pd = fastrpc_sim_pd_get_locked(dsp, le32_to_cpu(req.pgid),
+				       FASTRPC_PD_USER);
+	if (!pd)
+		return FASTRPC_SIM_ENOMEMORY;
+
+	pd->type = FASTRPC_PD_USER;
+	dsp->static_heap = addr;
+	dsp->static_heap_size = size;
+	fastrpc_sim_count(dsp, FASTRPC_SIM_STAT_STATIC_PDS, 1);
+	return 0;
+}
+
 static u32 fastrpc_sim_init_release(struct fastrpc_sim_call *call)
 {
 	struct fastrpc_sim_pd *pd;
@@ -839,6 +981,7 @@ static u32 fastrpc_sim_init_map(struct fastrpc_sim_call *call, u32 nin,
 {
 	struct fastrpc_phy_page page;
 	struct fastrpc_sim_pd *pd;
+	bool region = false;
 	u32 pgid;
 
 	if (!fastrpc_sim_sc_is(call, nin, 1) ||
@@ -855,7 +998,16 @@ static u32 fastrpc_sim_init_map(struct fastrpc_sim_call *call, u32 nin,
 	if (!pd)
 		return FASTRPC_SIM_EBADSTATE;
 
-	return fastrpc_sim_map_add_locked(call, pd, &page, nin);
+	/* With a reserved region, REMOTE_HEAP pages are physical ones of it */
+	if (call->method == FASTRPC_RMID_INIT_MMAP && call->dsp->region_size) {
+		struct fastrpc_mmap_req req;
+
+		if (fastrpc_sim_read(call, 0, &req, sizeof(req)))
+			return FASTRPC_SIM_EBADPARM;
+		region = le32_to_cpu(req.flags) == FASTRPC_MMAP_REMOTE_HEAP;
+	}
+
+	return fastrpc_sim_map_add_locked(call, pd, &page, nin, region);
 }
 
 /*
@@ -914,6 +1066,8 @@ static u32 fastrpc_sim_init_invoke(struct fastrpc_sim_call *call)
 	case FASTRPC_RMID_INIT_CREATE:
 	case FASTRPC_RMID_INIT_CREATE_ATTR:
 		return fastrpc_sim_init_create(call);
+	case FASTRPC_RMID_INIT_CREATE_STATIC:
+		return fastrpc_sim_init_create_static(call);
 	case FASTRPC_RMID_INIT_MMAP:
 		return fastrpc_sim_init_map(call, 2,
 					    sizeof(struct fastrpc_mmap_req),
@@ -1036,6 +1190,18 @@ static u32 fastrpc_sim_remotectl_open(struct fastrpc_sim_call *call)
 	uri[len] = '\0';
 
 	mod = fastrpc_sim_module_find(uri);
+	switch (mod < 0 ? FASTRPC_SIM_LOAD_FAILED :
+		fastrpc_sim_rev_load(call, mod)) {
+	case FASTRPC_SIM_LOAD_OK:
+		break;
+	case FASTRPC_SIM_LOAD_WAIT:
+		return 0;
+	case FASTRPC_SIM_LOAD_NO_HOST:
+		return FASTRPC_SIM_ERPC;
+	case FASTRPC_SIM_LOAD_FAILED:
+		mod = -1;
+		break;
+	}
 	if (mod < 0) {
 		dlerr = FASTRPC_SIM_ENOSUCHMOD;
 		strscpy(text, "no such module");
@@ -1102,6 +1268,8 @@ static u32 fastrpc_sim_dispatch_locked(struct fastrpc_sim_call *call)
 	case FASTRPC_HANDLE_REMOTECTL:
 	case FASTRPC_HANDLE_REMOTECTL1:
 	case FASTRPC_HANDLE_CURRENT_PROCESS:
+	case FASTRPC_HANDLE_LISTENER:
+	case FASTRPC_HANDLE_LISTENER1:
 		break;
 	default:
 		if (call->handle < FASTRPC_SIM_HANDLE_BASE)
@@ -1140,9 +1308,11 @@ static u32 fastrpc_sim_dispatch_locked(struct fastrpc_sim_call *call)
 		return fastrpc_sim_remotectl_invoke(call, 0, 1);
 	case FASTRPC_HANDLE_REMOTECTL1:
 		return fastrpc_sim_remotectl_invoke(call, 2, 3);
+	case FASTRPC_HANDLE_LISTENER:
+	case FASTRPC_HANDLE_LISTENER1:
+		return fastrpc_sim_rev_listener(call);
 	default:
-		/* exit; notifications and the rest are not supported */
-		return call->method == 2 ? 0 : FASTRPC_SIM_EUNSUPPORTED;
+		return fastrpc_sim_rev_current_process(call);
 	}
 }
 
@@ -1156,7 +1326,9 @@ static u32 fastrpc_sim_dispatch_locked(struct fastrpc_sim_call *call)
  *	then, and the call gets no reply
  *
  * Checks the message and the memory it describes, runs the method and
- * writes its results. Sends nothing.
+ * writes its results. Sends nothing. The same as
+ * fastrpc_sim_dsp_handle_id() with no id: a call that waits for the host
+ * is never resumed.
  *
  * Return: the retval of the reply: 0 or a FASTRPC_DSP_ERR() code, or what
  * the method chose to return.
@@ -1164,7 +1336,32 @@ static u32 fastrpc_sim_dispatch_locked(struct fastrpc_sim_call *call)
 u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 			   size_t len, unsigned int *delay_ms)
 {
-	struct fastrpc_sim_call call = { .dsp = dsp };
+	return fastrpc_sim_dsp_handle_id(dsp, data, len, 0, delay_ms);
+}
+EXPORT_SYMBOL_IF_KUNIT(fastrpc_sim_dsp_handle);
+
+/**
+ * fastrpc_sim_dsp_handle_id() - handle one request of the queue
+ * @dsp: the DSP
+ * @data: the message, as received
+ * @len: length of @data
+ * @id: the request's id in the queue, for fastrpc_sim_dsp_resume()
+ * @delay_ms: set to the time the reply is to be delayed by, to
+ *	%FASTRPC_SIM_PD_CRASHED when the method crashed its PD (the PD is gone
+ *	then, and the call gets no reply), or to %FASTRPC_SIM_PARKED when the
+ *	method waits for the host: no reply until the request is resumed and
+ *	handled again
+ *
+ * Checks the message and the memory it describes, runs the method and
+ * writes its results. Sends nothing.
+ *
+ * Return: the retval of the reply: 0 or a FASTRPC_DSP_ERR() code, or what
+ * the method chose to return.
+ */
+u32 fastrpc_sim_dsp_handle_id(struct fastrpc_sim_dsp *dsp, const void *data,
+			      size_t len, u64 id, unsigned int *delay_ms)
+{
+	struct fastrpc_sim_call call = { .dsp = dsp, .id = id };
 	const struct fastrpc_msg *msg = data;
 	u32 ret;
 
@@ -1176,6 +1373,7 @@ u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 	}
 
 	call.pid = le32_to_cpu(msg->pid);
+	call.tid = le32_to_cpu(msg->tid);
 	call.handle = le32_to_cpu(msg->handle);
 	call.sc = le32_to_cpu(msg->sc);
 	call.method = fastrpc_sc_method(call.sc);
@@ -1196,10 +1394,15 @@ u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 
 	kfree(call.handles);
 	kfree(call.bufs);
-	*delay_ms = call.crash ? FASTRPC_SIM_PD_CRASHED : call.delay_ms;
+	if (call.crash)
+		*delay_ms = FASTRPC_SIM_PD_CRASHED;
+	else if (call.park)
+		*delay_ms = FASTRPC_SIM_PARKED;
+	else
+		*delay_ms = call.delay_ms;
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(fastrpc_sim_dsp_handle);
+EXPORT_SYMBOL_IF_KUNIT(fastrpc_sim_dsp_handle_id);
 
 /**
  * fastrpc_sim_dsp_forget_pds() - drop every PD, as a DSP restart does
@@ -1212,5 +1415,8 @@ void fastrpc_sim_dsp_forget_pds(struct fastrpc_sim_dsp *dsp)
 	mutex_lock(&dsp->pd_lock);
 	list_for_each_entry_safe(pd, tmp, &dsp->pds, node)
 		fastrpc_sim_pd_free_locked(dsp, pd);
+	dsp->static_heap = 0;
+	dsp->static_heap_size = 0;
 	mutex_unlock(&dsp->pd_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(fastrpc_sim_dsp_forget_pds);

@@ -15,6 +15,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
+#include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/iommu.h>
 #include <linux/jiffies.h>
@@ -36,18 +37,23 @@
 #define FASTRPC_SIM_TEST_PAGE		4096
 #define FASTRPC_SIM_TEST_BASE		0x10000000ULL
 #define FASTRPC_SIM_TEST_SID		3
-#define FASTRPC_SIM_TEST_MEM_PAGES	8
+#define FASTRPC_SIM_TEST_MEM_PAGES	18
 #define FASTRPC_SIM_TEST_MEM_SIZE	\
 	(FASTRPC_SIM_TEST_MEM_PAGES * FASTRPC_SIM_TEST_PAGE)
 /*
  * Pages 0-1: payload; 4-5: init memory of a PD; all four are mapped.
- * Pages 2-3 and 6-7 are not mapped: memory nobody described.
+ * Pages 2-3 and 6-7 are not mapped: memory nobody described. Pages 8-15,
+ * mapped, are the payloads of requests that wait while others run (slots
+ * 0-3), and 16-17, mapped, pages a host gives a PD's heap.
  */
 #define FASTRPC_SIM_TEST_PAYLOAD_SIZE	(2 * FASTRPC_SIM_TEST_PAGE)
 #define FASTRPC_SIM_TEST_IMEM_OFF	(4 * FASTRPC_SIM_TEST_PAGE)
 #define FASTRPC_SIM_TEST_IMEM_SIZE	(2 * FASTRPC_SIM_TEST_PAGE)
 #define FASTRPC_SIM_TEST_OUTSIDE_OFF	(6 * FASTRPC_SIM_TEST_PAGE)
 #define FASTRPC_SIM_TEST_MAX_BUFS	8
+#define FASTRPC_SIM_TEST_SLOT(n)	((8 + 2 * (n)) * FASTRPC_SIM_TEST_PAGE)
+#define FASTRPC_SIM_TEST_HEAP_OFF	(16 * FASTRPC_SIM_TEST_PAGE)
+#define FASTRPC_SIM_TEST_HEAP_SIZE	(2 * FASTRPC_SIM_TEST_PAGE)
 
 #define FASTRPC_SIM_TEST_EBADPARM	FASTRPC_DSP_ERR(FASTRPC_AEE_EBADPARM)
 #define FASTRPC_SIM_TEST_EBADSTATE	FASTRPC_DSP_ERR(FASTRPC_AEE_EBADSTATE)
@@ -59,7 +65,7 @@
 #define FASTRPC_SIM_TEST_SIMTEST_URI \
 	"file:///libsimtest_skel.so?simtest_skel_handle_invoke"
 
-#define FASTRPC_SIM_TEST_MAX_RX		8
+#define FASTRPC_SIM_TEST_MAX_RX		64
 
 /**
  * struct fastrpc_sim_test_rx - what the DSP sent to the test's endpoint
@@ -80,6 +86,7 @@ struct fastrpc_sim_test_rx {
 };
 
 struct fastrpc_sim_test {
+	u64 ctx_seq;
 	struct fastrpc_sim_dsp *dsp;
 	struct fastrpc_sim_smmu *smmu;
 	struct iommu_domain *domain;
@@ -131,26 +138,33 @@ fastrpc_sim_test_page(struct fastrpc_sim_test *t, u32 sc, u32 i)
 				   sizeof(struct fastrpc_invoke_buf))) + i;
 }
 
-/* Lay the request out in the payload as the drivers do, inline. */
-static void fastrpc_sim_test_build(struct kunit *test,
-				   struct fastrpc_sim_test_call *c)
+/*
+ * Lay the request out in the payload as the drivers do, inline, in the
+ * payload at @base of the test memory.
+ */
+static void fastrpc_sim_test_build_at(struct kunit *test,
+				      struct fastrpc_sim_test_call *c,
+				      size_t base)
 {
 	struct fastrpc_sim_test *t = test->priv;
 	u32 nargs = fastrpc_sc_nargs(c->sc);
 	u32 nbufs = fastrpc_sc_nbufs(c->sc);
 	struct fastrpc_invoke_buf *list;
+	u8 *p = t->mem + base;
 	size_t off;
 	u32 i;
 
 	KUNIT_ASSERT_LE(test, nbufs, FASTRPC_SIM_TEST_MAX_BUFS);
-	memset(t->mem, 0, FASTRPC_SIM_TEST_PAYLOAD_SIZE);
+	memset(p, 0, FASTRPC_SIM_TEST_PAYLOAD_SIZE);
 
 	list = (struct fastrpc_invoke_buf *)
-		(t->mem + nargs * sizeof(union fastrpc_remote_arg));
-	off = ALIGN(fastrpc_meta_len(nargs), FASTRPC_INLINE_ALIGN);
+		(p + nargs * sizeof(union fastrpc_remote_arg));
+	off = base + ALIGN(fastrpc_meta_len(nargs), FASTRPC_INLINE_ALIGN);
 	for (i = 0; i < nbufs; i++) {
-		union fastrpc_remote_arg *rpra = fastrpc_sim_test_rpra(t, c->sc, i);
-		struct fastrpc_phy_page *page = fastrpc_sim_test_page(t, c->sc, i);
+		union fastrpc_remote_arg *rpra = (union fastrpc_remote_arg *)p + i;
+		struct fastrpc_phy_page *page = (struct fastrpc_phy_page *)
+			(p + nargs * (sizeof(union fastrpc_remote_arg) +
+				      sizeof(struct fastrpc_invoke_buf))) + i;
 		u32 len = c->len[i];
 		u64 first, last;
 
@@ -174,7 +188,7 @@ static void fastrpc_sim_test_build(struct kunit *test,
 			memcpy(t->mem + off, c->data[i], len);
 		off = ALIGN(off + len, FASTRPC_INLINE_ALIGN);
 	}
-	KUNIT_ASSERT_LE(test, off, FASTRPC_SIM_TEST_PAYLOAD_SIZE);
+	KUNIT_ASSERT_LE(test, off, base + FASTRPC_SIM_TEST_PAYLOAD_SIZE);
 
 	c->msg = (struct fastrpc_msg) {
 		.pid = cpu_to_le32(c->pid),
@@ -182,9 +196,15 @@ static void fastrpc_sim_test_build(struct kunit *test,
 		.ctx = cpu_to_le64(0x12345600),
 		.handle = cpu_to_le32(c->handle),
 		.sc = cpu_to_le32(c->sc),
-		.addr = cpu_to_le64(fastrpc_sim_test_addr(0)),
+		.addr = cpu_to_le64(fastrpc_sim_test_addr(base)),
 		.size = cpu_to_le64(FASTRPC_SIM_TEST_PAYLOAD_SIZE),
 	};
+}
+
+static void fastrpc_sim_test_build(struct kunit *test,
+				   struct fastrpc_sim_test_call *c)
+{
+	fastrpc_sim_test_build_at(test, c, 0);
 }
 
 static u32 fastrpc_sim_test_run(struct kunit *test,
@@ -537,7 +557,8 @@ static void fastrpc_sim_test_smmu_domain(struct kunit *test)
 	u64 iova = FASTRPC_SIM_TEST_FAR_IOVA;
 	u64 pages = fastrpc_sim_smmu_pages(t->smmu);
 
-	KUNIT_EXPECT_EQ(test, pages, 4);
+	/* pages 0-1, 4-5 and 8-17 */
+	KUNIT_EXPECT_EQ(test, pages, 14);
 	KUNIT_ASSERT_EQ(test, iommu_map(t->domain, iova, phys,
 					2 * FASTRPC_SIM_TEST_PAGE,
 					IOMMU_READ | IOMMU_WRITE, GFP_KERNEL), 0);
@@ -1019,6 +1040,126 @@ static void fastrpc_sim_test_dsp_maps(struct kunit *test)
 	};
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_DSP_MAPS), 0);
+}
+
+/* INIT CREATE_STATIC of @name for @pgid, with the heap [@addr, +@size) */
+static u32 fastrpc_sim_test_create_static(struct kunit *test, u32 pgid,
+					  const char *name, u64 addr, u64 size)
+{
+	struct fastrpc_create_static_req req = {
+		.pgid = cpu_to_le32(pgid),
+		.namelen = cpu_to_le32(strlen(name) + 1),
+	};
+	struct fastrpc_phy_page heap = {
+		.addr = cpu_to_le64(addr),
+		.size = cpu_to_le64(size),
+	};
+	struct fastrpc_sim_test_call c = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_CREATE_STATIC, 3, 0),
+		.len = { sizeof(req), strlen(name) + 1, sizeof(heap) },
+		.data = { &req, name, &heap },
+	};
+
+	return fastrpc_sim_test_call(test, &c);
+}
+
+/* INIT MMAP with REMOTE_HEAP of physical [@addr, +@size) for @pgid */
+static u32 fastrpc_sim_test_remote_heap(struct kunit *test, u32 pgid,
+					u64 addr, u64 size, u64 *dsp_addr)
+{
+	struct fastrpc_mmap_req req = {
+		.pgid = cpu_to_le32(pgid),
+		.flags = cpu_to_le32(FASTRPC_MMAP_REMOTE_HEAP),
+		.num = cpu_to_le32(sizeof(struct fastrpc_phy_page)),
+	};
+	struct fastrpc_phy_page page = {
+		.addr = cpu_to_le64(addr),
+		.size = cpu_to_le64(size),
+	};
+	struct fastrpc_sim_test_call c = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_MMAP, 2, 1),
+		.len = { sizeof(req), sizeof(page), sizeof(u64) },
+		.data = { &req, &page },
+	};
+	u32 ret;
+
+	ret = fastrpc_sim_test_call(test, &c);
+	*dsp_addr = get_unaligned_le64(fastrpc_sim_test_out(test, &c, 2));
+	return ret;
+}
+
+/*
+ * Static PDs run only on a DSP with a reserved region, with their heap and
+ * remote heap in it, and never in a region that needed a VM assignment.
+ */
+static void fastrpc_sim_test_static_pd(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	const u64 base = 0x80000000ULL, mib = 1024 * 1024;
+	u64 dsp_addr = 0;
+
+	/* No region: no static PD */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_create_static(test, 40, "audiopd",
+							     base, 3 * mib),
+			FASTRPC_DSP_ERR(FASTRPC_AEE_EUNSUPPORTED));
+
+	/* The sim never touches the region's memory: any address will do */
+	t->dsp->region_phys = base;
+	t->dsp->region_size = 4 * mib;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_create_static(test, 40, "oispd",
+							     base, 3 * mib),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_create_static(test, 40, "audiopd",
+							     base + mib,
+							     4 * mib),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test,
+						    FASTRPC_SIM_STAT_REGION_FAULTS), 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_create_static(test, 40, "audiopd",
+							     base, 3 * mib), 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test,
+						    FASTRPC_SIM_STAT_STATIC_PDS), 1);
+	/* Another client names the same heap, and only that one */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_create_static(test, 41, "audiopd",
+							     base + mib, mib),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_create_static(test, 41, "audiopd",
+							     base, 3 * mib), 0);
+
+	/* Remote heap: physical pages of the region, as a heap mapping */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_remote_heap(test, 40,
+							   base + 3 * mib,
+							   2 * mib, &dsp_addr),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_remote_heap(test, 40,
+							   base + 3 * mib,
+							   mib, &dsp_addr), 0);
+	KUNIT_EXPECT_NE(test, dsp_addr, 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test,
+						    FASTRPC_SIM_STAT_REGION_MAPS), 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_munmap(test, 40, dsp_addr, mib),
+			0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test,
+						    FASTRPC_SIM_STAT_REGION_MAPS), 0);
+
+	/* A region that had to be assigned to the DSP's VMs: refused */
+	t->dsp->region_vmids = true;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_remote_heap(test, 40,
+							   base + 3 * mib,
+							   mib, &dsp_addr),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test,
+						    FASTRPC_SIM_STAT_REGION_FAULTS), 3);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test,
+						    FASTRPC_SIM_STAT_REGION_MAPS), 0);
+
+	/* A restart forgets the heap */
+	fastrpc_sim_dsp_forget_pds(t->dsp);
+	KUNIT_EXPECT_EQ(test, t->dsp->static_heap, 0);
+	t->dsp->region_vmids = false;
+	t->dsp->region_size = 0;
 }
 
 static void fastrpc_sim_test_init_memory(struct kunit *test)
@@ -1667,6 +1808,1270 @@ static void fastrpc_sim_test_stop(struct kunit *test)
 			FASTRPC_SIM_TEST_EBADSTATE);
 }
 
+/* ---- the DSP calling back: listener, apps_std, apps_mem, FARF ---- */
+
+#define FASTRPC_SIM_TEST_ERPC		0x80000600
+#define FASTRPC_SIM_TEST_ENOMEMORY	FASTRPC_DSP_ERR(FASTRPC_AEE_ENOMEMORY)
+#define FASTRPC_SIM_TEST_EUNSUPPORTED	FASTRPC_DSP_ERR(FASTRPC_AEE_EUNSUPPORTED)
+#define FASTRPC_SIM_TEST_CALC_LIB	"libcalculator_skel.so"
+/* Reverse handles the fake host gives its modules */
+#define FASTRPC_SIM_TEST_H_STD		0x57d
+#define FASTRPC_SIM_TEST_H_MEM		0x3e3
+#define FASTRPC_SIM_TEST_H_MSGD		0x1095
+#define FASTRPC_SIM_TEST_FD		5
+#define FASTRPC_SIM_TEST_REQ_MAX	8192
+#define FASTRPC_SIM_TEST_PREV_MAX	1024
+#define FASTRPC_SIM_TEST_LOGS		80
+/* A host error of apps_std (AEE_ENOSUCH) */
+#define FASTRPC_SIM_TEST_HOST_ERR	39
+
+/**
+ * struct fastrpc_sim_test_lsn - a host listener thread, as the library's
+ * @pid: its PD
+ * @slot: payload of its calls
+ * @ctx: msg.ctx of its outstanding next2
+ * @c: its outstanding next2
+ * @prev_ctx: next2 in0: the reverse call answered, 0 for none
+ * @prev_result: next2 in0: its result
+ * @prev_len: next2 in0: bytes of @prevbufs
+ * @bufs_len: next2 in0: room offered for the request
+ * @prevbufs: next2 in1: the answer's out-buffers, packed
+ * @rctx: the request received: its context
+ * @rhandle: its reverse handle
+ * @rsc: its scalars word
+ * @req_len: length of @req
+ * @req: its packed in-buffers and out-buffer lengths
+ */
+struct fastrpc_sim_test_lsn {
+	u32 pid;
+	size_t slot;
+	u64 ctx;
+	struct fastrpc_sim_test_call c;
+	u32 prev_ctx;
+	u32 prev_result;
+	u32 prev_len;
+	u32 bufs_len;
+	u8 prevbufs[FASTRPC_SIM_TEST_PREV_MAX];
+	u32 rctx;
+	u32 rhandle;
+	u32 rsc;
+	u32 req_len;
+	u8 req[FASTRPC_SIM_TEST_REQ_MAX];
+};
+
+/**
+ * struct fastrpc_sim_test_host - the host modules a listener serves
+ * @l: the listener
+ * @file: the file apps_std finds, or NULL
+ * @data: its bytes
+ * @len: their number
+ * @flen: what flen answers
+ * @nread: what fread says it read
+ * @heap: INIT MMAP heap pages for apps_mem request_map64
+ * @map_err: request_map64 fails with this result
+ * @vadsp_delta: added to the DSP address request_map64 answers
+ * @mmap_ret: retval of the INIT MMAP
+ * @calls: reverse calls served, per handle (0 remotectl, 1 std, 2 mem,
+ *         3 msgd) and method
+ * @name: the last file name fopen_with_env was given
+ * @req: the last request_map64 in0
+ * @nlogs: FARF messages logged
+ * @logs: their first bytes (struct fastrpc_sim_farf_node)
+ */
+struct fastrpc_sim_test_host {
+	struct fastrpc_sim_test_lsn *l;
+	const char *file;
+	const void *data;
+	u32 len;
+	u64 flen;
+	u32 nread;
+	bool heap;
+	u32 map_err;
+	u64 vadsp_delta;
+	u32 mmap_ret;
+	unsigned int calls[4][32];
+	char name[64];
+	u8 req[32];
+	unsigned int nlogs;
+	u8 logs[FASTRPC_SIM_TEST_LOGS][64];
+};
+
+static u64 fastrpc_sim_test_ctx(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+
+	return 0x7000000000ULL + (++t->ctx_seq << 16);
+}
+
+/* Queue @c, laid out at payload @base; returns its msg.ctx. */
+static u64 fastrpc_sim_test_send(struct kunit *test,
+				 struct fastrpc_sim_test_call *c, size_t base)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u64 ctx = fastrpc_sim_test_ctx(test);
+
+	fastrpc_sim_test_build_at(test, c, base);
+	c->msg.ctx = cpu_to_le64(ctx);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_dsp_queue(t->dsp, &c->msg,
+						    sizeof(c->msg)), 0);
+	return ctx;
+}
+
+/* Let every queued request, and those it resumes, run. */
+static void fastrpc_sim_test_settle(struct fastrpc_sim_test *t)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		fastrpc_sim_dsp_flush(t->dsp);
+}
+
+static bool fastrpc_sim_test_got(struct fastrpc_sim_test *t, u64 ctx,
+				 u32 *retval)
+{
+	unsigned int i;
+	bool found = false;
+
+	spin_lock_irq(&t->rx.lock);
+	for (i = 0; i < min(t->rx.n, FASTRPC_SIM_TEST_MAX_RX); i++) {
+		if (t->rx.len[i] != sizeof(struct fastrpc_rsp) ||
+		    get_unaligned_le64(t->rx.data[i]) != ctx)
+			continue;
+		*retval = get_unaligned_le32(t->rx.data[i] + 8);
+		found = true;
+		break;
+	}
+	spin_unlock_irq(&t->rx.lock);
+	return found;
+}
+
+/* Wait up to 5 s for the reply to @ctx. */
+static bool fastrpc_sim_test_wait(struct kunit *test, u64 ctx, u32 *retval)
+{
+	struct fastrpc_sim_test *t = test->priv;
+
+	wait_event_timeout(t->rx.wq, fastrpc_sim_test_got(t, ctx, retval),
+			   5 * HZ);
+	return fastrpc_sim_test_got(t, ctx, retval);
+}
+
+/* Is the request @ctx unanswered once everything ran? */
+static bool fastrpc_sim_test_parked(struct kunit *test, u64 ctx)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u32 retval;
+
+	fastrpc_sim_test_settle(t);
+	return !fastrpc_sim_test_got(t, ctx, &retval);
+}
+
+static void fastrpc_sim_test_rx_reset(struct fastrpc_sim_test *t)
+{
+	spin_lock_irq(&t->rx.lock);
+	t->rx.n = 0;
+	spin_unlock_irq(&t->rx.lock);
+}
+
+/* A call with no arguments, e.g. init2 or exit */
+static u32 fastrpc_sim_test_call0(struct kunit *test, u32 pid, u32 handle,
+				  u32 method)
+{
+	struct fastrpc_sim_test_call c = {
+		.pid = pid,
+		.handle = handle,
+		.sc = FASTRPC_SC(method, 0, 0),
+	};
+
+	return fastrpc_sim_test_call(test, &c);
+}
+
+static struct fastrpc_sim_test_lsn *
+fastrpc_sim_test_lsn_new(struct kunit *test, u32 pid, size_t slot)
+{
+	struct fastrpc_sim_test_lsn *l;
+
+	l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	l->pid = pid;
+	l->slot = slot;
+	l->prev_result = -1;	/* as the library's first next2 */
+	return l;
+}
+
+/* next2 (handle 7 m6), carrying the answer in @l in an in1 of @in1 bytes */
+static void fastrpc_sim_test_lsn_send_in1(struct kunit *test,
+					  struct fastrpc_sim_test_lsn *l,
+					  u32 in1)
+{
+	__le32 in[4] = {
+		cpu_to_le32(l->prev_ctx), cpu_to_le32(l->prev_result),
+		cpu_to_le32(l->prev_len), cpu_to_le32(l->bufs_len),
+	};
+
+	l->c = (struct fastrpc_sim_test_call) {
+		.pid = l->pid,
+		.handle = FASTRPC_HANDLE_LISTENER1,
+		.sc = FASTRPC_SC(6, 2, 2),
+		.len = { sizeof(in), in1, 16, l->bufs_len },
+		.data = { in, l->prevbufs },
+	};
+	l->ctx = fastrpc_sim_test_send(test, &l->c, l->slot);
+}
+
+static void fastrpc_sim_test_lsn_send(struct kunit *test,
+				      struct fastrpc_sim_test_lsn *l)
+{
+	fastrpc_sim_test_lsn_send_in1(test, l, l->prev_len);
+}
+
+/*
+ * Take the request the outstanding next2 answered with, and the rest of it
+ * with get_in_bufs2 (handle 7 m7). Returns the next2's retval, or -1 if it
+ * is parked (@wait: after 5 s).
+ */
+static s64 fastrpc_sim_test_lsn_recv(struct kunit *test,
+				     struct fastrpc_sim_test_lsn *l, bool wait)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	struct fastrpc_sim_test_call c;
+	__le32 in[3];
+	u32 ret, n;
+	u8 *out;
+
+	if (wait) {
+		if (!fastrpc_sim_test_wait(test, l->ctx, &ret))
+			return -1;
+	} else {
+		fastrpc_sim_test_settle(t);
+		if (!fastrpc_sim_test_got(t, l->ctx, &ret))
+			return -1;
+	}
+	if (ret)
+		return ret;
+
+	out = t->mem + l->c.off[2];
+	l->rctx = get_unaligned_le32(out);
+	l->rhandle = get_unaligned_le32(out + 4);
+	l->rsc = get_unaligned_le32(out + 8);
+	l->req_len = get_unaligned_le32(out + 12);
+	KUNIT_ASSERT_LE(test, l->req_len, FASTRPC_SIM_TEST_REQ_MAX);
+	n = min(l->req_len, l->bufs_len);
+	memcpy(l->req, t->mem + l->c.off[3], n);
+	if (n == l->req_len)
+		return 0;
+
+	in[0] = cpu_to_le32(l->rctx);
+	in[1] = cpu_to_le32(n);
+	in[2] = cpu_to_le32(l->req_len - n);
+	c = (struct fastrpc_sim_test_call) {
+		.pid = l->pid,
+		.handle = FASTRPC_HANDLE_LISTENER1,
+		.sc = FASTRPC_SC(7, 1, 2),
+		.len = { sizeof(in), 4, l->req_len - n },
+		.data = { in },
+	};
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test,
+						      fastrpc_sim_test_send(test, &c, l->slot),
+						      &ret));
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->mem + c.off[1]), l->req_len);
+	memcpy(l->req + n, t->mem + c.off[2], l->req_len - n);
+	return 0;
+}
+
+/* Find the arguments in a packed request, as listener_buf.h unpacks it. */
+static bool fastrpc_sim_test_unpack(const u8 *buf, u32 len, u32 sc,
+				    const u8 **in, u32 *in_len, u32 *out_len)
+{
+	u32 nin = fastrpc_sc_inbufs(sc), nout = fastrpc_sc_outbufs(sc);
+	u32 off = 0, i;
+
+	for (i = 0; i < nin; i++) {
+		if (off + 4 > len)
+			return false;
+		in_len[i] = get_unaligned_le32(buf + off);
+		off += 4;
+		in[i] = NULL;
+		if (!in_len[i])
+			continue;
+		off = ALIGN(off, 8);
+		if (off > len || len - off < in_len[i])
+			return false;
+		in[i] = buf + off;
+		off += in_len[i];
+	}
+	for (i = 0; i < nout; i++) {
+		if (off + 4 > len)
+			return false;
+		out_len[i] = get_unaligned_le32(buf + off);
+		off += 4;
+	}
+	return off == len;
+}
+
+/* Pack out-buffers into the listener's next answer, as listener_buf.h. */
+static void fastrpc_sim_test_pack(struct kunit *test,
+				  struct fastrpc_sim_test_lsn *l, u32 nout,
+				  const u32 *len, const void * const *data)
+{
+	u32 off = 0, i;
+
+	memset(l->prevbufs, 0, sizeof(l->prevbufs));
+	for (i = 0; i < nout; i++) {
+		KUNIT_ASSERT_LE(test, off + 12 + len[i], sizeof(l->prevbufs));
+		put_unaligned_le32(len[i], l->prevbufs + off);
+		off += 4;
+		if (!len[i])
+			continue;
+		off = ALIGN(off, 8);
+		memcpy(l->prevbufs + off, data[i], len[i]);
+		off += len[i];
+	}
+	l->prev_len = off;
+}
+
+/* apps_mem request_map64: the host maps heap pages with INIT MMAP. */
+static u32 fastrpc_sim_test_host_map(struct kunit *test,
+				     struct fastrpc_sim_test_host *h,
+				     u64 *vadsp)
+{
+	struct fastrpc_mmap_req req = {
+		.pgid = cpu_to_le32(h->l->pid),
+		.flags = cpu_to_le32(FASTRPC_MMAP_ADD_PAGES),
+		.num = cpu_to_le32(sizeof(struct fastrpc_phy_page)),
+	};
+	struct fastrpc_phy_page pg = {
+		.addr = cpu_to_le64(fastrpc_sim_test_addr(FASTRPC_SIM_TEST_HEAP_OFF)),
+		.size = cpu_to_le64(FASTRPC_SIM_TEST_HEAP_SIZE),
+	};
+	struct fastrpc_sim_test_call c = {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_MMAP, 2, 1),
+		.len = { sizeof(req), sizeof(pg), sizeof(u64) },
+		.data = { &req, &pg },
+	};
+	struct fastrpc_sim_test *t = test->priv;
+	u32 ret;
+	u64 ctx;
+
+	/* While the grow call and another next2 wait in the DSP */
+	ctx = fastrpc_sim_test_send(test, &c, FASTRPC_SIM_TEST_SLOT(2));
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	*vadsp = get_unaligned_le64(t->mem + c.off[2]);
+	return ret;
+}
+
+/* Serve the request the listener holds; set its answer. */
+static void fastrpc_sim_test_host_serve(struct kunit *test,
+					struct fastrpc_sim_test_host *h)
+{
+	struct fastrpc_sim_test_lsn *l = h->l;
+	u32 method = fastrpc_sc_method(l->rsc), in_len[8], out_len[4];
+	const void *out[4] = { NULL };
+	u8 out0[16] = { 0 }, dlerr[64] = { 0 };
+	const u8 *in[8];
+	unsigned int mod, k;
+	u32 result = 0;
+	u64 vadsp;
+
+	KUNIT_ASSERT_LE(test, fastrpc_sc_inbufs(l->rsc), 8);
+	KUNIT_ASSERT_LE(test, fastrpc_sc_outbufs(l->rsc), 2);
+	KUNIT_ASSERT_EQ(test, l->rsc & 0xff, 0);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_unpack(l->req, l->req_len,
+							l->rsc, in, in_len,
+							out_len));
+	switch (l->rhandle) {
+	case 0:
+		mod = 0;
+		break;
+	case FASTRPC_SIM_TEST_H_STD:
+		mod = 1;
+		break;
+	case FASTRPC_SIM_TEST_H_MEM:
+		mod = 2;
+		break;
+	case FASTRPC_SIM_TEST_H_MSGD:
+		mod = 3;
+		break;
+	default:
+		KUNIT_FAIL(test, "reverse call to handle %#x", l->rhandle);
+		return;
+	}
+	KUNIT_ASSERT_LT(test, method, 32);
+	h->calls[mod][method]++;
+	out[0] = out0;
+
+	switch (mod * 32 + method) {
+	case 0 * 32 + 0:	/* apps_remotectl open */
+		KUNIT_ASSERT_EQ(test, l->rsc, 0x00020200);
+		KUNIT_ASSERT_EQ(test, in_len[0], 8);
+		KUNIT_ASSERT_EQ(test, get_unaligned_le32(in[0]), in_len[1]);
+		KUNIT_ASSERT_EQ(test, in[1][in_len[1] - 1], 0);
+		KUNIT_ASSERT_EQ(test, out_len[0], 8);
+		KUNIT_ASSERT_EQ(test, out_len[1], get_unaligned_le32(in[0] + 4));
+		KUNIT_ASSERT_LE(test, out_len[1], sizeof(dlerr));
+		if (!strcmp((const char *)in[1], "apps_std"))
+			put_unaligned_le32(FASTRPC_SIM_TEST_H_STD, out0);
+		else if (!strcmp((const char *)in[1], "apps_mem"))
+			put_unaligned_le32(FASTRPC_SIM_TEST_H_MEM, out0);
+		else if (!strcmp((const char *)in[1], "adspmsgd_apps"))
+			put_unaligned_le32(FASTRPC_SIM_TEST_H_MSGD, out0);
+		else
+			put_unaligned_le32(-1, out0 + 4);
+		out[1] = dlerr;
+		break;
+	case 1 * 32 + 19:	/* apps_std fopen_with_env */
+		KUNIT_ASSERT_EQ(test, l->rsc, 0x13050100);
+		KUNIT_ASSERT_EQ(test, in_len[0], 16);
+		KUNIT_EXPECT_STREQ(test, (const char *)in[1], "ADSP_LIBRARY_PATH");
+		KUNIT_EXPECT_STREQ(test, (const char *)in[2], ";");
+		KUNIT_EXPECT_STREQ(test, (const char *)in[4], "r");
+		KUNIT_ASSERT_EQ(test, get_unaligned_le32(in[0] + 8), in_len[3]);
+		KUNIT_ASSERT_LT(test, in_len[3], sizeof(h->name));
+		KUNIT_ASSERT_EQ(test, in[3][in_len[3] - 1], 0);
+		strscpy(h->name, (const char *)in[3]);
+		if (h->file && !strcmp(h->name, h->file))
+			put_unaligned_le32(FASTRPC_SIM_TEST_FD, out0);
+		else
+			result = FASTRPC_SIM_TEST_HOST_ERR;
+		break;
+	case 1 * 32 + 10:	/* apps_std flen */
+		KUNIT_ASSERT_EQ(test, l->rsc, 0x0A010100);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(in[0]), FASTRPC_SIM_TEST_FD);
+		KUNIT_ASSERT_EQ(test, out_len[0], 8);
+		put_unaligned_le64(h->flen, out0);
+		break;
+	case 1 * 32 + 4:	/* apps_std fread */
+		KUNIT_ASSERT_EQ(test, l->rsc, 0x04010200);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(in[0]), FASTRPC_SIM_TEST_FD);
+		KUNIT_ASSERT_EQ(test, get_unaligned_le32(in[0] + 4), out_len[1]);
+		KUNIT_ASSERT_LE(test, out_len[1], h->len);
+		put_unaligned_le32(h->nread, out0);
+		put_unaligned_le32(1, out0 + 4);
+		out[1] = h->data;
+		break;
+	case 1 * 32 + 3:	/* apps_std fclose */
+		KUNIT_ASSERT_EQ(test, l->rsc, 0x03010000);
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(in[0]), FASTRPC_SIM_TEST_FD);
+		break;
+	case 2 * 32 + 2:	/* apps_mem request_map64 */
+		KUNIT_ASSERT_EQ(test, l->rsc, 0x02010100);
+		KUNIT_ASSERT_EQ(test, in_len[0], 32);
+		KUNIT_ASSERT_EQ(test, out_len[0], 16);
+		memcpy(h->req, in[0], sizeof(h->req));
+		if (h->map_err) {
+			result = h->map_err;
+			break;
+		}
+		KUNIT_ASSERT_EQ(test, fastrpc_sim_test_host_map(test, h, &vadsp),
+				h->mmap_ret);
+		put_unaligned_le64(0x7f0000001000ULL, out0);
+		put_unaligned_le64(vadsp + h->vadsp_delta, out0 + 8);
+		break;
+	case 3 * 32 + 0:	/* adspmsgd_apps log */
+		KUNIT_ASSERT_EQ(test, l->rsc, 0x00020000);
+		KUNIT_ASSERT_EQ(test, get_unaligned_le32(in[0]), in_len[1]);
+		KUNIT_ASSERT_EQ(test, in_len[1] % 256, 0);
+		for (k = 0; k < in_len[1] / 256; k++) {
+			KUNIT_ASSERT_LT(test, h->nlogs, FASTRPC_SIM_TEST_LOGS);
+			memcpy(h->logs[h->nlogs++], in[1] + k * 256, 64);
+			/* the file name, at the end of the node */
+			KUNIT_EXPECT_STREQ(test, (const char *)in[1] + k * 256 + 226,
+					   "simtest.c");
+		}
+		break;
+	default:
+		KUNIT_FAIL(test, "reverse method %u of handle %#x", method,
+			   l->rhandle);
+		return;
+	}
+
+	l->prev_ctx = l->rctx;
+	l->prev_result = result;
+	l->prev_len = 0;	/* the library sends no out-buffers on error */
+	if (!result)
+		fastrpc_sim_test_pack(test, l, fastrpc_sc_outbufs(l->rsc),
+				      out_len, out);
+	l->bufs_len = 256;	/* the library grows its buffer */
+}
+
+/*
+ * Serve requests until the listener's next2 parks: the first one is
+ * waited for. Returns the number served.
+ */
+static unsigned int fastrpc_sim_test_host_loop(struct kunit *test,
+					       struct fastrpc_sim_test_host *h)
+{
+	unsigned int n = 0;
+	s64 r;
+
+	r = fastrpc_sim_test_lsn_recv(test, h->l, true);
+	while (!r) {
+		fastrpc_sim_test_host_serve(test, h);
+		n++;
+		fastrpc_sim_test_lsn_send(test, h->l);
+		r = fastrpc_sim_test_lsn_recv(test, h->l, false);
+	}
+	KUNIT_EXPECT_EQ(test, r, -1);
+	return n;
+}
+
+/* Serve with whichever of @n listeners got a request (waiting up to 5 s) */
+static void fastrpc_sim_test_host_pick(struct kunit *test,
+				       struct fastrpc_sim_test_host *h,
+				       struct fastrpc_sim_test_lsn **ls,
+				       unsigned int n)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	unsigned long end = jiffies + 5 * HZ;
+	unsigned int i;
+	u32 ret;
+
+	do {
+		fastrpc_sim_test_settle(t);
+		for (i = 0; i < n; i++) {
+			if (fastrpc_sim_test_got(t, ls[i]->ctx, &ret)) {
+				h->l = ls[i];
+				return;
+			}
+		}
+		msleep(20);
+	} while (time_before(jiffies, end));
+	KUNIT_FAIL(test, "no next2 answered");
+}
+
+/* The file apps_std serves: all of it is read */
+static void fastrpc_sim_test_host_file(struct fastrpc_sim_test_host *h,
+				       const char *name, const void *data,
+				       u32 len)
+{
+	h->file = name;
+	h->data = data;
+	h->len = len;
+	h->flen = len;
+	h->nread = len;
+}
+
+/* PD @pgid with a listener whose next2 is parked */
+static struct fastrpc_sim_test_host *
+fastrpc_sim_test_host_new(struct kunit *test, u32 pgid)
+{
+	struct fastrpc_sim_test_host *h;
+
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->l = fastrpc_sim_test_lsn_new(test, pgid, FASTRPC_SIM_TEST_SLOT(0));
+
+	fastrpc_sim_test_attach(test, pgid);
+	fastrpc_sim_test_connect(test);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_call0(test, pgid,
+						     FASTRPC_HANDLE_LISTENER1, 5),
+			0);
+	fastrpc_sim_test_lsn_send(test, h->l);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_parked(test, h->l->ctx));
+	return h;
+}
+
+/* remotectl1 open1 of @uri at payload slot 1, queued; returns its ctx */
+static u64 fastrpc_sim_test_open_send(struct kunit *test, u32 pgid,
+				      const char *uri,
+				      struct fastrpc_sim_test_call *c)
+{
+	__le32 hdr[2] = { cpu_to_le32(strlen(uri) + 1), cpu_to_le32(64) };
+
+	*c = (struct fastrpc_sim_test_call) {
+		.pid = pgid,
+		.handle = FASTRPC_HANDLE_REMOTECTL1,
+		.sc = FASTRPC_SC(2, 2, 2),
+		.len = { sizeof(hdr), strlen(uri) + 1, 8, 64 },
+		.data = { hdr, uri },
+	};
+	return fastrpc_sim_test_send(test, c, FASTRPC_SIM_TEST_SLOT(1));
+}
+
+static const u8 fastrpc_sim_test_elf[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+
+/*
+ * A module loaded through the host: apps_remotectl open of apps_std, then
+ * fopen_with_env, flen, fread, fclose; a second open loads nothing.
+ */
+static void fastrpc_sim_test_rev_load(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	struct fastrpc_sim_test_host *h;
+	struct fastrpc_sim_test_call c;
+	u32 ret, handle;
+	s32 dlerr;
+	u64 ctx;
+
+	h = fastrpc_sim_test_host_new(test, 100);
+	t->dsp->host_loader = true;
+	fastrpc_sim_test_host_file(h, FASTRPC_SIM_TEST_CALC_LIB,
+				   fastrpc_sim_test_elf,
+				   sizeof(fastrpc_sim_test_elf));
+
+	ctx = fastrpc_sim_test_open_send(test, 100, FASTRPC_SIM_TEST_CALC_URI,
+					 &c);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_host_loop(test, h), 5);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	handle = get_unaligned_le32(t->mem + c.off[2]);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->mem + c.off[2] + 4), 0);
+	KUNIT_EXPECT_GE(test, handle, 0x1000);
+	KUNIT_EXPECT_STREQ(test, h->name, FASTRPC_SIM_TEST_CALC_LIB);
+	KUNIT_EXPECT_EQ(test, h->calls[0][0], 1);
+	KUNIT_EXPECT_EQ(test, h->calls[1][19], 1);
+	KUNIT_EXPECT_EQ(test, h->calls[1][10], 1);
+	KUNIT_EXPECT_EQ(test, h->calls[1][4], 1);
+	KUNIT_EXPECT_EQ(test, h->calls[1][3], 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_HOST_LOADS), 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_CALLS), 5);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 0);
+
+	/* loaded once per PD: the next open asks the host nothing */
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_CALC_URI,
+				       &dlerr);
+	KUNIT_EXPECT_EQ(test, dlerr, 0);
+	KUNIT_EXPECT_GE(test, handle, 0x1000);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_CALLS), 5);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, h->l->ctx));
+
+	/* with the built-in loader, no listener is needed */
+	t->dsp->host_loader = false;
+	fastrpc_sim_test_attach(test, 101);
+	fastrpc_sim_test_open(test, 101, FASTRPC_SIM_TEST_CALC_URI, &dlerr);
+	KUNIT_EXPECT_EQ(test, dlerr, 0);
+}
+
+/* Open with the host loader: the retval, and dlerr in *dlerr */
+static u32 fastrpc_sim_test_load(struct kunit *test,
+				 struct fastrpc_sim_test_host *h, s32 *dlerr,
+				 unsigned int *served)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	struct fastrpc_sim_test_call c;
+	u32 ret = 0xdead;
+	u64 ctx;
+
+	ctx = fastrpc_sim_test_open_send(test, h->l->pid,
+					 FASTRPC_SIM_TEST_CALC_URI, &c);
+	*served = fastrpc_sim_test_host_loop(test, h);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	*dlerr = get_unaligned_le32(t->mem + c.off[2] + 4);
+	return ret;
+}
+
+/* A missing file, a short read, a file too big or not ELF fail the open. */
+static void fastrpc_sim_test_rev_load_fail(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	static const u8 text[64] = "#!/bin/sh\n";
+	struct fastrpc_sim_test_host *h;
+	unsigned int served;
+	s32 dlerr;
+
+	h = fastrpc_sim_test_host_new(test, 100);
+	t->dsp->host_loader = true;
+
+	/* no such file: fopen fails; exactly as an unknown module */
+	h->file = "libother_skel.so";
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_load(test, h, &dlerr, &served), 0);
+	KUNIT_EXPECT_EQ(test, dlerr, FASTRPC_SIM_TEST_ENOSUCHMOD);
+	KUNIT_EXPECT_EQ(test, served, 2);
+	KUNIT_EXPECT_EQ(test, h->calls[1][3], 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_LOAD_MISSING), 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 1);
+
+	/* not an ELF file; apps_std is open already */
+	fastrpc_sim_test_host_file(h, FASTRPC_SIM_TEST_CALC_LIB, text,
+				   sizeof(text));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_load(test, h, &dlerr, &served), 0);
+	KUNIT_EXPECT_EQ(test, dlerr, FASTRPC_SIM_TEST_ENOSUCHMOD);
+	KUNIT_EXPECT_EQ(test, served, 4);
+	KUNIT_EXPECT_EQ(test, h->calls[0][0], 1);
+	KUNIT_EXPECT_EQ(test, h->calls[1][3], 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_LOAD_NOT_ELF), 1);
+
+	/* a short read */
+	fastrpc_sim_test_host_file(h, FASTRPC_SIM_TEST_CALC_LIB,
+				   fastrpc_sim_test_elf,
+				   sizeof(fastrpc_sim_test_elf));
+	h->nread--;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_load(test, h, &dlerr, &served), 0);
+	KUNIT_EXPECT_EQ(test, dlerr, FASTRPC_SIM_TEST_ENOSUCHMOD);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_LOAD_SHORT), 1);
+
+	/* larger than 1 MiB: never read, closed */
+	h->flen = SZ_1M + 1;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_load(test, h, &dlerr, &served), 0);
+	KUNIT_EXPECT_EQ(test, dlerr, FASTRPC_SIM_TEST_ENOSUCHMOD);
+	KUNIT_EXPECT_EQ(test, served, 3);
+	KUNIT_EXPECT_EQ(test, h->calls[1][4], 2);
+	KUNIT_EXPECT_EQ(test, h->calls[1][3], 3);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_LOAD_TOO_BIG), 1);
+
+	/* none of them was loaded */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_HOST_LOADS), 0);
+	fastrpc_sim_test_host_file(h, FASTRPC_SIM_TEST_CALC_LIB,
+				   fastrpc_sim_test_elf,
+				   sizeof(fastrpc_sim_test_elf));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_load(test, h, &dlerr, &served), 0);
+	KUNIT_EXPECT_EQ(test, dlerr, 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_HOST_LOADS), 1);
+}
+
+/*
+ * The bytes of a request, as listener_buf.h packs them: for each in-buffer
+ * its length, then its data 8-byte aligned, then the out-buffer lengths;
+ * next2 gives what fits and get_in_bufs2 the rest.
+ */
+static void fastrpc_sim_test_rev_packing(struct kunit *test)
+{
+	static const u8 expect[] = {
+		8, 0, 0, 0, 0, 0, 0, 0,		/* in0: 8 bytes, pad */
+		9, 0, 0, 0, 64, 0, 0, 0,	/* namelen, dlerrorlen */
+		9, 0, 0, 0, 0, 0, 0, 0,		/* in1: 9 bytes, pad */
+		'a', 'p', 'p', 's', '_', 's', 't', 'd', 0,
+		8, 0, 0, 0,			/* out0: 8 bytes */
+		64, 0, 0, 0,			/* out1: 64 bytes */
+	};
+	struct fastrpc_sim_test *t = test->priv;
+	struct fastrpc_sim_test_host *h;
+	struct fastrpc_sim_test_call c;
+	__le32 in[3];
+
+	h = fastrpc_sim_test_host_new(test, 100);
+	t->dsp->host_loader = true;
+	fastrpc_sim_test_open_send(test, 100, FASTRPC_SIM_TEST_CALC_URI, &c);
+
+	/* the library's first next2 offers no room: all of it comes later */
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_lsn_recv(test, h->l, true), 0);
+	KUNIT_EXPECT_EQ(test, h->l->rhandle, 0);
+	KUNIT_EXPECT_EQ(test, h->l->rsc, 0x00020200);
+	KUNIT_EXPECT_NE(test, h->l->rctx, 0);
+	KUNIT_ASSERT_EQ(test, h->l->req_len, sizeof(expect));
+	KUNIT_EXPECT_MEMEQ(test, h->l->req, expect, sizeof(expect));
+
+	/* part of it in next2, the rest from get_in_bufs2 */
+	fastrpc_sim_test_host_serve(test, h);
+	h->l->bufs_len = 20;
+	fastrpc_sim_test_lsn_send(test, h->l);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_lsn_recv(test, h->l, false), 0);
+	KUNIT_EXPECT_EQ(test, h->l->rhandle, FASTRPC_SIM_TEST_H_STD);
+	KUNIT_EXPECT_EQ(test, h->l->rsc, 0x13050100);
+	/* in0 16 at 8, env 18 at 32, ";" at 56, name 22 at 64, "r" at 96, out0 */
+	KUNIT_EXPECT_EQ(test, h->l->req_len, 102);
+	KUNIT_EXPECT_STREQ(test, (char *)h->l->req + 64, FASTRPC_SIM_TEST_CALC_LIB);
+
+	/* get_in_bufs2 of no reverse call, or past the request */
+	in[0] = cpu_to_le32(h->l->rctx + 1);
+	in[1] = 0;
+	in[2] = cpu_to_le32(16);
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = FASTRPC_HANDLE_LISTENER1,
+		.sc = FASTRPC_SC(7, 1, 2),
+		.len = { sizeof(in), 4, 16 },
+		.data = { in },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	in[0] = cpu_to_le32(h->l->rctx);
+	in[1] = cpu_to_le32(h->l->req_len + 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	in[1] = cpu_to_le32(-8);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	/* the non-domain listener (handle 3 m5) is the same */
+	in[1] = cpu_to_le32(h->l->req_len - 4);
+	c.handle = FASTRPC_HANDLE_LISTENER;
+	c.sc = FASTRPC_SC(5, 1, 2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->mem + c.off[1]),
+			h->l->req_len);
+	KUNIT_EXPECT_MEMEQ(test, t->mem + c.off[2],
+			   h->l->req + h->l->req_len - 4, 4);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_LISTENER1, 0),
+			FASTRPC_SIM_TEST_EUNSUPPORTED);
+}
+
+/* Answers that do not parse fail their reverse call, and are counted. */
+static void fastrpc_sim_test_rev_hostile(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	struct fastrpc_sim_test_lsn *l2, *l3;
+	struct fastrpc_sim_test_host *h;
+	struct fastrpc_sim_test_call c;
+	u32 ret, good_ctx;
+	u64 ctx;
+
+	h = fastrpc_sim_test_host_new(test, 100);
+	t->dsp->host_loader = true;
+	fastrpc_sim_test_host_file(h, FASTRPC_SIM_TEST_CALC_LIB,
+				   fastrpc_sim_test_elf,
+				   sizeof(fastrpc_sim_test_elf));
+	ctx = fastrpc_sim_test_open_send(test, 100, FASTRPC_SIM_TEST_CALC_URI,
+					 &c);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_lsn_recv(test, h->l, true), 0);
+	fastrpc_sim_test_host_serve(test, h);
+	good_ctx = h->l->prev_ctx;
+
+	/* an answer for no reverse call: ignored, counted */
+	h->l->prev_ctx = good_ctx + 7;
+	fastrpc_sim_test_lsn_send(test, h->l);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, h->l->ctx));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 1);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, ctx));
+
+	/* from a second thread, an in1 shorter than prevbufsLen says */
+	l2 = fastrpc_sim_test_lsn_new(test, 100, FASTRPC_SIM_TEST_SLOT(2));
+	*l2 = *h->l;
+	l2->slot = FASTRPC_SIM_TEST_SLOT(2);
+	l2->prev_ctx = good_ctx;
+	fastrpc_sim_test_lsn_send_in1(test, l2, l2->prev_len - 8);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, l2->ctx));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 2);
+
+	/* the open fails as for an unknown module */
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->mem + c.off[2] + 4),
+			FASTRPC_SIM_TEST_ENOSUCHMOD);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_LOAD_MISSING), 1);
+
+	/* the good answer, now that its reverse call is over */
+	l3 = fastrpc_sim_test_lsn_new(test, 100, FASTRPC_SIM_TEST_SLOT(3));
+	*l3 = *l2;
+	l3->slot = FASTRPC_SIM_TEST_SLOT(3);
+	fastrpc_sim_test_lsn_send(test, l3);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, l3->ctx));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 3);
+
+	/* exit lets the three threads go; the listener starts again */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_CURRENT_PROCESS, 2),
+			0);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, h->l->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, l2->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, l3->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_LISTENER1, 5),
+			0);
+	fastrpc_sim_test_rx_reset(t);
+	h->l->prev_ctx = 0;
+	fastrpc_sim_test_lsn_send(test, h->l);
+
+	/* out-buffer lengths other than asked for */
+	ctx = fastrpc_sim_test_open_send(test, 100, FASTRPC_SIM_TEST_CALC_URI,
+					 &c);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_lsn_recv(test, h->l, true), 0);
+	KUNIT_EXPECT_EQ(test, h->l->rhandle, 0);
+	fastrpc_sim_test_host_serve(test, h);
+	put_unaligned_le32(9, h->l->prevbufs);
+	fastrpc_sim_test_lsn_send(test, h->l);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->mem + c.off[2] + 4),
+			FASTRPC_SIM_TEST_ENOSUCHMOD);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 4);
+
+	/* an answer cut short */
+	ctx = fastrpc_sim_test_open_send(test, 100, FASTRPC_SIM_TEST_CALC_URI,
+					 &c);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_lsn_recv(test, h->l, true), 0);
+	fastrpc_sim_test_host_serve(test, h);
+	h->l->prev_len = 12;
+	fastrpc_sim_test_lsn_send(test, h->l);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(t->mem + c.off[2] + 4),
+			FASTRPC_SIM_TEST_ENOSUCHMOD);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 5);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_LOAD_MISSING), 3);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_HOST_LOADS), 0);
+}
+
+/*
+ * No listener: a call that needs the host fails at once; next2 without
+ * init2 gets AEE_EBADSTATE.
+ */
+static void fastrpc_sim_test_rev_no_listener(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	struct fastrpc_sim_test_lsn *l;
+	__le64 len = cpu_to_le64(4096);
+	struct fastrpc_sim_test_call c;
+	u32 handle, ret;
+
+	handle = fastrpc_sim_test_simtest(test, 100);
+	fastrpc_sim_test_connect(test);
+
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(12, 1, 1),
+		.len = { sizeof(len), sizeof(u64) },
+		.data = { &len },
+	};
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_ERPC);
+
+	t->dsp->host_loader = true;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_ERPC);
+	{
+		__le32 hdr[2] = {
+			cpu_to_le32(sizeof(FASTRPC_SIM_TEST_CALC_URI)),
+			cpu_to_le32(64),
+		};
+		struct fastrpc_sim_test_call o = {
+			.pid = 100,
+			.handle = FASTRPC_HANDLE_REMOTECTL1,
+			.sc = FASTRPC_SC(2, 2, 2),
+			.len = { sizeof(hdr), sizeof(FASTRPC_SIM_TEST_CALC_URI),
+				 8, 64 },
+			.data = { hdr, FASTRPC_SIM_TEST_CALC_URI },
+		};
+
+		KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &o),
+				FASTRPC_SIM_TEST_ERPC);
+	}
+
+	/* next2 before init2 */
+	l = fastrpc_sim_test_lsn_new(test, 100, FASTRPC_SIM_TEST_SLOT(0));
+	fastrpc_sim_test_lsn_send(test, l);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, l->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_CALLS), 0);
+}
+
+/* exit answers the parked next2 calls; current_process's other methods */
+static void fastrpc_sim_test_rev_exit(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	struct fastrpc_sim_test_lsn *taker, *other;
+	struct fastrpc_sim_test_host *h;
+	struct fastrpc_sim_test_call c;
+	u32 ret;
+	u64 ctx;
+
+	h = fastrpc_sim_test_host_new(test, 100);
+	taker = h->l;
+	other = fastrpc_sim_test_lsn_new(test, 100, FASTRPC_SIM_TEST_SLOT(3));
+	fastrpc_sim_test_lsn_send(test, other);
+	t->dsp->host_loader = true;
+
+	/* an open waits for its file; one next2 took the reverse call */
+	ctx = fastrpc_sim_test_open_send(test, 100, FASTRPC_SIM_TEST_CALC_URI,
+					 &c);
+	fastrpc_sim_test_settle(t);
+	if (fastrpc_sim_test_got(t, other->ctx, &ret))
+		swap(taker, other);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_got(t, taker->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, other->ctx));
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, ctx));
+
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_CURRENT_PROCESS, 3),
+			0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_CURRENT_PROCESS, 10),
+			FASTRPC_SIM_TEST_EUNSUPPORTED);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, other->ctx));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_CURRENT_PROCESS, 2),
+			0);
+
+	/* the parked next2 leaves; the open fails, the host being gone */
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, other->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_ERPC);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 1);
+
+	/* a next2 after exit leaves at once */
+	fastrpc_sim_test_lsn_send(test, taker);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, taker->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 1);
+	fastrpc_sim_test_settle(t);
+	KUNIT_EXPECT_EQ(test, t->dsp->nreqs, 0);
+}
+
+/* simtest grow: heap from the host through apps_mem and INIT MMAP */
+static void fastrpc_sim_test_rev_grow(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	u8 *heap = t->mem + FASTRPC_SIM_TEST_HEAP_OFF;
+	__le64 len = cpu_to_le64(FASTRPC_SIM_TEST_HEAP_SIZE);
+	struct fastrpc_sim_test_lsn *ls[2];
+	struct fastrpc_sim_test_host *h;
+	struct fastrpc_sim_test_call c;
+	u32 handle, ret;
+	u64 ctx, addr;
+	s32 dlerr;
+
+	h = fastrpc_sim_test_host_new(test, 100);
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+	/* a second listener thread: one of the two next2 calls stays parked */
+	ls[0] = h->l;
+	ls[1] = fastrpc_sim_test_lsn_new(test, 100, FASTRPC_SIM_TEST_SLOT(3));
+	fastrpc_sim_test_lsn_send(test, ls[1]);
+
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(12, 1, 1),
+		.len = { sizeof(len), sizeof(u64) },
+		.data = { &len },
+	};
+	ctx = fastrpc_sim_test_send(test, &c, FASTRPC_SIM_TEST_SLOT(1));
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, ctx));
+	/* whichever next2 took the open of apps_mem serves */
+	fastrpc_sim_test_host_pick(test, h, ls, 2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_host_loop(test, h), 2);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	addr = get_unaligned_le64(t->mem + c.off[1]);
+	KUNIT_EXPECT_EQ(test, addr, 0x40000000);
+	/* request_map64(heapid -1, lflags 0, rflags ADD_PAGES, vin 0, len) */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(h->req), (u32)-1);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(h->req + 4), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(h->req + 8), 0x1000);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(h->req + 16), 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(h->req + 24),
+			FASTRPC_SIM_TEST_HEAP_SIZE);
+	/* the DSP wrote its first page */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(heap), 0x67726f77);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(heap + FASTRPC_SIM_TEST_PAGE - 4),
+			0x67726f77);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(heap + FASTRPC_SIM_TEST_PAGE), 0);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, ls[0]->ctx));
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, ls[1]->ctx));
+
+	/* the host lies: an address that is not the heap it mapped */
+	memset(heap, 0, FASTRPC_SIM_TEST_HEAP_SIZE);
+	h->vadsp_delta = FASTRPC_SIM_TEST_PAGE;
+	ctx = fastrpc_sim_test_send(test, &c, FASTRPC_SIM_TEST_SLOT(1));
+	fastrpc_sim_test_host_pick(test, h, ls, 2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_host_loop(test, h), 1);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(heap, 0, FASTRPC_SIM_TEST_HEAP_SIZE),
+			    NULL);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 1);
+
+	/* more than it mapped */
+	h->vadsp_delta = 0;
+	len = cpu_to_le64(FASTRPC_SIM_TEST_HEAP_SIZE + 1);
+	ctx = fastrpc_sim_test_send(test, &c, FASTRPC_SIM_TEST_SLOT(1));
+	fastrpc_sim_test_host_pick(test, h, ls, 2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_host_loop(test, h), 1);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 2);
+
+	/* the host fails */
+	h->map_err = FASTRPC_SIM_TEST_HOST_ERR;
+	ctx = fastrpc_sim_test_send(test, &c, FASTRPC_SIM_TEST_SLOT(1));
+	fastrpc_sim_test_host_pick(test, h, ls, 2);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_host_loop(test, h), 1);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_ENOMEMORY);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 3);
+
+	/* a bad length never reaches the host */
+	len = 0;
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_EBADPARM);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_CALLS), 5);
+}
+
+/* A FARF message of simtest farf, queued */
+static void fastrpc_sim_test_farf(struct kunit *test, u32 handle, u32 level,
+				  const char *msg)
+{
+	__le32 in[2] = { cpu_to_le32(level), cpu_to_le32(strlen(msg)) };
+	struct fastrpc_sim_test_call c = {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(13, 2, 0),
+		.len = { sizeof(in), strlen(msg) },
+		.data = { in, msg },
+	};
+
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+}
+
+/* set_logging_params (m4, u16 mask) or set_logging_params2 (m8, u32) */
+static void fastrpc_sim_test_log_mask(struct kunit *test, u32 method,
+				      u32 mask)
+{
+	__le32 in[2] = { cpu_to_le32(mask), 0 };
+	struct fastrpc_sim_test_call c = {
+		.pid = 100,
+		.handle = FASTRPC_HANDLE_CURRENT_PROCESS,
+		.sc = FASTRPC_SC(method, 2, 0),
+		.len = { sizeof(in), 0 },
+		.data = { in },
+	};
+
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c), 0);
+}
+
+/* FARF: levels filtered by the mask, sent to adspmsgd_apps, bounded queue */
+static void fastrpc_sim_test_rev_farf(struct kunit *test)
+{
+	struct fastrpc_sim_test_host *h;
+	struct fastrpc_sim_test_lsn *l;
+	unsigned int i;
+	char msg[32];
+	u32 handle;
+	s32 dlerr;
+
+	/* messages wait for a listener */
+	fastrpc_sim_test_attach(test, 100);
+	handle = fastrpc_sim_test_open(test, 100, FASTRPC_SIM_TEST_SIMTEST_URI,
+				       &dlerr);
+	KUNIT_ASSERT_EQ(test, dlerr, 0);
+	fastrpc_sim_test_farf(test, handle, 0, "low, filtered");
+	fastrpc_sim_test_farf(test, handle, 1, "medium, filtered");
+	fastrpc_sim_test_farf(test, handle, 2, "high");
+	fastrpc_sim_test_log_mask(test, 8, 1);
+	fastrpc_sim_test_farf(test, handle, 0, "low");
+	fastrpc_sim_test_farf(test, handle, 1, "medium, filtered");
+	fastrpc_sim_test_log_mask(test, 4, 0x10002);
+	fastrpc_sim_test_farf(test, handle, 0, "low, filtered");
+	fastrpc_sim_test_farf(test, handle, 1, "medium");
+	fastrpc_sim_test_farf(test, handle, 3, "error");
+	fastrpc_sim_test_farf(test, handle, 4, "fatal");
+	{
+		__le32 in[2] = { cpu_to_le32(5), 0 };
+		struct fastrpc_sim_test_call c = {
+			.pid = 100,
+			.handle = handle,
+			.sc = FASTRPC_SC(13, 2, 0),
+			.len = { sizeof(in), 0 },
+			.data = { in },
+		};
+
+		KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+				FASTRPC_SIM_TEST_EBADPARM);
+	}
+
+	/* a listener comes: it gets them, in order, in one log call */
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	l = fastrpc_sim_test_lsn_new(test, 100, FASTRPC_SIM_TEST_SLOT(0));
+	h->l = l;
+	fastrpc_sim_test_connect(test);
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_LISTENER1, 5),
+			0);
+	fastrpc_sim_test_lsn_send(test, l);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_host_loop(test, h), 2);
+	KUNIT_ASSERT_EQ(test, h->nlogs, 5);
+	KUNIT_EXPECT_STREQ(test, (char *)h->logs[0] + 8, "high");
+	KUNIT_EXPECT_STREQ(test, (char *)h->logs[1] + 8, "low");
+	KUNIT_EXPECT_STREQ(test, (char *)h->logs[2] + 8, "medium");
+	KUNIT_EXPECT_STREQ(test, (char *)h->logs[3] + 8, "error");
+	KUNIT_EXPECT_STREQ(test, (char *)h->logs[4] + 8, "fatal");
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(h->logs[2]), 1);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(h->logs[4]), 4);
+	/* line: the message's number; thread id: the caller's */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(h->logs[4] + 4), 5);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(h->logs[4] + 6), 1);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FARF_SENT), 5);
+
+	/* the host does not wait: one more message goes out at once */
+	fastrpc_sim_test_farf(test, handle, 2, "again");
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_host_loop(test, h), 1);
+	KUNIT_EXPECT_EQ(test, h->nlogs, 6);
+
+	/* with the listener busy, 70 messages: the oldest 6 are dropped */
+	fastrpc_sim_test_farf(test, handle, 2, "first");
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_lsn_recv(test, l, true), 0);
+	for (i = 0; i < 70; i++) {
+		snprintf(msg, sizeof(msg), "m%u", i);
+		fastrpc_sim_test_farf(test, handle, 3, msg);
+	}
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FARF_DROPPED), 6);
+	fastrpc_sim_test_host_serve(test, h);
+	fastrpc_sim_test_lsn_send(test, l);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_lsn_recv(test, l, false), 0);
+	fastrpc_sim_test_host_serve(test, h);
+	fastrpc_sim_test_lsn_send(test, l);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_host_loop(test, h), 3);
+	KUNIT_ASSERT_EQ(test, h->nlogs, 7 + 64);
+	KUNIT_EXPECT_STREQ(test, (char *)h->logs[6] + 8, "first");
+	KUNIT_EXPECT_STREQ(test, (char *)h->logs[7] + 8, "m6");
+	KUNIT_EXPECT_STREQ(test, (char *)h->logs[7 + 63] + 8, "m69");
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_FARF_SENT), 71);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 0);
+}
+
+/* RELEASE answers the PD's parked requests; nothing is left behind. */
+static void fastrpc_sim_test_rev_release(struct kunit *test)
+{
+	struct fastrpc_sim_test *t = test->priv;
+	__le32 pgid = cpu_to_le32(100);
+	struct fastrpc_sim_test_host *h;
+	struct fastrpc_sim_test_call c;
+	u32 ret;
+	u64 ctx;
+
+	h = fastrpc_sim_test_host_new(test, 100);
+	t->dsp->host_loader = true;
+	ctx = fastrpc_sim_test_open_send(test, 100, FASTRPC_SIM_TEST_CALC_URI,
+					 &c);
+	/* the open's first reverse call is with the host, unanswered */
+	KUNIT_ASSERT_EQ(test, fastrpc_sim_test_lsn_recv(test, h->l, true), 0);
+	fastrpc_sim_test_host_serve(test, h);
+	/* a second next2 waits */
+	h->l->prev_ctx = 0;
+	fastrpc_sim_test_lsn_send(test, h->l);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, h->l->ctx));
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, ctx));
+	KUNIT_EXPECT_EQ(test, t->dsp->nreqs, 2);
+
+	c = (struct fastrpc_sim_test_call) {
+		.handle = FASTRPC_HANDLE_INIT,
+		.sc = FASTRPC_SC(FASTRPC_RMID_INIT_RELEASE, 1, 0),
+		.len = { sizeof(pgid) },
+		.data = { &pgid },
+	};
+	fastrpc_sim_test_queue(test, &c, 0x999);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, h->l->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, 0x999, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	fastrpc_sim_test_settle(t);
+	KUNIT_EXPECT_EQ(test, t->dsp->nreqs, 0);
+
+	/* the answer for a released PD reaches nothing */
+	fastrpc_sim_test_attach(test, 100);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_LISTENER, 3),
+			0);
+	h->l->prev_ctx = h->l->rctx;
+	fastrpc_sim_test_lsn_send(test, h->l);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, h->l->ctx));
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_ERRORS), 1);
+
+	/* a restart drops parked requests without a reply */
+	fastrpc_sim_dsp_stop(t->dsp);
+	KUNIT_EXPECT_EQ(test, t->dsp->nreqs, 0);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, h->l->ctx));
+}
+
 static int fastrpc_sim_test_init(struct kunit *test)
 {
 	struct fastrpc_sim_test *t;
@@ -1685,7 +3090,7 @@ static int fastrpc_sim_test_init(struct kunit *test)
 	t->domain = fastrpc_sim_smmu_test_domain(t->smmu, FASTRPC_SIM_TEST_SID);
 	KUNIT_ASSERT_NOT_NULL(test, t->domain);
 	for (i = 0; i < FASTRPC_SIM_TEST_MEM_PAGES; i++) {
-		if (i == 2 || i == 3 || i >= 6)
+		if (i == 2 || i == 3 || i == 6 || i == 7)
 			continue;
 		KUNIT_ASSERT_EQ(test,
 				iommu_map(t->domain, FASTRPC_SIM_TEST_BASE +
@@ -1731,6 +3136,7 @@ static struct kunit_case fastrpc_sim_test_cases[] = {
 	KUNIT_CASE(fastrpc_sim_test_echo),
 	KUNIT_CASE(fastrpc_sim_test_handles),
 	KUNIT_CASE(fastrpc_sim_test_init_memory),
+	KUNIT_CASE(fastrpc_sim_test_static_pd),
 	KUNIT_CASE(fastrpc_sim_test_smmu_domain),
 	KUNIT_CASE(fastrpc_sim_test_discontiguous),
 	KUNIT_CASE(fastrpc_sim_test_other_sid),
@@ -1748,6 +3154,15 @@ static struct kunit_case fastrpc_sim_test_cases[] = {
 	KUNIT_CASE(fastrpc_sim_test_unmap_in_call),
 	KUNIT_CASE(fastrpc_sim_test_pd_crash),
 	KUNIT_CASE(fastrpc_sim_test_stop),
+	KUNIT_CASE(fastrpc_sim_test_rev_packing),
+	KUNIT_CASE(fastrpc_sim_test_rev_load),
+	KUNIT_CASE(fastrpc_sim_test_rev_load_fail),
+	KUNIT_CASE(fastrpc_sim_test_rev_hostile),
+	KUNIT_CASE(fastrpc_sim_test_rev_no_listener),
+	KUNIT_CASE(fastrpc_sim_test_rev_exit),
+	KUNIT_CASE(fastrpc_sim_test_rev_grow),
+	KUNIT_CASE(fastrpc_sim_test_rev_farf),
+	KUNIT_CASE(fastrpc_sim_test_rev_release),
 	{}
 };
 

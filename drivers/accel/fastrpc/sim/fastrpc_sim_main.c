@@ -12,13 +12,17 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/idr.h>
 #include <linux/lockdep.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
 #include <linux/rpmsg.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -31,6 +35,8 @@
 /* Phandles of the SMMU nodes are taken from here upwards. */
 #define FASTRPC_SIM_PHANDLE_BASE	0x46520000
 #define FASTRPC_SIM_PHANDLE_TRIES	256
+/* Offset of the reserved region's phandle from the instance's */
+#define FASTRPC_SIM_PHANDLE_REGION	0x8000
 
 /**
  * struct fastrpc_sim_rpdev - the rpmsg device of a live instance
@@ -185,13 +191,72 @@ fastrpc_sim_of_build_smmu_locked(struct fastrpc_sim_dev *sdev, u32 phandle)
 	return np;
 }
 
+/*
+ * /fastrpc-sim/heap-<name>@<addr>: the reserved region of the channel, as a
+ * reserved-memory child with a static "reg" (one cell each, as the root's
+ * defaults: the region lies below 4 GiB).
+ */
+static struct device_node *
+fastrpc_sim_of_build_region_locked(struct fastrpc_sim_dev *sdev, u32 phandle)
+{
+	const char *name = config_item_name(&sdev->group.cg_item);
+	phys_addr_t phys = virt_to_phys(sdev->region);
+	u64 size = (u64)sdev->heap_kib * SZ_1K;
+	struct of_changeset *ocs = &sdev->ocs;
+	struct device_node *np;
+	char *full_name;
+	u32 reg[2];
+	int ret;
+
+	lockdep_assert_held(&sdev->lock);
+
+	if (phys + size > (u64)U32_MAX + 1)
+		return ERR_PTR(-ERANGE);
+	reg[0] = phys;
+	reg[1] = size;
+
+	full_name = kasprintf(GFP_KERNEL, "heap-%s@%x", name, reg[0]);
+	if (!full_name)
+		return ERR_PTR(-ENOMEM);
+	np = of_changeset_create_node(ocs, fastrpc_sim_root_np, full_name);
+	kfree(full_name);
+	if (!np)
+		return ERR_PTR(-ENOMEM);
+
+	ret = of_changeset_add_prop_u32_array(ocs, np, "reg", reg,
+					      ARRAY_SIZE(reg));
+	if (!ret)
+		ret = of_changeset_add_prop_bool(ocs, np, "no-map");
+	if (!ret)
+		ret = of_changeset_add_prop_u32(ocs, np, "phandle", phandle);
+	if (ret) {
+		of_node_put(np);
+		return ERR_PTR(ret);
+	}
+	return np;
+}
+
+/* "memory-region" and "qcom,vmids" of the channel node */
+static int fastrpc_sim_of_add_region_props(struct fastrpc_sim_dev *sdev,
+					   struct device_node *np, u32 phandle)
+{
+	int ret;
+
+	ret = of_changeset_add_prop_u32(&sdev->ocs, np, "memory-region",
+					phandle);
+	if (!ret && sdev->vmid)
+		ret = of_changeset_add_prop_u32(&sdev->ocs, np, "qcom,vmids",
+						sdev->vmid);
+	return ret;
+}
+
 static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
 {
 	const char *name = config_item_name(&sdev->group.cg_item);
 	struct of_changeset *ocs = &sdev->ocs;
-	struct device_node *np, *cb, *smmu_np;
+	struct device_node *np, *cb, *smmu_np, *region_np = NULL;
+	u32 phandle, region_ph, i;
 	char *full_name;
-	u32 phandle, i;
 	int ret;
 
 	lockdep_assert_held(&sdev->lock);
@@ -199,8 +264,23 @@ static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
 	ret = fastrpc_sim_of_phandle(sdev, &phandle);
 	if (ret)
 		return ret;
+	region_ph = phandle + FASTRPC_SIM_PHANDLE_REGION;
+	np = of_find_node_by_phandle(region_ph);
+	if (np) {
+		of_node_put(np);
+		return -EBUSY;
+	}
 
 	of_changeset_init(ocs);
+
+	if (sdev->region) {
+		region_np = fastrpc_sim_of_build_region_locked(sdev, region_ph);
+		if (IS_ERR(region_np)) {
+			ret = PTR_ERR(region_np);
+			region_np = NULL;
+			goto err_destroy_ocs;
+		}
+	}
 
 	if (sdev->smmu_enabled) {
 		smmu_np = fastrpc_sim_of_build_smmu_locked(sdev, phandle);
@@ -236,6 +316,8 @@ static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
 		ret = of_changeset_add_prop_u32(ocs, np, "#address-cells", 1);
 	if (!ret)
 		ret = of_changeset_add_prop_u32(ocs, np, "#size-cells", 0);
+	if (!ret && region_np)
+		ret = fastrpc_sim_of_add_region_props(sdev, np, region_ph);
 	if (ret)
 		goto err_put_np;
 
@@ -279,9 +361,12 @@ static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
 	 */
 	if (smmu_np)
 		smmu_np->phandle = phandle;
+	if (region_np)
+		region_np->phandle = region_ph;
 
 	sdev->np = np;
 	sdev->smmu_np = smmu_np;
+	sdev->region_np = region_np;
 	return 0;
 
 err_put_np:
@@ -289,6 +374,7 @@ err_put_np:
 err_put_smmu_np:
 	of_node_put(smmu_np);
 err_destroy_ocs:
+	of_node_put(region_np);
 	of_changeset_destroy(ocs);
 	return ret;
 }
@@ -303,6 +389,47 @@ static void fastrpc_sim_of_remove_locked(struct fastrpc_sim_dev *sdev)
 	sdev->np = NULL;
 	of_node_put(sdev->smmu_np);
 	sdev->smmu_np = NULL;
+	of_node_put(sdev->region_np);
+	sdev->region_np = NULL;
+}
+
+/* The memory of the channel's reserved region, and what the DSP knows of it */
+static int fastrpc_sim_region_alloc_locked(struct fastrpc_sim_dev *sdev)
+{
+	struct fastrpc_sim_dsp *dsp = sdev->dsp;
+	size_t size = (size_t)sdev->heap_kib * SZ_1K;
+
+	lockdep_assert_held(&sdev->lock);
+
+	if (!sdev->heap_kib)
+		return 0;
+	if (!PAGE_ALIGNED(size))
+		return -EINVAL;
+	sdev->region = alloc_pages_exact(size, GFP_KERNEL | __GFP_ZERO |
+					 __GFP_NOWARN);
+	if (!sdev->region)
+		return -ENOMEM;
+
+	/* The DSP is stopped: nothing reads these now */
+	dsp->region_phys = virt_to_phys(sdev->region);
+	dsp->region_size = size;
+	dsp->region_vmids = sdev->vmid;
+	return 0;
+}
+
+static void fastrpc_sim_region_free_locked(struct fastrpc_sim_dev *sdev)
+{
+	struct fastrpc_sim_dsp *dsp = sdev->dsp;
+
+	lockdep_assert_held(&sdev->lock);
+
+	if (!sdev->region)
+		return;
+	dsp->region_phys = 0;
+	dsp->region_size = 0;
+	dsp->region_vmids = false;
+	free_pages_exact(sdev->region, (size_t)sdev->heap_kib * SZ_1K);
+	sdev->region = NULL;
 }
 
 /**
@@ -379,9 +506,13 @@ int fastrpc_sim_dev_activate_locked(struct fastrpc_sim_dev *sdev)
 
 	lockdep_assert_held(&sdev->lock);
 
-	ret = fastrpc_sim_of_build_locked(sdev);
+	ret = fastrpc_sim_region_alloc_locked(sdev);
 	if (ret)
 		return ret;
+
+	ret = fastrpc_sim_of_build_locked(sdev);
+	if (ret)
+		goto err_free_region;
 
 	/* The DSP is stopped: nothing translates addresses now. */
 	if (sdev->smmu_enabled) {
@@ -414,6 +545,8 @@ err_destroy_smmu:
 	sdev->smmu = NULL;
 err_remove_of:
 	fastrpc_sim_of_remove_locked(sdev);
+err_free_region:
+	fastrpc_sim_region_free_locked(sdev);
 	return ret;
 }
 
@@ -435,6 +568,7 @@ void fastrpc_sim_dev_deactivate_locked(struct fastrpc_sim_dev *sdev)
 		fastrpc_sim_smmu_destroy(sdev->smmu);
 	sdev->smmu = NULL;
 	fastrpc_sim_of_remove_locked(sdev);
+	fastrpc_sim_region_free_locked(sdev);
 	sdev->live = false;
 }
 
@@ -469,6 +603,17 @@ static int __init fastrpc_sim_of_root_init(void)
 		ret = -ENOMEM;
 		goto err_destroy_ocs;
 	}
+	/* The reserved regions' "reg" translate 1:1 to physical addresses */
+	ret = of_changeset_add_prop_u32(&fastrpc_sim_root_ocs, np,
+					"#address-cells", 1);
+	if (!ret)
+		ret = of_changeset_add_prop_u32(&fastrpc_sim_root_ocs, np,
+						"#size-cells", 1);
+	if (!ret)
+		ret = of_changeset_add_prop_bool(&fastrpc_sim_root_ocs, np,
+						 "ranges");
+	if (ret)
+		goto err_put_np;
 
 	ret = of_changeset_apply(&fastrpc_sim_root_ocs);
 	if (ret)

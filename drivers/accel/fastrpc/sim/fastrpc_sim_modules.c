@@ -36,6 +36,8 @@
 #define FASTRPC_SIM_SIMTEST_READ_IOVA	9
 #define FASTRPC_SIM_SIMTEST_HANDLES	10
 #define FASTRPC_SIM_SIMTEST_CRASH	11
+#define FASTRPC_SIM_SIMTEST_GROW	12
+#define FASTRPC_SIM_SIMTEST_FARF	13
 
 /**
  * struct fastrpc_sim_write_at_req - in0 of simtest write_at
@@ -382,6 +384,10 @@ static u32 fastrpc_sim_simtest_invoke(struct fastrpc_sim_call *call)
 			return fastrpc_sim_bad_request(call, "bad crash");
 		call->crash = true;
 		return 0;
+	case FASTRPC_SIM_SIMTEST_GROW:
+		return fastrpc_sim_rev_grow(call);
+	case FASTRPC_SIM_SIMTEST_FARF:
+		return fastrpc_sim_rev_farf(call);
 	default:
 		return FASTRPC_SIM_EUNSUPPORTED;
 	}

@@ -4,7 +4,10 @@
  *
  * send() only copies the message and queues it. Each request is handled by
  * its own delayed work on the DSP's workqueue; a request that sleeps
- * re-queues its work with a delay, so it holds up nothing. The work puts
+ * re-queues its work with a delay, so it holds up nothing. A request whose
+ * handler waits for the host (fastrpc_sim_reverse.c) is parked: no work
+ * queued, no timer, no reply, until fastrpc_sim_dsp_resume() has it handled
+ * again from the start, or RELEASE of its PD answers it. The work puts
  * the reply on the DSP's outbox, and an irq_work delivers the outbox: it
  * calls the endpoint's callback in hard interrupt context with a spinlock
  * of the DSP held, as qcom_glink_native calls it from its interrupt
@@ -58,6 +61,11 @@
  *            fastrpc_sim_dsp.req_lock)
  * @parked: received while the DSP was stalled, its work is not queued
  *          (protected by fastrpc_sim_dsp.req_lock)
+ * @id: unique id, names the request to fastrpc_sim_dsp_resume()
+ * @waiting: the handler parked it until the host answers, its work is not
+ *           queued (protected by fastrpc_sim_dsp.req_lock)
+ * @resume: resumed while its handler ran: handle it again at once rather
+ *          than park it (protected by fastrpc_sim_dsp.req_lock)
  */
 struct fastrpc_sim_req {
 	struct list_head node;
@@ -74,6 +82,9 @@ struct fastrpc_sim_req {
 	bool delayed;
 	bool sleeping;
 	bool parked;
+	u64 id;
+	bool waiting;
+	bool resume;
 };
 
 /**
@@ -92,12 +103,57 @@ struct fastrpc_sim_out {
 	u8 data[] __counted_by(len);
 };
 
+/* Queue the work of a request that waits for nothing, unless stalled. */
+static void fastrpc_sim_queue_now_locked(struct fastrpc_sim_dsp *dsp,
+					 struct fastrpc_sim_req *req)
+{
+	lockdep_assert_held(&dsp->req_lock);
+
+	if (dsp->stalled)
+		req->parked = true;
+	else
+		queue_delayed_work(dsp->wq, &req->dwork, 0);
+}
+
+/**
+ * fastrpc_sim_dsp_resume() - handle a parked request again
+ * @dsp: the DSP
+ * @id: the request's fastrpc_sim_call.id
+ *
+ * The request is handled again from the start, as if it had just been
+ * received; its handler finds what it waited for on its PD. Resuming a
+ * request that is gone, or was not parked, does nothing more than that.
+ */
+void fastrpc_sim_dsp_resume(struct fastrpc_sim_dsp *dsp, u64 id)
+{
+	struct fastrpc_sim_req *req;
+
+	if (!id)
+		return;
+
+	mutex_lock(&dsp->req_lock);
+	list_for_each_entry(req, &dsp->reqs, node) {
+		if (req->id != id)
+			continue;
+		if (req->waiting) {
+			req->waiting = false;
+			fastrpc_sim_queue_now_locked(dsp, req);
+		} else if (!req->handled) {
+			/* Its handler runs, or it is queued. */
+			req->resume = true;
+		}
+		break;
+	}
+	mutex_unlock(&dsp->req_lock);
+}
+
 /**
  * fastrpc_sim_dsp_wake_pd() - answer the sleeping requests of a PD now
  * @dsp: the DSP
  * @pgid: the PD
  *
- * They are answered with AEE_EBADSTATE.
+ * They are answered with AEE_EBADSTATE, and so are its requests parked
+ * until the host answers.
  */
 void fastrpc_sim_dsp_wake_pd(struct fastrpc_sim_dsp *dsp, u32 pgid)
 {
@@ -105,7 +161,16 @@ void fastrpc_sim_dsp_wake_pd(struct fastrpc_sim_dsp *dsp, u32 pgid)
 
 	mutex_lock(&dsp->req_lock);
 	list_for_each_entry(req, &dsp->reqs, node) {
-		if (!req->sleeping || le32_to_cpu(req->msg.pid) != pgid)
+		if (le32_to_cpu(req->msg.pid) != pgid)
+			continue;
+		if (req->waiting) {
+			req->waiting = false;
+			req->handled = true;
+			req->retval = FASTRPC_DSP_ERR(FASTRPC_AEE_EBADSTATE);
+			fastrpc_sim_queue_now_locked(dsp, req);
+			continue;
+		}
+		if (!req->sleeping)
 			continue;
 		/* If the work already runs, it sends its own reply. */
 		if (!cancel_delayed_work(&req->dwork))
@@ -331,12 +396,16 @@ static void fastrpc_sim_pd_crashed(struct fastrpc_sim_dsp *dsp,
 
 	mutex_lock(&dsp->req_lock);
 	list_for_each_entry_safe(other, tmp, &dsp->reqs, node) {
-		if (other == req || !other->sleeping ||
-		    other->msg.pid != req->msg.pid)
+		if (other == req || other->msg.pid != req->msg.pid)
 			continue;
-		/* If its work already runs, it sends its own reply. */
-		if (!cancel_delayed_work(&other->dwork))
-			continue;
+		/* A request waiting for the host has no work queued. */
+		if (!other->waiting) {
+			if (!other->sleeping)
+				continue;
+			/* If its work already runs, it sends its own reply. */
+			if (!cancel_delayed_work(&other->dwork))
+				continue;
+		}
 		list_move(&other->node, &dropped);
 		dsp->nreqs--;
 	}
@@ -362,14 +431,31 @@ static void fastrpc_sim_req_work(struct work_struct *work)
 
 	if (!req->handled) {
 		if (req->dst == FASTRPC_SIM_DST_HOST)
-			req->retval = fastrpc_sim_dsp_handle(dsp, &req->msg,
-							     req->len,
-							     &delay_ms);
-		req->handled = true;
+			req->retval = fastrpc_sim_dsp_handle_id(dsp, &req->msg,
+								req->len,
+								req->id,
+								&delay_ms);
 		if (delay_ms == FASTRPC_SIM_PD_CRASHED) {
+			req->handled = true;
 			fastrpc_sim_pd_crashed(dsp, req);
 			return;
 		}
+		if (delay_ms == FASTRPC_SIM_PARKED) {
+			/* No reply: handled again when resumed */
+			mutex_lock(&dsp->req_lock);
+			if (req->resume) {
+				req->resume = false;
+				fastrpc_sim_queue_now_locked(dsp, req);
+			} else {
+				req->waiting = true;
+			}
+			mutex_unlock(&dsp->req_lock);
+			return;
+		}
+		mutex_lock(&dsp->req_lock);
+		req->handled = true;
+		req->resume = false;
+		mutex_unlock(&dsp->req_lock);
 	}
 
 	mutex_lock(&dsp->req_lock);
@@ -442,6 +528,7 @@ static int fastrpc_sim_dsp_queue_dst(struct fastrpc_sim_dsp *dsp,
 	} else {
 		if (dst == FASTRPC_SIM_DST_HOST)
 			fastrpc_sim_count(dsp, FASTRPC_SIM_STAT_MESSAGES, 1);
+		req->id = ++dsp->next_req_id;
 		list_add_tail(&req->node, &dsp->reqs);
 		dsp->nreqs++;
 		if (dsp->stalled)
@@ -731,7 +818,8 @@ void fastrpc_sim_dsp_stop(struct fastrpc_sim_dsp *dsp)
 			mutex_unlock(&dsp->req_lock);
 			break;
 		}
-		gone = req->parked || cancel_delayed_work(&req->dwork);
+		gone = req->parked || req->waiting ||
+		       cancel_delayed_work(&req->dwork);
 		if (gone) {
 			list_del(&req->node);
 			dsp->nreqs--;
