@@ -544,7 +544,7 @@ TEST(query_adsp_by_name)
 	EXPECT_EQ(2u, ainfo.num_sessions);
 	EXPECT_NE(frpc_accel_minor(cfd), frpc_accel_minor(afd));
 	/* No device answers to a label nobody has */
-	EXPECT_EQ(-ENOENT, frpc_open_domain("mdsp", NULL, NULL, 0));
+	EXPECT_EQ(-ENOENT, frpc_open_domain("xdsp", NULL, NULL, 0));
 	EXPECT_EQ(-ENOENT, frpc_open_domain("cds", NULL, NULL, 0));
 
 	/* And the adsp computes too */
