@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the userspace programs as static binaries against the UAPI headers
 # of a variant's build ($OUT/x86_64-<variant>/include):
-#   user/bin/fastrpc_demo           tools/accel/fastrpc/fastrpc_demo.c + fastrpc_util.c
+#   user/bin/fastrpc_demo           tools/accel/fastrpc/fastrpc_demo.c + the helper library
 #   user/bin/fastrpc_bench          tools/accel/fastrpc/fastrpc_bench.c + fastrpc_bench_*.c
-#                                   + fastrpc_util.c
+#                                   + the helper library
 #   user/selftests/<name>           each tools/testing/selftests/drivers/accel/fastrpc/*.c
-#                                   (+ fastrpc_util.c), and each *.sh copied as-is
+#                                   (+ the helper library), and each *.sh copied as-is
 #   user/selftests/<name>32         the same built -m32, for each <name> in
 #                                   M32_SELFTESTS (self-contained: no helper library)
 #   user/legacy/fastrpc_legacy      the legacy UAPI suite (misc/fastrpc.h), self-contained
 #   user/legacy/fastrpc_legacy32    the same built -m32 (the drivers' .compat_ioctl);
 #                                   needs the i386 libc (gcc-12-multilib)
+# The helper library: tools/accel/fastrpc/fastrpc_util.c and fastrpc_listener.c.
 # Whatever source exists is built; each build is one test in the results.
 # Exit 1 if any build failed.
 set -euo pipefail
@@ -29,6 +30,8 @@ CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$art/include" -I"$UT"
 	-I"$REPO/tools/testing/selftests" -I"$SRC/tools/testing/selftests")
 UTIL=()
 [ -f "$UT/fastrpc_util.c" ] && UTIL=("$UT/fastrpc_util.c")
+# The listener (the DSP calling back) is part of the helper library
+[ -f "$UT/fastrpc_listener.c" ] && UTIL+=("$UT/fastrpc_listener.c")
 
 # Selftests also built 32-bit (the drivers' .compat_ioctl); their sources
 # may include fastrpc_util.h for its constants but call none of its functions.
