@@ -5,6 +5,14 @@
  * dynamic user PD, open the module with remotectl1, compute sum and max of
  * an array, check the answers and time the calls.
  *
+ * Meanwhile a listener thread of the helper library (fastrpc_listener.h)
+ * serves the DSP's calls back to the host: a DSP that loads modules
+ * through the host fetches libcalculator_skel.so from the library path
+ * (-L, default $ADSP_LIBRARY_PATH), and with the simulator's simtest module
+ * the DSP logs a FARF message that the host prints, and grows its heap
+ * with memory the host maps for it (Documentation/accel/fastrpc/
+ * reverse.rst).
+ *
  * Exit status: 0 when every answer is right, 1 otherwise, 2 on bad usage.
  */
 #define _GNU_SOURCE
@@ -15,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fastrpc_listener.h"
 #include "fastrpc_util.h"
 
 #define SHOW_EDGE	5	/* values shown at each end of a long array */
@@ -22,8 +31,10 @@
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-d domain] [-n count] [-i iterations] [-q]\n"
+		"usage: %s [-d domain] [-n count] [-i iterations] [-L path] [-q]\n"
 		"  -d domain      DSP domain label (default cdsp)\n"
+		"  -L path        library path for the DSP's loader, ';'-separated\n"
+		"                 (default $ADSP_LIBRARY_PATH)\n"
 		"  -n count       number of array elements (default 1000)\n"
 		"  -i iterations  calls per method for the timing (default 1000, 0 = none)\n"
 		"  -q             quiet: print only errors and the verdict\n",
@@ -100,9 +111,78 @@ static int time_calls(int fd, uint32_t handle, int is_sum, const int32_t *v,
 	return ret;
 }
 
+#define FARF_TEXT	"hello from the DSP"
+#define GROW_KIB	64
+
+/*
+ * Two calls of the DSP back to the host, through the simulator's simtest
+ * module: a FARF message (adspmsgd_apps log) and a heap grow (apps_mem
+ * request_map64, served with a forward map while the grow waits).
+ * Returns 1 when one did not work.
+ */
+static int show_callbacks(int fd, struct frpc_listener *l, int quiet)
+{
+	uint32_t simtest, st = 0, in0[2] = { FRPC_FARF_HIGH, sizeof(FARF_TEXT) };
+	uint64_t len = GROW_KIB * 1024, addr = 0, t0;
+	struct frpc_listener_stats ls;
+	struct frpc_buf in[2], out[1];
+	struct frpc_farf m;
+	int ret, got = 0;
+
+	if (frpc_module_open(fd, FRPC_SIMTEST_URI, &simtest)) {
+		if (!quiet)
+			printf("  callback   no simtest module on this DSP: skipped\n");
+		return 0;
+	}
+
+	in[0] = (struct frpc_buf){ in0, sizeof(in0) };
+	in[1] = (struct frpc_buf){ FARF_TEXT, sizeof(FARF_TEXT) };
+	ret = frpc_invoke(fd, simtest, FRPC_SIMTEST_FARF, in, 2, NULL, 0, 0,
+			  &st);
+	if (ret) {
+		fprintf(stderr, "FAIL: simtest farf: %s (DSP 0x%x)\n",
+			strerror(-ret), st);
+		return 1;
+	}
+	/* It comes asynchronously, maybe after other messages */
+	for (t0 = frpc_now_us(); !got && frpc_now_us() - t0 < 5000000;) {
+		if (frpc_listener_farf_read(l, &m, 100))
+			continue;
+		got = !strcmp(m.msg, FARF_TEXT);
+		if (!quiet)
+			printf("  callback   FARF via adspmsgd_apps: %s %s:%u: %s\n",
+			       frpc_farf_level_name(m.level), m.file, m.line,
+			       m.msg);
+	}
+	if (!got) {
+		fprintf(stderr, "FAIL: the FARF message did not reach the host\n");
+		return 1;
+	}
+
+	in[0] = (struct frpc_buf){ &len, sizeof(len) };
+	out[0] = (struct frpc_buf){ &addr, sizeof(addr) };
+	ret = frpc_invoke(fd, simtest, FRPC_SIMTEST_GROW, in, 1, out, 1, 0,
+			  &st);
+	frpc_listener_stats(l, &ls);
+	if (ret || !addr || addr != ls.last_map_vadsp) {
+		fprintf(stderr, "FAIL: grow: %s (DSP 0x%x), got 0x%llx, mapped 0x%llx\n",
+			strerror(-ret), st, (unsigned long long)addr,
+			(unsigned long long)ls.last_map_vadsp);
+		return 1;
+	}
+	if (!quiet)
+		printf("  callback   grow via apps_mem: %u KiB mapped by the host at DSP 0x%llx\n",
+		       GROW_KIB, (unsigned long long)addr);
+	frpc_remotectl_close(fd, simtest, NULL, NULL, 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *domain = "cdsp";
+	struct frpc_listener_opts lopts = { 0 };
+	struct frpc_listener_stats ls;
+	struct frpc_listener *l;
 	unsigned int iters = 1000;
 	uint32_t n = 1000, i, handle;
 	struct drm_fastrpc_device_info info;
@@ -114,10 +194,13 @@ int main(int argc, char **argv)
 	int32_t *v;
 	int fd, opt, ret;
 
-	while ((opt = getopt(argc, argv, "d:n:i:qh")) != -1) {
+	while ((opt = getopt(argc, argv, "d:n:i:L:qh")) != -1) {
 		switch (opt) {
 		case 'd':
 			domain = optarg;
+			break;
+		case 'L':
+			lopts.lib_path = optarg;
 			break;
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
@@ -169,6 +252,18 @@ int main(int argc, char **argv)
 	if (!quiet)
 		printf("  process    unsigned dynamic user PD created\n");
 
+	/* Before the open: the DSP may load the module through the host */
+	ret = frpc_listener_start(fd, FRPC_FACE_ACCEL, &lopts, &l);
+	if (ret) {
+		fprintf(stderr, "FAIL: starting the listener: %s\n",
+			strerror(-ret));
+		return 1;
+	}
+	frpc_listener_stats(l, &ls);
+	if (!quiet)
+		printf("  listener   serving the DSP's calls to the host (handle %u)\n",
+		       ls.handle);
+
 	snprintf(uri, sizeof(uri),
 		 "file:///libcalculator_skel.so?calculator_skel_handle_invoke&_modver=1.0&_dom=%s",
 		 domain);
@@ -180,8 +275,12 @@ int main(int argc, char **argv)
 			dlmsg);
 		return 1;
 	}
-	if (!quiet)
-		printf("  module     calculator open, remote handle 0x%x\n",
+	frpc_listener_stats(l, &ls);
+	if (!quiet && ls.files_opened)
+		printf("  module     calculator open, handle 0x%x, fetched from the host (%llu bytes)\n",
+		       handle, (unsigned long long)ls.bytes_read);
+	else if (!quiet)
+		printf("  module     calculator open, remote handle 0x%x (DSP's own loader)\n",
 		       handle);
 
 	v = malloc((size_t)n * sizeof(*v));
@@ -260,8 +359,23 @@ int main(int argc, char **argv)
 		printf("  module     calculator closed\n");
 	}
 	free(v);
+
+	bad |= show_callbacks(fd, l, quiet);
+	frpc_listener_stats(l, &ls);
+	ret = frpc_listener_stop(l);
+	if (ret) {
+		fprintf(stderr, "FAIL: stopping the listener: %s\n",
+			strerror(-ret));
+		bad = 1;
+	} else if (!quiet) {
+		printf("  listener   stopped; served remotectl %llu, std %llu, mem %llu, msgd %llu\n",
+		       (unsigned long long)ls.served[FRPC_LISTENER_REMOTECTL],
+		       (unsigned long long)ls.served[FRPC_LISTENER_STD],
+		       (unsigned long long)ls.served[FRPC_LISTENER_MEM],
+		       (unsigned long long)ls.served[FRPC_LISTENER_MSGD]);
+	}
 	close(fd);
 
-	printf("fastrpc_demo: %s\n", bad ? "FAIL (wrong answers)" : "PASS");
+	printf("fastrpc_demo: %s\n", bad ? "FAIL" : "PASS");
 	return bad ? 1 : 0;
 }
