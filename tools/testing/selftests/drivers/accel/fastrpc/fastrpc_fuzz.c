@@ -876,6 +876,23 @@ static uint32_t gen_rhandle(struct ctx *c)
 				   (uint32_t)rnd(&c->r);
 }
 
+/*
+ * A call that may wait in the DSP for as long as the process lives, as
+ * firmware makes it: the listeners' next2 (handles 3 and 7, methods 3 and
+ * up), and simtest grow, which waits for the host to serve its heap once
+ * the PD has a listener. The fuzzer serves no listener, so it sends such a
+ * call to the loader (handle 0) instead.
+ */
+static uint32_t no_wait_handle(struct ctx *c, uint32_t handle,
+			       uint32_t method)
+{
+	if ((handle == 3 || handle == 7) && method >= 3)
+		return 0;
+	if (c->simtest_ok && handle == c->simtest && method == 12)
+		return 0;
+	return handle;
+}
+
 /* Small values the simtest error method returns; some in the restart range */
 static uint32_t gen_dsp_error(struct rng *r)
 {
@@ -1031,7 +1048,7 @@ static void accel_invoke_fuzz(struct ctx *c)
 		 nout = gen_count(r), i, n, nbufs, asz;
 	uint32_t *small;
 
-	inv.handle = gen_rhandle(c);
+	inv.handle = no_wait_handle(c, gen_rhandle(c), method);
 	inv.sc = SC(method, nin, nout);
 	if (chance(r, 4))
 		inv.sc |= rn(r, 256);		/* handle arguments */
@@ -1458,7 +1475,7 @@ static void legacy_invoke_fuzz(struct ctx *c)
 		 nout = gen_count(r), n = nin + nout;
 	size_t need = (size_t)n * sizeof(struct fastrpc_invoke_args);
 
-	inv.handle = gen_rhandle(c);
+	inv.handle = no_wait_handle(c, gen_rhandle(c), method);
 	inv.sc = SC(method, nin, nout);
 	if (chance(r, 4))
 		inv.sc |= rn(r, 256);
