@@ -895,6 +895,11 @@ static int lst_map(struct frpc_listener *l, uint32_t rflags, uint64_t len,
 		return 0;
 	}
 
+	/* Reserved memory of the domain: no buffer object */
+	if (rflags == LST_MMAP_REMOTE_HEAP)
+		return frpc_map(l->fd, DRM_FASTRPC_MAP_REMOTE_HEAP, 0, 0, len,
+				vadsp);
+
 	ret = frpc_gem_create(l->fd, len, &gem);
 	if (ret)
 		return ret;
@@ -953,9 +958,12 @@ static uint32_t lst_mem_map64(struct frpc_listener *l, struct lst_call *c)
 		return LST_AEE_EBADPARM;
 	rflags = lst_get32(c->in[0], 8);
 	slen = (int64_t)lst_get64(c->in[0], 24);
-	/* Memory the kernel allocates; the legacy face also has REMOTE_HEAP */
-	if (rflags != LST_MMAP_ADD_PAGES &&
-	    (rflags != LST_MMAP_REMOTE_HEAP || l->face != FRPC_FACE_LEGACY))
+	/*
+	 * Heap pages (ADD_PAGES), or the reserved memory a static PD asks
+	 * for (REMOTE_HEAP: legacy MMAP flag 8, accel
+	 * DRM_FASTRPC_MAP_REMOTE_HEAP, from a privileged node only)
+	 */
+	if (rflags != LST_MMAP_ADD_PAGES && rflags != LST_MMAP_REMOTE_HEAP)
 		return LST_AEE_EUNSUPPORTED;
 	if (slen <= 0)
 		return LST_AEE_EBADPARM;

@@ -488,6 +488,9 @@ u32 fastrpc_sim_dsp_map_find(struct fastrpc_sim_call *call, u64 dsp_addr,
 			     u64 len, struct fastrpc_sim_buf *buf);
 bool fastrpc_sim_dsp_heap_find(struct fastrpc_sim_call *call, u64 dsp_addr,
 			       u64 len, struct fastrpc_sim_buf *buf);
+bool fastrpc_sim_dsp_heap_is_region(struct fastrpc_sim_call *call,
+				    u64 dsp_addr);
+bool fastrpc_sim_pd_is_static(const struct fastrpc_sim_pd *pd);
 struct fastrpc_sim_rev **fastrpc_sim_pd_rev(struct fastrpc_sim_pd *pd);
 u32 fastrpc_sim_dsp_handle(struct fastrpc_sim_dsp *dsp, const void *data,
 			   size_t len, unsigned int *delay_ms);

@@ -99,6 +99,7 @@ static bool fastrpc_sim_call_is_heap(const struct fastrpc_sim_call *call)
  * @maps: DSP mappings (struct fastrpc_sim_map)
  * @nmaps: number of entries of @maps
  * @rev: what the PD asks of its host, or NULL (fastrpc_sim_reverse.c)
+ * @static_pd: the PD is a client of the audio PD (CREATE_STATIC)
  */
 struct fastrpc_sim_pd {
 	struct list_head node;
@@ -111,6 +112,7 @@ struct fastrpc_sim_pd {
 	struct list_head maps;
 	unsigned int nmaps;
 	struct fastrpc_sim_rev *rev;
+	bool static_pd;
 };
 
 /**
@@ -830,6 +832,39 @@ bool fastrpc_sim_dsp_heap_find(struct fastrpc_sim_call *call, u64 dsp_addr,
 }
 
 /**
+ * fastrpc_sim_dsp_heap_is_region() - is a heap mapping reserved memory?
+ * @call: the request; its PD is searched
+ * @dsp_addr: DSP address of the mapping
+ *
+ * Return: true if the PD's mapping at @dsp_addr holds pages of the
+ * reserved region (MMAP with REMOTE_HEAP).
+ */
+bool fastrpc_sim_dsp_heap_is_region(struct fastrpc_sim_call *call,
+				    u64 dsp_addr)
+{
+	struct fastrpc_sim_map *map;
+
+	lockdep_assert_held(&call->dsp->pd_lock);
+
+	list_for_each_entry(map, &call->pd->maps, node)
+		if (map->dsp_addr == dsp_addr)
+			return map->region;
+	return false;
+}
+
+/**
+ * fastrpc_sim_pd_is_static() - is a PD a client of a static PD?
+ * @pd: the PD; fastrpc_sim_dsp.pd_lock held
+ *
+ * Return: true if it was made by CREATE_STATIC: its heap comes from the
+ * reserved region, and so does what it asks its host for.
+ */
+bool fastrpc_sim_pd_is_static(const struct fastrpc_sim_pd *pd)
+{
+	return pd->static_pd;
+}
+
+/**
  * fastrpc_sim_dsp_show_maps() - list the DSP mappings of every PD
  * @dsp: the DSP
  * @s: where to print "<pgid> <dsp_addr> <sid> <iova> <len>" lines
@@ -946,6 +981,7 @@ static u32 fastrpc_sim_init_create_static(struct fastrpc_sim_call *call)
 		return FASTRPC_SIM_ENOMEMORY;
 
 	pd->type = FASTRPC_PD_USER;
+	pd->static_pd = true;
 	dsp->static_heap = addr;
 	dsp->static_heap_size = size;
 	fastrpc_sim_count(dsp, FASTRPC_SIM_STAT_STATIC_PDS, 1);

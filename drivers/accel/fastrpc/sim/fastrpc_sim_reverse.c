@@ -214,6 +214,8 @@ struct fastrpc_sim_rreq;
  * @len: GROW: bytes asked for
  * @vadsp: GROW: DSP address of the heap pages the host says it added
  * @retval: GROW: outcome, the retval of the grow call
+ * @remote: GROW: the PD is a static PD, which asks for reserved memory
+ *          (REMOTE_HEAP) rather than heap pages (ADD_PAGES)
  * @nmsgs: FARF: messages in @rreq
  */
 struct fastrpc_sim_job {
@@ -230,6 +232,7 @@ struct fastrpc_sim_job {
 	u64 len;
 	u64 vadsp;
 	u32 retval;
+	bool remote;
 	unsigned int nmsgs;
 };
 
@@ -629,7 +632,8 @@ static bool fastrpc_sim_job_post_map(struct fastrpc_sim_rev *rev,
 		__le64 len;
 	} req = {
 		.heapid = cpu_to_le32(FASTRPC_SIM_MEM_HEAPID),
-		.rflags = cpu_to_le32(FASTRPC_MMAP_ADD_PAGES),
+		.rflags = cpu_to_le32(job->remote ? FASTRPC_MMAP_REMOTE_HEAP :
+						    FASTRPC_MMAP_ADD_PAGES),
 		.len = cpu_to_le64(job->len),
 	};
 	const struct fastrpc_sim_rev_arg in[] = { { &req, sizeof(req) } };
@@ -1369,8 +1373,9 @@ enum fastrpc_sim_load fastrpc_sim_rev_load(struct fastrpc_sim_call *call,
  * fastrpc_sim_rev_grow() - simtest grow: more heap from the host
  * @call: the request: in0 {u64 len}, out0 {u64 dsp_addr}
  *
- * Asks the host's apps_mem for @len bytes (request_map64 with ADD_PAGES),
- * while @call waits; the host gives them with an INIT MMAP. Then checks
+ * Asks the host's apps_mem for @len bytes (request_map64 with ADD_PAGES,
+ * or REMOTE_HEAP for a static PD, which takes reserved memory), while @call
+ * waits; the host gives them with an INIT MMAP. Then checks
  * that the DSP address the host answered is heap the PD got from it, of
  * @len bytes or more, fills its first page with 0x67726f77, and answers
  * that address.
@@ -1384,9 +1389,9 @@ u32 fastrpc_sim_rev_grow(struct fastrpc_sim_call *call)
 	struct fastrpc_sim_rev *rev;
 	struct fastrpc_sim_job *job;
 	struct fastrpc_sim_buf heap;
+	bool over, remote;
 	u64 len, vadsp;
 	__le64 val;
-	bool over;
 	u32 ret;
 
 	if (!fastrpc_sim_sc_is(call, 1, 1) ||
@@ -1412,20 +1417,28 @@ u32 fastrpc_sim_rev_grow(struct fastrpc_sim_call *call)
 		ret = job->retval;
 		vadsp = job->vadsp;
 		len = job->len;
+		remote = job->remote;
 		list_del(&job->node);
 		kfree(job);
 		if (ret)
 			return ret;
 
-		if (!fastrpc_sim_dsp_heap_find(call, vadsp, len, &heap)) {
+		/* A static PD's heap is reserved memory, anything else not */
+		if (!fastrpc_sim_dsp_heap_find(call, vadsp, len, &heap) ||
+		    remote != fastrpc_sim_dsp_heap_is_region(call, vadsp)) {
 			fastrpc_sim_count(call->dsp,
 					  FASTRPC_SIM_STAT_REVERSE_ERRORS, 1);
 			pr_debug("%s: PD %u: grow answered %#llx, not its heap\n",
 				 call->dsp->name, call->pid, vadsp);
 			return FASTRPC_SIM_EBADPARM;
 		}
+		/*
+		 * The simulator reaches host memory only through the SMMU: it
+		 * does not write physical pages of the region.
+		 */
 		heap.len = min_t(u64, heap.len, PAGE_SIZE);
-		ret = fastrpc_sim_fill(call, &heap, FASTRPC_SIM_GROW_PATTERN);
+		ret = remote ? 0 : fastrpc_sim_fill(call, &heap,
+						    FASTRPC_SIM_GROW_PATTERN);
 		if (ret)
 			return ret;
 		val = cpu_to_le64(vadsp);
@@ -1442,6 +1455,7 @@ u32 fastrpc_sim_rev_grow(struct fastrpc_sim_call *call)
 	if (!job)
 		return FASTRPC_SIM_ENOMEMORY;
 	job->len = len;
+	job->remote = fastrpc_sim_pd_is_static(call->pd);
 	fastrpc_sim_rev_start(rev, job);
 	fastrpc_sim_rev_park(call);
 	return 0;
