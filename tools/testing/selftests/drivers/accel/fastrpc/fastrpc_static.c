@@ -30,6 +30,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #include "../../../../../accel/fastrpc/fastrpc_util.h"
+#include "../../../../../accel/fastrpc/fastrpc_listener.h"
 
 #define SIM_CFG		"/sys/kernel/config/fastrpc-sim"
 #define AUD_INST	"aud0"
@@ -37,15 +38,15 @@
 #define VM_INST		"aud1"
 #define VM_LABEL	"sdsp"
 #define REGION_KIB	4096
-#define AUDIO_HEAP	DRM_FASTRPC_AUDIO_HEAP_SIZE
 #define REMOTE_HEAP	0x8	/* MMAP flags: ADSP_MMAP_REMOTE_HEAP_ADDR */
 
 /* Instance @inst on @label with a reserved region, and a VM if @vmid */
 static int make_instance(const char *inst, const char *label,
 			 unsigned int heap_kib, unsigned int vmid)
 {
-	const char *attrs[] = { "label", "sessions", "nsessions", "secure",
-				"heap_kib", "vmid" };
+	static const char * const attrs[] = {
+		"label", "sessions", "nsessions", "secure", "heap_kib", "vmid",
+	};
 	char vals[6][16], p[PATH_MAX];
 	unsigned int i;
 	int ret;
@@ -136,34 +137,76 @@ static int legacy_invoke(int fd, uint32_t handle, uint32_t sc,
 	((struct fastrpc_invoke_args){ .ptr = (uintptr_t)(p), .length = (len), \
 				       .fd = -1 })
 
-/* The same through the legacy face: remotectl1 open1, then sum */
-static int64_t legacy_calc_sum(int fd)
+/* remotectl1 open1 of @uri through the legacy face: the handle, or -1 */
+static int64_t legacy_module_open(int fd, const char *uri)
 {
-	static const char uri[] = FRPC_CALCULATOR_URI;
-	struct { uint32_t urilen, errlen; } oin = { sizeof(uri), 64 };
+	struct { uint32_t urilen, errlen; } oin = { strlen(uri) + 1, 64 };
 	struct { int32_t handle, dlerr; } oout = { -1, -1 };
 	struct fastrpc_invoke_args a[4];
-	int32_t vec[10];
-	uint32_t n = 10;
-	int64_t sum = -1;
 	char err[64];
-	int i;
 
-	for (i = 0; i < 10; i++)
-		vec[i] = i + 1;
 	a[0] = LARG(&oin, sizeof(oin));
-	a[1] = LARG(uri, sizeof(uri));
+	a[1] = LARG(uri, oin.urilen);
 	a[2] = LARG(&oout, sizeof(oout));
 	a[3] = LARG(err, sizeof(err));
 	if (legacy_invoke(fd, FRPC_HANDLE_REMOTECTL1,
 			  FRPC_SC(FRPC_REMOTECTL1_OPEN1, 2, 2), a) || oout.dlerr)
 		return -1;
+	return (uint32_t)oout.handle;
+}
+
+/* The same through the legacy face: remotectl1 open1, then sum */
+static int64_t legacy_calc_sum(int fd)
+{
+	struct fastrpc_invoke_args a[3];
+	int64_t h, sum = -1;
+	int32_t vec[10];
+	uint32_t n = 10;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		vec[i] = i + 1;
+	h = legacy_module_open(fd, FRPC_CALCULATOR_URI);
+	if (h < 0)
+		return -1;
 	a[0] = LARG(&n, sizeof(n));
 	a[1] = LARG(vec, sizeof(vec));
 	a[2] = LARG(&sum, sizeof(sum));
-	if (legacy_invoke(fd, oout.handle, FRPC_SC(FRPC_CALC_SUM, 2, 1), a))
+	if (legacy_invoke(fd, h, FRPC_SC(FRPC_CALC_SUM, 2, 1), a))
 		return -1;
 	return sum;
+}
+
+/*
+ * The audio PD asks its host for memory while a call of it waits (simtest
+ * grow): as a static PD it asks for reserved memory (apps_mem REMOTE_HEAP),
+ * and the listener serves it from the region through the face's remote-heap
+ * map. The DSP refuses an answer that is not reserved memory.
+ */
+static void dsp_asks_remote_heap(struct __test_metadata *_metadata, int fd,
+				 enum frpc_face face, uint32_t simtest)
+{
+	struct frpc_listener_stats st;
+	struct frpc_listener *l = NULL;
+	uint64_t len = 65536, addr = 0;
+	struct frpc_buf b[2] = {
+		{ &len, sizeof(len) }, { &addr, sizeof(addr) },
+	};
+	uint32_t status = 1;
+	int ret;
+
+	ret = frpc_listener_start(fd, face, NULL, &l);
+	ASSERT_EQ(0, ret) TH_LOG("listener: %s", strerror(-ret));
+	EXPECT_EQ(0, frpc_face_invoke(fd, face, simtest,
+				      FRPC_SC(FRPC_SIMTEST_GROW, 1, 1), b,
+				      &status));
+	EXPECT_EQ(0u, status) TH_LOG("grow: DSP result %#x", status);
+	EXPECT_NE(0u, addr);
+	frpc_listener_stats(l, &st);
+	EXPECT_EQ(addr, st.last_map_vadsp);
+	EXPECT_EQ(1u, counter(AUD_INST, "region_maps"));
+	EXPECT_EQ(0u, counter(AUD_INST, "region_faults"));
+	EXPECT_EQ(0, frpc_listener_stop(l));
 }
 
 /* The calculator runs in the process of @fd: sum of 1..10 */
@@ -349,6 +392,33 @@ TEST_F(audio, legacy_audio_pd)
 	EXPECT_EQ(0, frpc_process_init(ofd, DRM_FASTRPC_PROCESS_AUDIO, 0));
 	EXPECT_EQ(2u, counter(AUD_INST, "static_pds"));
 	EXPECT_EQ(0u, counter(AUD_INST, "region_faults"));
+	close(fd);
+	EXPECT_EQ(0u, counter(AUD_INST, "region_maps"));
+}
+
+TEST_F(audio, dsp_asks_remote_heap_accel)
+{
+	uint32_t simtest;
+
+	ASSERT_EQ(0, frpc_process_init(self->pfd, DRM_FASTRPC_PROCESS_AUDIO, 0));
+	ASSERT_EQ(0, frpc_module_open(self->pfd, FRPC_SIMTEST_URI, &simtest));
+	dsp_asks_remote_heap(_metadata, self->pfd, FRPC_FACE_ACCEL, simtest);
+	close(self->pfd);
+	self->pfd = -1;
+	EXPECT_EQ(0u, counter(AUD_INST, "region_maps"));
+}
+
+TEST_F(audio, dsp_asks_remote_heap_legacy)
+{
+	int64_t simtest;
+	int fd;
+
+	fd = legacy_open(AUD_LABEL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, legacy_create_static(fd, 3 * 1024 * 1024));
+	simtest = legacy_module_open(fd, FRPC_SIMTEST_URI);
+	ASSERT_LE(0, simtest);
+	dsp_asks_remote_heap(_metadata, fd, FRPC_FACE_LEGACY, simtest);
 	close(fd);
 	EXPECT_EQ(0u, counter(AUD_INST, "region_maps"));
 }
