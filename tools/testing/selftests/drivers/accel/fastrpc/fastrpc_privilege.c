@@ -37,6 +37,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #include "../../../../../accel/fastrpc/fastrpc_util.h"
+#include "../../../../../accel/fastrpc/fastrpc_listener.h"
 
 #define RULES		"/etc/udev/rules.d/70-fastrpc.rules"
 #define GROUP_FILE	"/etc/group"
@@ -327,6 +328,26 @@ static int legacy_create_static(int fd)
 	return lioctl(fd, FASTRPC_IOCTL_INIT_CREATE_STATIC, &init);
 }
 
+/* remotectl1 open1 of simtest through either face: 0 when it opened */
+static int face_open_simtest(int fd, enum frpc_face face)
+{
+	static char uri[] = FRPC_SIMTEST_URI;
+	uint32_t in0[2] = { sizeof(uri), 64 }, st = 1;
+	int32_t out0[2] = { -1, -1 };
+	char err[64];
+	struct frpc_buf b[4] = {
+		{ in0, sizeof(in0) }, { uri, sizeof(uri) },
+		{ out0, sizeof(out0) }, { err, sizeof(err) },
+	};
+	int ret;
+
+	ret = frpc_face_invoke(fd, face, FRPC_HANDLE_REMOTECTL1,
+			       FRPC_SC(FRPC_REMOTECTL1_OPEN1, 2, 2), b, &st);
+	if (ret)
+		return ret;
+	return st || out0[1] ? -EIO : 0;
+}
+
 /* The accel devices of "cdsp" */
 
 TEST_F(as, accel_ordinary)
@@ -387,6 +408,7 @@ TEST_F(as, accel_privileged)
 	fd = frpc_open_domain_privileged("cdsp", NULL, NULL, 0);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, frpc_process_init(fd, DRM_FASTRPC_PROCESS_SENSORS, 0));
+	EXPECT_EQ(0, face_open_simtest(fd, FRPC_FACE_ACCEL));
 	close(fd);
 	/*
 	 * The audio PD is allowed and reaches the DSP, whose cdsp runs none
@@ -435,6 +457,8 @@ TEST_F(as, legacy_secure)
 	fd = open_node("/dev/fastrpc-cdsp-secure");
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, lioctl(fd, FASTRPC_IOCTL_INIT_ATTACH_SNS, NULL));
+	/* and runs modules */
+	EXPECT_EQ(0, face_open_simtest(fd, FRPC_FACE_LEGACY));
 	close(fd);
 	/* Reaches the DSP, which runs no static PDs */
 	fd = open_node("/dev/fastrpc-cdsp-secure");
