@@ -66,11 +66,14 @@ struct rpmsg_endpoint;
  *	at once
  * @legacy: the channel's legacy device nodes, set at probe and cleared at
  *	remove
+ * @noncoherent: a context bank of the channel may not be cache-coherent
+ *	with the CPU (set at probe, from the device tree)
  */
 struct fastrpc_channel {
 	struct kref ref;
 	struct fastrpc_device *fdev;
 	bool secure;
+	bool noncoherent;
 
 	struct rw_semaphore send_lock; /* protects ept */
 	struct rpmsg_endpoint *ept;

@@ -33,6 +33,9 @@ static const char * const fastrpc_counter_names[FASTRPC_CNT_COUNT] = {
 	[FASTRPC_CNT_KEPT] = "kept",
 	[FASTRPC_CNT_PINNED_PAGES] = "pinned_pages",
 	[FASTRPC_CNT_LIMITED] = "limited",
+	[FASTRPC_CNT_OBJECTS] = "objects",
+	[FASTRPC_CNT_CACHE_EVICTIONS] = "cache_evictions",
+	[FASTRPC_CNT_SYNCED_BYTES] = "synced_bytes",
 };
 
 static int fastrpc_debugfs_counters_show(struct seq_file *m, void *data)

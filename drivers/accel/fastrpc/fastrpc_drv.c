@@ -9,6 +9,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/rpmsg.h>
@@ -272,12 +273,34 @@ static void fastrpc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_show_memory_stats(p, file);
 }
 
+/*
+ * The parent of a DRM device. PRIME imports are attached to it, as the DRM
+ * core does: it never does DMA, but an exporter may map its dma-buf for it
+ * (at import, or when the attachment is made), so it takes any address.
+ */
+static struct device *fastrpc_root_register(const char *name)
+{
+	struct device *root;
+	int ret;
+
+	root = root_device_register(name);
+	if (IS_ERR(root))
+		return root;
+	ret = dma_coerce_mask_and_coherent(root, DMA_BIT_MASK(64));
+	if (ret) {
+		root_device_unregister(root);
+		return ERR_PTR(ret);
+	}
+	return root;
+}
+
 static const struct drm_driver fastrpc_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL,
 	.open = fastrpc_open,
 	.postclose = fastrpc_postclose,
 	.gem_create_object = fastrpc_gem_create_object,
 	.gem_prime_import = fastrpc_gem_prime_import,
+	.gem_prime_import_sg_table = fastrpc_gem_prime_import_sg_table,
 	.show_fdinfo = fastrpc_show_fdinfo,
 	.ioctls = fastrpc_ioctls,
 	.num_ioctls = ARRAY_SIZE(fastrpc_ioctls),
@@ -314,7 +337,7 @@ static int fastrpc_device_create_priv(struct fastrpc_device *fdev)
 	int ret;
 
 	snprintf(name, sizeof(name), "fastrpc-%s-privileged", fdev->label);
-	root = root_device_register(name);
+	root = fastrpc_root_register(name);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	dev_set_drvdata(root, fdev);
@@ -354,7 +377,7 @@ static struct fastrpc_device *fastrpc_device_create(u32 domain_id)
 	int ret;
 
 	snprintf(name, sizeof(name), "fastrpc-%s", label);
-	root = root_device_register(name);
+	root = fastrpc_root_register(name);
 	if (IS_ERR(root))
 		return ERR_CAST(root);
 

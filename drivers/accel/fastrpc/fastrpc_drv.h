@@ -29,9 +29,12 @@
  *	domain (DRM_FASTRPC_DEVICE_PRIVILEGED), the only one that attaches to
  *	the root PD and to the sensors PD (DRM_FASTRPC_PROCESS_SENSORS):
  *	Documentation/accel/fastrpc/privilege.rst
+ * 1.3: the audio PD and remote heap on reserved memory, QUERY_PROCESS
+ * 1.4: write-combined objects (DRM_FASTRPC_GEM_WC); call buffers mapped
+ *	for the call or in a bounded per-file cache, synced by range
  */
 #define FASTRPC_DRIVER_MAJOR		1
-#define FASTRPC_DRIVER_MINOR		3
+#define FASTRPC_DRIVER_MINOR		4
 
 /* Version of the DSP wire protocol of fastrpc_proto.h */
 #define FASTRPC_PROTOCOL_VERSION	1
@@ -72,6 +75,9 @@ struct fastrpc_quota;
  *   protects the file's list of buffer objects mapped on its session; held
  *   while a mapping is looked up or created. A mapping's last reference is
  *   never dropped under it.
+ * ``fastrpc_bo.lock`` (mutex)
+ *   protects an object's list of mappings on sessions; taken after
+ *   ``fastrpc_file.maps_lock`` and before ``fastrpc_cb.maps_lock``.
  * ``fastrpc_cb.maps_lock`` (mutex)
  *   protects the list of buffer objects mapped on a context bank's device
  *   and whether they are still mapped, and the context bank's payload
@@ -133,6 +139,10 @@ struct fastrpc_quota;
  * @FASTRPC_CNT_PINNED_PAGES: pages of buffer objects mapped on context banks
  *	now
  * @FASTRPC_CNT_LIMITED: calls refused by a per-client limit
+ * @FASTRPC_CNT_OBJECTS: buffer objects of the device now, imports included
+ * @FASTRPC_CNT_CACHE_EVICTIONS: mappings evicted from the files' caches
+ * @FASTRPC_CNT_SYNCED_BYTES: bytes of buffer objects handed to the DMA
+ *	API's syncs (no-ops on a cache-coherent context bank)
  * @FASTRPC_CNT_COUNT: number of counters
  */
 enum fastrpc_counter {
@@ -155,6 +165,9 @@ enum fastrpc_counter {
 	FASTRPC_CNT_KEPT,
 	FASTRPC_CNT_PINNED_PAGES,
 	FASTRPC_CNT_LIMITED,
+	FASTRPC_CNT_OBJECTS,
+	FASTRPC_CNT_CACHE_EVICTIONS,
+	FASTRPC_CNT_SYNCED_BYTES,
 	FASTRPC_CNT_COUNT,
 };
 
@@ -221,8 +234,12 @@ struct fastrpc_device {
  * @init_mem: init memory of a dynamic PD, kept until the file is closed
  * @dsp_maps: DSP mappings of DRM_IOCTL_FASTRPC_MAP, &struct fastrpc_dsp_map
  * @maps_lock: see DOC: Locking
- * @bo_maps: buffer objects mapped on @session, &struct fastrpc_bo_map; the
- *	list holds a reference to each until the session is released
+ * @bo_maps: buffer objects mapped on @session that the file keeps, &struct
+ *	fastrpc_bo_map, least recently used first: the cached ones (buffers
+ *	named by GEM handle, until the handle is closed or the cache evicts
+ *	them) and those of DSP mappings. The list holds a reference to each.
+ * @cache_entries: mappings of @bo_maps that are cached
+ * @cache_pages: pages of those
  * @proc_lock: see DOC: Locking
  * @calls_sem: user calls of the file hold it for reading while they may
  *	reach the DSP; UNMAP takes it for writing, so that no call starts
@@ -246,8 +263,10 @@ struct fastrpc_file {
 	struct fastrpc_dma init_mem;
 	struct list_head dsp_maps;
 
-	struct mutex maps_lock; /* protects bo_maps */
+	struct mutex maps_lock; /* protects bo_maps .. cache_pages */
 	struct list_head bo_maps;
+	unsigned int cache_entries;
+	u64 cache_pages;
 
 	spinlock_t proc_lock; /* protects channel, session, client_id, pd */
 	struct rw_semaphore calls_sem;

@@ -8,16 +8,22 @@
  * (&struct fastrpc_bo_map), with the whole object as one contiguous range
  * of that context bank's address space.
  *
- * Imported dma-bufs of other exporters become objects that only hold a
- * reference to the dma-buf. They are attached (dma_buf_attach()) to a
- * session's device when a process first needs them, never at import time
- * and never to the DRM device. The object's own dma-bufs use a dma_buf_ops
- * of this driver, so that an import recognises them by their ops before it
- * looks at their private data.
+ * PRIME goes through the DRM core: export with drm_gem_prime_export(), with
+ * dma_buf_ops of the driver that add CPU access brackets (begin/end_cpu_access)
+ * to the core's callbacks, so that a dma-buf of the device is recognised by
+ * its ops before its private data is looked at; import with
+ * drm_gem_prime_import_dev(), which attaches the dma-buf to the DRM device
+ * and marks the object as an import. The DSP does not use that attachment:
+ * an import is attached again, and mapped, on the context-bank device of
+ * each session that uses it (&struct fastrpc_bo_map). A dma-buf named by fd
+ * for one call only is attached to the session's device alone.
  */
 
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
@@ -31,8 +37,15 @@
 
 #include "fastrpc_drv.h"
 #include "fastrpc_gem.h"
+#include "fastrpc_mem.h"
 #include "fastrpc_session.h"
 
+static int fastrpc_gem_begin_cpu_access(struct dma_buf *dmabuf,
+					enum dma_data_direction dir);
+static int fastrpc_gem_end_cpu_access(struct dma_buf *dmabuf,
+				      enum dma_data_direction dir);
+
+/* The core's PRIME callbacks, with CPU access brackets */
 static const struct dma_buf_ops fastrpc_dmabuf_ops = {
 	.cache_sgt_mapping = true,
 	.attach = drm_gem_map_attach,
@@ -40,26 +53,23 @@ static const struct dma_buf_ops fastrpc_dmabuf_ops = {
 	.map_dma_buf = drm_gem_map_dma_buf,
 	.unmap_dma_buf = drm_gem_unmap_dma_buf,
 	.release = drm_gem_dmabuf_release,
+	.begin_cpu_access = fastrpc_gem_begin_cpu_access,
+	.end_cpu_access = fastrpc_gem_end_cpu_access,
 	.mmap = drm_gem_dmabuf_mmap,
 	.vmap = drm_gem_dmabuf_vmap,
 	.vunmap = drm_gem_dmabuf_vunmap,
 };
 
-/* drm_gem_prime_export() with the driver's own dma_buf_ops */
 static struct dma_buf *fastrpc_gem_prime_export(struct drm_gem_object *obj,
 						int flags)
 {
-	struct dma_buf_export_info exp_info = {
-		.exp_name = KBUILD_MODNAME,
-		.owner = THIS_MODULE,
-		.ops = &fastrpc_dmabuf_ops,
-		.size = obj->size,
-		.flags = flags,
-		.priv = obj,
-		.resv = obj->resv,
-	};
+	struct dma_buf *dmabuf;
 
-	return drm_gem_dmabuf_export(obj->dev, &exp_info);
+	dmabuf = drm_gem_prime_export(obj, flags);
+	/* Not visible to anyone before it is given a descriptor */
+	if (!IS_ERR(dmabuf))
+		dmabuf->ops = &fastrpc_dmabuf_ops;
+	return dmabuf;
 }
 
 /* fdinfo: the pages of a shmem object exist once it was pinned or mapped */
@@ -130,8 +140,25 @@ static int fastrpc_gem_mmap(struct drm_gem_object *obj,
 	return drm_gem_shmem_object_mmap(obj, vma);
 }
 
+/* The file's handle of @obj is closed: its cache keeps no mapping of it */
+static void fastrpc_gem_close(struct drm_gem_object *obj,
+			      struct drm_file *file)
+{
+	fastrpc_mem_forget_obj(file->driver_priv, obj);
+}
+
+static void fastrpc_gem_free(struct drm_gem_object *obj)
+{
+	struct fastrpc_bo *bo = to_fastrpc_bo(obj);
+
+	fastrpc_uncount(to_fastrpc_device(obj->dev), FASTRPC_CNT_OBJECTS);
+	mutex_destroy(&bo->lock);
+	drm_gem_shmem_free(&bo->base);
+}
+
 static const struct drm_gem_object_funcs fastrpc_gem_funcs = {
-	.free = drm_gem_shmem_object_free,
+	.free = fastrpc_gem_free,
+	.close = fastrpc_gem_close,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -163,28 +190,44 @@ struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,
 		return ERR_PTR(-ENOMEM);
 
 	bo->base.base.funcs = &fastrpc_gem_funcs;
+	mutex_init(&bo->lock);
+	INIT_LIST_HEAD(&bo->maps);
 	return &bo->base.base;
 }
 
 static void fastrpc_gem_import_free(struct drm_gem_object *obj)
 {
 	struct fastrpc_bo *bo = to_fastrpc_bo(obj);
+	struct dma_buf *dmabuf = bo->import;
 
+	fastrpc_uncount(to_fastrpc_device(obj->dev), FASTRPC_CNT_OBJECTS);
+	/* Unmaps and detaches a PRIME import, and drops its reference */
+	if (obj->import_attach)
+		drm_prime_gem_destroy(obj, bo->import_sgt);
 	drm_gem_object_release(obj);
-	/* The reference of fastrpc_gem_import() */
-	dma_buf_put(bo->import);
+	/* The reference of fastrpc_gem_import_transient() */
+	if (!obj->import_attach)
+		dma_buf_put(dmabuf);
+	mutex_destroy(&bo->lock);
 	kfree(bo);
+}
+
+/* fdinfo: the exporter holds the pages of an import for as long as it lives */
+static enum drm_gem_object_status
+fastrpc_gem_import_status(struct drm_gem_object *obj)
+{
+	return DRM_GEM_OBJECT_RESIDENT;
 }
 
 static const struct drm_gem_object_funcs fastrpc_gem_import_funcs = {
 	.free = fastrpc_gem_import_free,
+	.close = fastrpc_gem_close,
+	.status = fastrpc_gem_import_status,
 };
 
-/* An object for a dma-buf of another exporter; not attached to anything */
-static struct drm_gem_object *fastrpc_gem_import(struct drm_device *drm,
-						 struct dma_buf *dmabuf)
+static struct fastrpc_bo *fastrpc_gem_import_alloc(struct drm_device *drm,
+						   struct dma_buf *dmabuf)
 {
-	struct drm_gem_object *obj;
 	struct fastrpc_bo *bo;
 
 	if (!dmabuf->size || !PAGE_ALIGNED(dmabuf->size))
@@ -194,14 +237,60 @@ static struct drm_gem_object *fastrpc_gem_import(struct drm_device *drm,
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 
-	obj = &bo->base.base;
-	obj->funcs = &fastrpc_gem_import_funcs;
-	obj->resv = dmabuf->resv;
-	drm_gem_private_object_init(drm, obj, dmabuf->size);
+	mutex_init(&bo->lock);
+	INIT_LIST_HEAD(&bo->maps);
+	bo->base.base.funcs = &fastrpc_gem_import_funcs;
+	bo->base.base.resv = dmabuf->resv;
+	drm_gem_private_object_init(drm, &bo->base.base, dmabuf->size);
+	bo->import = dmabuf;
+	fastrpc_count(to_fastrpc_device(drm), FASTRPC_CNT_OBJECTS);
+	return bo;
+}
+
+/**
+ * fastrpc_gem_prime_import_sg_table() - &drm_driver.gem_prime_import_sg_table
+ * @drm: the DRM device
+ * @attach: the attachment drm_gem_prime_import_dev() made to the DRM device
+ * @sgt: its mapping, kept until the object is freed
+ *
+ * Return: the object of the import, or an ERR_PTR().
+ */
+struct drm_gem_object *
+fastrpc_gem_prime_import_sg_table(struct drm_device *drm,
+				  struct dma_buf_attachment *attach,
+				  struct sg_table *sgt)
+{
+	struct fastrpc_bo *bo;
+
+	bo = fastrpc_gem_import_alloc(drm, attach->dmabuf);
+	if (IS_ERR(bo))
+		return ERR_CAST(bo);
+	bo->import_sgt = sgt;
+	return &bo->base.base;
+}
+
+/**
+ * fastrpc_gem_import_transient() - an object for a dma-buf named by fd
+ * @drm: the DRM device
+ * @dmabuf: a dma-buf of another exporter; the object takes a reference
+ *
+ * The object has no handle and is not a PRIME import: it lives for as long
+ * as the call or DSP mapping that names the dma-buf, and is only attached
+ * to the session's device.
+ *
+ * Return: the object with a reference for the caller, or an ERR_PTR().
+ */
+struct drm_gem_object *fastrpc_gem_import_transient(struct drm_device *drm,
+						    struct dma_buf *dmabuf)
+{
+	struct fastrpc_bo *bo;
+
+	bo = fastrpc_gem_import_alloc(drm, dmabuf);
+	if (IS_ERR(bo))
+		return ERR_CAST(bo);
 	/* Put in fastrpc_gem_import_free() */
 	get_dma_buf(dmabuf);
-	bo->import = dmabuf;
-	return obj;
+	return &bo->base.base;
 }
 
 /**
@@ -251,9 +340,9 @@ u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
  * @drm: the DRM device
  * @dmabuf: the dma-buf to import
  *
- * A dma-buf of @drm gives its own object back. Any other dma-buf gives a
- * new object that holds a reference to it and is not attached to anything
- * yet (see fastrpc_bo_map_create()).
+ * A dma-buf of @drm gives its own object back. Any other dma-buf is
+ * imported by drm_gem_prime_import_dev(); sessions attach it to their own
+ * devices when they use it (fastrpc_bo_map_create()).
  *
  * Return: the object with a reference for the caller, or an ERR_PTR().
  */
@@ -265,7 +354,9 @@ struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 	obj = fastrpc_gem_from_dmabuf(drm, dmabuf);
 	if (obj)
 		return obj;
-	return fastrpc_gem_import(drm, dmabuf);
+	if (!dmabuf->size || !PAGE_ALIGNED(dmabuf->size))
+		return ERR_PTR(-EINVAL);
+	return drm_gem_prime_import_dev(drm, dmabuf, drm->dev);
 }
 
 /*
@@ -273,13 +364,16 @@ struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
  * it could not allocate as -ENOSPC; to the caller that is memory.
  */
 static struct drm_gem_shmem_object *
-fastrpc_gem_shmem_create(struct drm_device *drm, u64 size)
+fastrpc_gem_shmem_create(struct drm_device *drm, u64 size, bool wc)
 {
 	struct drm_gem_shmem_object *shmem;
 
 	shmem = drm_gem_shmem_create(drm, PAGE_ALIGN(size));
-	if (IS_ERR(shmem) && PTR_ERR(shmem) == -ENOSPC)
-		return ERR_PTR(-ENOMEM);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem) == -ENOSPC ? ERR_PTR(-ENOMEM) : shmem;
+	/* Before any page is allocated or mapped */
+	shmem->map_wc = wc;
+	fastrpc_count(to_fastrpc_device(drm), FASTRPC_CNT_OBJECTS);
 	return shmem;
 }
 
@@ -298,12 +392,13 @@ int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
 	struct drm_gem_shmem_object *shmem;
 	int ret;
 
-	if (args->flags)
+	if (args->flags & ~DRM_FASTRPC_GEM_WC)
 		return -EINVAL;
 	if (!args->size || args->size > DRM_FASTRPC_GEM_MAX_SIZE)
 		return -EINVAL;
 
-	shmem = fastrpc_gem_shmem_create(drm, args->size);
+	shmem = fastrpc_gem_shmem_create(drm, args->size,
+					 args->flags & DRM_FASTRPC_GEM_WC);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
 
@@ -353,19 +448,20 @@ out_put:
  * fastrpc_gem_create_kernel() - a buffer object with no handle
  * @fdev: the device
  * @size: size in bytes, rounded up to pages
+ * @wc: write-combined (%DRM_FASTRPC_GEM_WC), else cached
  *
  * Return: the object with a reference for the caller, ERR_PTR(-EINVAL) for
  * a size of 0 or above %DRM_FASTRPC_GEM_MAX_SIZE, or another ERR_PTR().
  */
 struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
-						 u64 size)
+						 u64 size, bool wc)
 {
 	struct drm_gem_shmem_object *shmem;
 
 	if (!size || size > DRM_FASTRPC_GEM_MAX_SIZE)
 		return ERR_PTR(-EINVAL);
 
-	shmem = fastrpc_gem_shmem_create(&fdev->drm, size);
+	shmem = fastrpc_gem_shmem_create(&fdev->drm, size, wc);
 	if (IS_ERR(shmem))
 		return ERR_CAST(shmem);
 	return &shmem->base;
@@ -375,6 +471,7 @@ struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
  * fastrpc_gem_create_dmabuf_fd() - a new buffer object, as a dma-buf fd
  * @fdev: the device
  * @size: size in bytes, rounded up to pages
+ * @wc: write-combined (%DRM_FASTRPC_GEM_WC), else cached
  * @fd_flags: flags of the new descriptor (O_CLOEXEC or not)
  *
  * The dma-buf is the object's own export, read-write: an accel file of the
@@ -384,13 +481,13 @@ struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
  * %DRM_FASTRPC_GEM_MAX_SIZE, or another negative errno.
  */
 int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
-				 int fd_flags)
+				 bool wc, int fd_flags)
 {
 	struct drm_gem_object *obj;
 	struct dma_buf *dmabuf;
 	int fd;
 
-	obj = fastrpc_gem_create_kernel(fdev, size);
+	obj = fastrpc_gem_create_kernel(fdev, size, wc);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 
@@ -427,14 +524,19 @@ static int fastrpc_bo_map_shmem(struct fastrpc_bo_map *map, struct device *dev)
 	/*
 	 * An object may be mapped on several sessions at once (files of one
 	 * process, or of processes sharing it by PRIME), so its cache lines
-	 * are owned by no single mapping: the driver syncs explicitly, here
-	 * once and then around every call (fastrpc_bo_map_sync_for_device()).
+	 * are owned by no single mapping: the driver syncs explicitly, the
+	 * pages a call names around the call (fastrpc_bo_map_sync_for_device())
+	 * and the whole object in the CPU access brackets of its dma-buf. A
+	 * write-combined object is written around the CPU's caches: it is
+	 * cleaned of what its zeroing left there once, here.
 	 */
 	ret = dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL,
-			      DMA_ATTR_SKIP_CPU_SYNC);
+			      shmem->map_wc ? 0 : DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret)
 		goto err_free_sgt;
-	dma_sync_sgtable_for_device(dev, sgt, DMA_BIDIRECTIONAL);
+	if (shmem->map_wc)
+		fastrpc_count_add(map->fdev, FASTRPC_CNT_SYNCED_BYTES,
+				  map->obj->size);
 
 	map->sgt = sgt;
 	return 0;
@@ -452,7 +554,8 @@ static void fastrpc_bo_unmap_shmem(struct fastrpc_bo_map *map,
 {
 	struct drm_gem_shmem_object *shmem = &to_fastrpc_bo(map->obj)->base;
 
-	dma_unmap_sgtable(dev, map->sgt, DMA_BIDIRECTIONAL, 0);
+	dma_unmap_sgtable(dev, map->sgt, DMA_BIDIRECTIONAL,
+			  shmem->map_wc ? 0 : DMA_ATTR_SKIP_CPU_SYNC);
 	sg_free_table(map->sgt);
 	kfree(map->sgt);
 	drm_gem_shmem_unpin(shmem);
@@ -528,6 +631,7 @@ struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 	kref_init(&map->ref);
 	INIT_LIST_HEAD(&map->node);
 	INIT_LIST_HEAD(&map->cb_node);
+	INIT_LIST_HEAD(&map->bo_node);
 	map->fdev = fdev;
 	map->obj = obj;
 	map->session = session;
@@ -556,9 +660,20 @@ struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 	list_add_tail(&map->cb_node, &cb->maps);
 	mutex_unlock(&cb->maps_lock);
 
-	/* Both put in fastrpc_bo_map_release() */
+	/* All three put in fastrpc_bo_map_release() */
 	drm_gem_object_get(obj);
 	fastrpc_session_get(session);
+	/* The pages stay pinned for the process: charge them to it, as RDMA does */
+	if (current->mm) {
+		mmgrab(current->mm);
+		map->mm = current->mm;
+		atomic64_add(obj->size >> PAGE_SHIFT, &map->mm->pinned_vm);
+	}
+
+	mutex_lock(&to_fastrpc_bo(obj)->lock);
+	list_add_tail(&map->bo_node, &to_fastrpc_bo(obj)->maps);
+	mutex_unlock(&to_fastrpc_bo(obj)->lock);
+
 	fastrpc_count(fdev, FASTRPC_CNT_BO_MAPS);
 	fastrpc_count_add(fdev, FASTRPC_CNT_PINNED_PAGES, obj->size >> PAGE_SHIFT);
 	return map;
@@ -573,7 +688,12 @@ static void fastrpc_bo_map_release(struct kref *ref)
 {
 	struct fastrpc_bo_map *map = container_of(ref, struct fastrpc_bo_map,
 						  ref);
+	struct fastrpc_bo *bo = to_fastrpc_bo(map->obj);
 	struct fastrpc_cb *cb = map->session->cb;
+
+	mutex_lock(&bo->lock);
+	list_del(&map->bo_node);
+	mutex_unlock(&bo->lock);
 
 	mutex_lock(&cb->maps_lock);
 	if (!map->unmapped) {
@@ -582,6 +702,10 @@ static void fastrpc_bo_map_release(struct kref *ref)
 	}
 	mutex_unlock(&cb->maps_lock);
 
+	if (map->mm) {
+		atomic64_sub(map->obj->size >> PAGE_SHIFT, &map->mm->pinned_vm);
+		mmdrop(map->mm);
+	}
 	fastrpc_uncount(map->fdev, FASTRPC_CNT_BO_MAPS);
 	fastrpc_count_add(map->fdev, FASTRPC_CNT_PINNED_PAGES,
 			  -(s64)(map->obj->size >> PAGE_SHIFT));
@@ -612,43 +736,137 @@ void fastrpc_bo_map_put(struct fastrpc_bo_map *map)
 		kref_put(&map->ref, fastrpc_bo_map_release);
 }
 
-/**
- * fastrpc_bo_map_sync_for_device() - hand a mapped object to the DSP
- * @map: the mapping
- *
- * Only for objects of the device: the exporter of an import keeps its
- * mapping coherent, and CPU access to an import is bracketed by its user
- * with DMA_BUF_IOCTL_SYNC. A no-op on cache-coherent systems.
+/*
+ * Sync the pages of [@offset, @offset + @len) of a mapped object of the
+ * device, for the DSP or for the CPU. Each entry of the scatterlist is
+ * physically contiguous and its part of the object is contiguous in the
+ * device's address space, so it is synced with one call. Imports are the
+ * exporter's (CPU access to them is bracketed with DMA_BUF_IOCTL_SYNC), and
+ * a write-combined object is written around the caches. On a cache-coherent
+ * context bank the syncs do nothing.
  */
-void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map)
+static void fastrpc_bo_map_sync(struct fastrpc_bo_map *map, u64 offset,
+				u64 len, bool for_device)
 {
 	struct fastrpc_cb *cb = map->session->cb;
+	u64 start, end, pos = 0, synced = 0;
+	struct scatterlist *sg;
+	unsigned int i;
 
-	if (map->attach)
+	if (map->attach || to_fastrpc_bo(map->obj)->base.map_wc || !len ||
+	    offset >= map->obj->size)
 		return;
+	start = round_down(offset, PAGE_SIZE);
+	end = min_t(u64, PAGE_ALIGN(offset + len), map->obj->size);
+
 	mutex_lock(&cb->maps_lock);
-	if (!map->unmapped)
-		dma_sync_sgtable_for_device(cb->dev, map->sgt,
-					    DMA_BIDIRECTIONAL);
+	if (map->unmapped)
+		goto out_unlock;
+	for_each_sgtable_sg(map->sgt, sg, i) {
+		u64 from = max(start, pos), to = min(end, pos + sg->length);
+
+		if (from < to) {
+			if (for_device)
+				dma_sync_single_for_device(cb->dev,
+							   map->iova + from,
+							   to - from,
+							   DMA_BIDIRECTIONAL);
+			else
+				dma_sync_single_for_cpu(cb->dev,
+							map->iova + from,
+							to - from,
+							DMA_BIDIRECTIONAL);
+			synced += to - from;
+		}
+		pos += sg->length;
+		if (pos >= end)
+			break;
+	}
+out_unlock:
 	mutex_unlock(&cb->maps_lock);
+	fastrpc_count_add(map->fdev, FASTRPC_CNT_SYNCED_BYTES, synced);
 }
 
 /**
- * fastrpc_bo_map_sync_for_cpu() - hand a mapped object back to the CPU
+ * fastrpc_bo_map_sync_for_device() - hand a range of an object to the DSP
  * @map: the mapping
+ * @offset: start of the range in the object
+ * @len: length of the range
+ *
+ * The pages the range spans are synced for the device; see
+ * fastrpc_bo_map_sync().
+ */
+void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map, u64 offset,
+				    u64 len)
+{
+	fastrpc_bo_map_sync(map, offset, len, true);
+}
+
+/**
+ * fastrpc_bo_map_sync_for_cpu() - hand a range of an object back to the CPU
+ * @map: the mapping
+ * @offset: start of the range in the object
+ * @len: length of the range
  *
  * See fastrpc_bo_map_sync_for_device().
  */
-void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map)
+void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map, u64 offset,
+				 u64 len)
 {
-	struct fastrpc_cb *cb = map->session->cb;
+	fastrpc_bo_map_sync(map, offset, len, false);
+}
 
-	if (map->attach)
-		return;
-	mutex_lock(&cb->maps_lock);
-	if (!map->unmapped)
-		dma_sync_sgtable_for_cpu(cb->dev, map->sgt, DMA_BIDIRECTIONAL);
-	mutex_unlock(&cb->maps_lock);
+/*
+ * CPU access brackets of a dma-buf of the device: the whole object, on
+ * every session it is mapped on and for every importer whose mapping the
+ * dma-buf caches. Needed for an object that stays mapped on the DSP (a DSP
+ * mapping, or a call its caller gave up on).
+ */
+static int fastrpc_gem_cpu_access(struct dma_buf *dmabuf,
+				  enum dma_data_direction dir, bool begin)
+{
+	struct drm_gem_object *obj = dmabuf->priv;
+	struct fastrpc_bo *bo = to_fastrpc_bo(obj);
+	struct dma_buf_attachment *attach;
+	struct fastrpc_bo_map *map;
+	int ret;
+
+	if (bo->base.map_wc)
+		return 0;
+
+	mutex_lock(&bo->lock);
+	list_for_each_entry(map, &bo->maps, bo_node)
+		fastrpc_bo_map_sync(map, 0, obj->size, !begin);
+	mutex_unlock(&bo->lock);
+
+	ret = dma_resv_lock_interruptible(dmabuf->resv, NULL);
+	if (ret)
+		return ret;
+	list_for_each_entry(attach, &dmabuf->attachments, node) {
+		if (!attach->sgt)
+			continue;
+		/* As the importer mapped it */
+		if (begin)
+			dma_sync_sgtable_for_cpu(attach->dev, attach->sgt,
+						 attach->dir);
+		else
+			dma_sync_sgtable_for_device(attach->dev, attach->sgt,
+						    attach->dir);
+	}
+	dma_resv_unlock(dmabuf->resv);
+	return 0;
+}
+
+static int fastrpc_gem_begin_cpu_access(struct dma_buf *dmabuf,
+					enum dma_data_direction dir)
+{
+	return fastrpc_gem_cpu_access(dmabuf, dir, true);
+}
+
+static int fastrpc_gem_end_cpu_access(struct dma_buf *dmabuf,
+				      enum dma_data_direction dir)
+{
+	return fastrpc_gem_cpu_access(dmabuf, dir, false);
 }
 
 /**

@@ -24,14 +24,20 @@ struct vm_area_struct;
 /**
  * struct fastrpc_bo - a buffer object of a FastRPC device
  * @base: the shmem object; only @base.base is used for an import
- * @import: for an object imported from another exporter, the dma-buf (a
- *	reference); NULL for an object of this device. An import is never
- *	attached to the DRM device: it is attached and mapped on a session's
- *	context-bank device when a process first needs it.
+ * @import: for an object imported from another exporter, the dma-buf; NULL
+ *	for an object of this device. Besides the attachment a PRIME import
+ *	makes (@base.base.import_attach), it is attached and mapped on a
+ *	session's context-bank device when a process first needs it there.
+ * @import_sgt: the mapping of @base.base.import_attach, for a PRIME import
+ * @lock: protects @maps
+ * @maps: the object's mappings on sessions, &fastrpc_bo_map.bo_node
  */
 struct fastrpc_bo {
 	struct drm_gem_shmem_object base;
 	struct dma_buf *import;
+	struct sg_table *import_sgt;
+	struct mutex lock; /* protects maps */
+	struct list_head maps;
 };
 
 static inline struct fastrpc_bo *to_fastrpc_bo(struct drm_gem_object *obj)
@@ -44,11 +50,17 @@ static inline struct fastrpc_bo *to_fastrpc_bo(struct drm_gem_object *obj)
  * @ref: references: the file's list (until the file's session is released),
  *	each call that uses the mapping until the DSP answered, each DSP
  *	mapping
- * @node: entry in &fastrpc_file.bo_maps
+ * @node: entry in &fastrpc_file.bo_maps when the file's cache or a DSP
+ *	mapping keeps the mapping, under &fastrpc_file.maps_lock; else empty
+ * @cached: in the file's cache of recently used mappings
+ * @dsp_pins: DSP mappings of the file that use the mapping
  * @cb_node: entry in &fastrpc_cb.maps, under &fastrpc_cb.maps_lock
+ * @bo_node: entry in &fastrpc_bo.maps
  * @unmapped: undone at the unbind of the context bank's device, under
  *	&fastrpc_cb.maps_lock
  * @fdev: device of the object, for the counters
+ * @mm: the address space the pinned pages are charged to (a reference), or
+ *	NULL
  * @obj: the object (a reference)
  * @session: the session (a slot use: the context bank and its device stay
  *	and the slot is not handed out while the object is mapped)
@@ -60,9 +72,13 @@ static inline struct fastrpc_bo *to_fastrpc_bo(struct drm_gem_object *obj)
 struct fastrpc_bo_map {
 	struct kref ref;
 	struct list_head node;
+	bool cached;
+	unsigned int dsp_pins;
 	struct list_head cb_node;
+	struct list_head bo_node;
 	bool unmapped;
 	struct fastrpc_device *fdev;
+	struct mm_struct *mm;
 	struct drm_gem_object *obj;
 	struct fastrpc_session *session;
 	struct dma_buf_attachment *attach;
@@ -76,12 +92,18 @@ u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
 				  struct vm_area_struct *vma);
 struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 						struct dma_buf *dmabuf);
+struct drm_gem_object *
+fastrpc_gem_prime_import_sg_table(struct drm_device *drm,
+				  struct dma_buf_attachment *attach,
+				  struct sg_table *sgt);
+struct drm_gem_object *fastrpc_gem_import_transient(struct drm_device *drm,
+						    struct dma_buf *dmabuf);
 struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
 					       struct dma_buf *dmabuf);
 struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
-						 u64 size);
+						 u64 size, bool wc);
 int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
-				 int fd_flags);
+				 bool wc, int fd_flags);
 int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
 			     struct drm_file *file);
 int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
@@ -91,8 +113,10 @@ struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 					     struct fastrpc_session *session);
 void fastrpc_bo_map_get(struct fastrpc_bo_map *map);
 void fastrpc_bo_map_put(struct fastrpc_bo_map *map);
-void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map);
-void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map);
+void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map, u64 offset,
+				    u64 len);
+void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map, u64 offset,
+				 u64 len);
 void fastrpc_bo_unmap_all(struct fastrpc_cb *cb);
 
 #endif /* __FASTRPC_GEM_H__ */

@@ -261,7 +261,7 @@ static void fastrpc_call_free(struct fastrpc_call *call)
 
 	/* The DSP answered or is gone: it uses none of the buffers any more */
 	for (i = 0; i < call->nmaps; i++)
-		fastrpc_bo_map_put(call->maps[i]);
+		fastrpc_bo_map_put(call->maps[i].map);
 	kfree(call->maps);
 	fastrpc_call_payload_free(call);
 	fastrpc_session_put(call->session);
@@ -346,9 +346,10 @@ static int fastrpc_call_copy_out(struct fastrpc_call *call,
 	return 0;
 }
 
-/* The call holds every mapping it uses; the DSP gets them synced */
+/* The call holds every mapping it uses, with the range it names */
 static int fastrpc_call_take_maps(struct fastrpc_call *call,
-				  const struct fastrpc_karg *args, u32 nargs)
+				  const struct fastrpc_karg *args, u32 nargs,
+				  u32 inbufs)
 {
 	u32 i, n = 0;
 
@@ -367,10 +368,31 @@ static int fastrpc_call_take_maps(struct fastrpc_call *call,
 			continue;
 		/* Put in fastrpc_call_free() */
 		fastrpc_bo_map_get(args[i].map);
-		call->maps[call->nmaps++] = args[i].map;
-		fastrpc_bo_map_sync_for_device(args[i].map);
+		call->maps[call->nmaps++] = (struct fastrpc_call_map) {
+			.map = args[i].map,
+			.offset = args[i].offset,
+			.len = args[i].len,
+			/* The DSP may write what a handle names */
+			.write = i >= inbufs,
+		};
 	}
 	return 0;
+}
+
+/* The DSP gets the pages of the ranges the call names synced */
+static void fastrpc_call_sync_maps(struct fastrpc_call *call, bool for_device)
+{
+	u32 i;
+
+	for (i = 0; i < call->nmaps; i++) {
+		struct fastrpc_call_map *m = &call->maps[i];
+
+		if (for_device)
+			fastrpc_bo_map_sync_for_device(m->map, m->offset,
+						       m->len);
+		else
+			fastrpc_bo_map_sync_for_cpu(m->map, m->offset, m->len);
+	}
 }
 
 /* The caller gives up: the call counts against its client's limits */
@@ -564,9 +586,12 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	if (ret)
 		goto out_put;
 
-	ret = fastrpc_call_take_maps(call, params->args, params->nargs);
+	ret = fastrpc_call_take_maps(call, params->args, params->nargs,
+				     inbufs);
 	if (ret)
 		goto out_put;
+
+	fastrpc_call_sync_maps(call, true);
 
 	ret = fastrpc_call_copy_in(call, params->args, inbufs);
 	if (ret)
@@ -612,8 +637,7 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 		goto out_put;
 
 	fastrpc_session_dma_sync(session, &call->payload, false);
-	for (i = 0; i < call->nmaps; i++)
-		fastrpc_bo_map_sync_for_cpu(call->maps[i]);
+	fastrpc_call_sync_maps(call, false);
 
 	/*
 	 * fdlist and crclist are not read. The old driver dropped a reference

@@ -96,6 +96,20 @@ struct fastrpc_quota {
 };
 
 /**
+ * struct fastrpc_call_map - a buffer object a call names
+ * @map: its mapping on the call's session (a reference)
+ * @offset: start of the range the call names
+ * @len: length of the range
+ * @write: the DSP may write the range (an out-buffer or a handle)
+ */
+struct fastrpc_call_map {
+	struct fastrpc_bo_map *map;
+	u64 offset;
+	u64 len;
+	bool write;
+};
+
+/**
  * struct fastrpc_call - one remote call
  * @ref: references: the caller's, and the context table's until the call is
  *	answered or the channel is stopped
@@ -115,8 +129,9 @@ struct fastrpc_quota {
  *	goes back to the payload cache only when the call is freed
  * @layout: the kernel's record of every argument's place in @payload
  * @nmaps: number of entries of @maps
- * @maps: mappings of the buffer objects the call uses (a reference each,
- *	held until the call is freed, so after the DSP answered)
+ * @maps: the buffer objects the call uses: their mappings (a reference
+ *	each, held until the call is freed, so after the DSP answered) and
+ *	the ranges the call names
  * @quota: limits of the client of a user call (a reference), or NULL
  * @abandoned: the caller gave up before the DSP answered; counted in @quota
  * @system: the call is to a system handle other than INIT (see
@@ -138,7 +153,7 @@ struct fastrpc_call {
 	struct fastrpc_dma payload;
 	struct fastrpc_layout *layout;
 	u32 nmaps;
-	struct fastrpc_bo_map **maps;
+	struct fastrpc_call_map *maps;
 	struct fastrpc_quota *quota;
 	bool abandoned;
 	bool system;

@@ -541,8 +541,14 @@ static int fastrpc_legacy_alloc_dma_buf(struct fastrpc_legacy_file *lfile,
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
 
-	/* flags were never looked at; no O_CLOEXEC, as before */
-	fd = fastrpc_gem_create_dmabuf_fd(lfile->ffile.fdev, req.size, O_RDWR);
+	/*
+	 * flags were never looked at; no O_CLOEXEC, as before. The old driver
+	 * gave coherent DMA memory, uncached where the context bank is not
+	 * coherent: applications never synced it, so neither do they here.
+	 */
+	fd = fastrpc_gem_create_dmabuf_fd(lfile->ffile.fdev, req.size,
+					  lfile->ffile.channel->noncoherent,
+					  O_RDWR);
 	if (fd < 0)
 		return fd;
 
@@ -624,7 +630,7 @@ static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
 	if (req.vaddrin)
 		return -EINVAL;
 
-	obj = fastrpc_gem_create_kernel(ffile->fdev, req.size);
+	obj = fastrpc_gem_create_kernel(ffile->fdev, req.size, false);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 

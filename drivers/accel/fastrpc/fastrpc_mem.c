@@ -31,10 +31,21 @@
 #include "fastrpc_proto.h"
 #include "fastrpc_session.h"
 
+static unsigned int map_cache_entries = 32;
+module_param(map_cache_entries, uint, 0644);
+MODULE_PARM_DESC(map_cache_entries,
+		 "Most buffer objects a file keeps mapped between calls (LRU)");
+
+static unsigned int map_cache_mib = 64;
+module_param(map_cache_mib, uint, 0644);
+MODULE_PARM_DESC(map_cache_mib,
+		 "Most MiB of buffer objects a file keeps mapped between calls");
+
 /*
  * The mapping of @obj, or of any import of the foreign dma-buf @dmabuf (an
  * import made for a dma-buf fd and one made by PRIME for the same dma-buf
- * share it), on @session, with a reference for the caller.
+ * share it), on @session, with a reference for the caller. A mapping found
+ * becomes the most recently used one.
  */
 static struct fastrpc_bo_map *
 fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
@@ -53,6 +64,7 @@ fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
 			continue;
 		if ((obj && map->obj == obj) ||
 		    (dmabuf && to_fastrpc_bo(map->obj)->import == dmabuf)) {
+			list_move_tail(&map->node, &ffile->bo_maps);
 			fastrpc_bo_map_get(map);
 			return map;
 		}
@@ -61,18 +73,71 @@ fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
 }
 
 /*
+ * Take @map out of the file's cache. If no DSP mapping holds it either, it
+ * leaves the list, and the list's reference moves to @put, to be dropped
+ * without the lock.
+ */
+static void fastrpc_mem_uncache_locked(struct fastrpc_file *ffile,
+				       struct fastrpc_bo_map *map,
+				       struct list_head *put)
+{
+	lockdep_assert_held(&ffile->maps_lock);
+
+	if (map->cached) {
+		map->cached = false;
+		ffile->cache_entries--;
+		ffile->cache_pages -= map->obj->size >> PAGE_SHIFT;
+	}
+	if (!map->dsp_pins)
+		list_move_tail(&map->node, put);
+}
+
+/* Evict the least recently used mappings while the cache is over a limit */
+static void fastrpc_mem_evict_locked(struct fastrpc_file *ffile,
+				     struct list_head *put)
+{
+	u64 max_pages = (u64)READ_ONCE(map_cache_mib) << (20 - PAGE_SHIFT);
+	struct fastrpc_bo_map *map, *tmp;
+
+	lockdep_assert_held(&ffile->maps_lock);
+
+	list_for_each_entry_safe(map, tmp, &ffile->bo_maps, node) {
+		if (ffile->cache_entries <= READ_ONCE(map_cache_entries) &&
+		    ffile->cache_pages <= max_pages)
+			break;
+		if (!map->cached)
+			continue;
+		fastrpc_mem_uncache_locked(ffile, map, put);
+		fastrpc_count(ffile->fdev, FASTRPC_CNT_CACHE_EVICTIONS);
+	}
+}
+
+/* Drop the references of mappings taken off the file's list */
+static void fastrpc_mem_put_list(struct list_head *put)
+{
+	struct fastrpc_bo_map *map, *tmp;
+
+	list_for_each_entry_safe(map, tmp, put, node) {
+		list_del_init(&map->node);
+		fastrpc_bo_map_put(map);
+	}
+}
+
+/*
  * The session mapping of [@offset, @offset + @len) of @obj (a reference,
  * dropped here; NULL for a dma-buf of another exporter) or @dmabuf, of
- * @size bytes. See fastrpc_mem_get_map().
+ * @size bytes. With @cache the mapping stays in the file's cache after the
+ * caller is done with it. See fastrpc_mem_get_map().
  */
 static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 			       struct fastrpc_session *session,
 			       struct drm_gem_object *obj,
 			       struct dma_buf *dmabuf, u64 size, u64 offset,
-			       u64 len, struct fastrpc_bo_map **mapp)
+			       u64 len, bool cache, struct fastrpc_bo_map **mapp)
 {
 	struct drm_device *drm = ffile->drm;
 	struct fastrpc_bo_map *map;
+	LIST_HEAD(put);
 	int ret;
 
 	*mapp = NULL;
@@ -85,7 +150,7 @@ static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 	map = fastrpc_mem_find_map_locked(ffile, session, obj, dmabuf);
 	if (!map) {
 		if (!obj) {
-			obj = fastrpc_gem_prime_import(drm, dmabuf);
+			obj = fastrpc_gem_import_transient(drm, dmabuf);
 			if (IS_ERR(obj)) {
 				ret = PTR_ERR(obj);
 				obj = NULL;
@@ -97,17 +162,78 @@ static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 			ret = PTR_ERR(map);
 			goto out_unlock;
 		}
-		/* The list keeps the reference of fastrpc_bo_map_create() */
-		list_add_tail(&map->node, &ffile->bo_maps);
-		fastrpc_bo_map_get(map);
+		if (cache) {
+			/* The list keeps the reference of fastrpc_bo_map_create() */
+			list_add_tail(&map->node, &ffile->bo_maps);
+			fastrpc_bo_map_get(map);
+		}
+	}
+	if (cache && !map->cached) {
+		map->cached = true;
+		ffile->cache_entries++;
+		ffile->cache_pages += map->obj->size >> PAGE_SHIFT;
+		fastrpc_mem_evict_locked(ffile, &put);
 	}
 	*mapp = map;
 out_unlock:
 	mutex_unlock(&ffile->maps_lock);
+	fastrpc_mem_put_list(&put);
 out_put:
 	if (obj)
 		drm_gem_object_put(obj);
 	return ret;
+}
+
+/*
+ * A DSP mapping holds @map: the mapping stays on the file's list, where
+ * calls find it, until the last DSP mapping of it is undone.
+ */
+static void fastrpc_mem_pin_map(struct fastrpc_file *ffile,
+				struct fastrpc_bo_map *map)
+{
+	mutex_lock(&ffile->maps_lock);
+	if (list_empty(&map->node)) {
+		/* Put in fastrpc_mem_unpin_map() or at the release */
+		fastrpc_bo_map_get(map);
+		list_add_tail(&map->node, &ffile->bo_maps);
+	}
+	map->dsp_pins++;
+	mutex_unlock(&ffile->maps_lock);
+}
+
+static void fastrpc_mem_unpin_map(struct fastrpc_file *ffile,
+				  struct fastrpc_bo_map *map)
+{
+	LIST_HEAD(put);
+
+	mutex_lock(&ffile->maps_lock);
+	/* Off the list already when the file's session was released */
+	if (!--map->dsp_pins && !map->cached && !list_empty(&map->node))
+		list_move_tail(&map->node, &put);
+	mutex_unlock(&ffile->maps_lock);
+	fastrpc_mem_put_list(&put);
+}
+
+/**
+ * fastrpc_mem_forget_obj() - drop a file's cached mappings of an object
+ * @ffile: the file
+ * @obj: an object whose handle in the file is being closed
+ *
+ * The cache keeps no mapping of a buffer past its handle. Mappings held by
+ * DSP mappings stay until those are undone; calls in flight keep theirs.
+ */
+void fastrpc_mem_forget_obj(struct fastrpc_file *ffile,
+			    struct drm_gem_object *obj)
+{
+	struct fastrpc_bo_map *map, *tmp;
+	LIST_HEAD(put);
+
+	mutex_lock(&ffile->maps_lock);
+	list_for_each_entry_safe(map, tmp, &ffile->bo_maps, node)
+		if (map->obj == obj && map->cached)
+			fastrpc_mem_uncache_locked(ffile, map, &put);
+	mutex_unlock(&ffile->maps_lock);
+	fastrpc_mem_put_list(&put);
 }
 
 /**
@@ -137,7 +263,7 @@ int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
 
 	obj = fastrpc_gem_from_dmabuf(ffile->drm, dmabuf);
 	return fastrpc_mem_map_buf(ffile, session, obj, dmabuf, dmabuf->size,
-				   offset, len, mapp);
+				   offset, len, false, mapp);
 }
 
 /**
@@ -179,7 +305,7 @@ int fastrpc_mem_get_map(struct fastrpc_file *ffile,
 		if (!obj)
 			return -ENOENT;
 		return fastrpc_mem_map_buf(ffile, session, obj, NULL,
-					   obj->size, offset, len, mapp);
+					   obj->size, offset, len, true, mapp);
 	}
 
 	if (handle > INT_MAX)
@@ -323,7 +449,7 @@ void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel)
 void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 {
 	struct fastrpc_dsp_map *dsp, *dsp_tmp;
-	struct fastrpc_bo_map *map, *tmp;
+	struct fastrpc_bo_map *map;
 	LIST_HEAD(maps);
 
 	lockdep_assert_held(&ffile->lock);
@@ -345,13 +471,14 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 	}
 
 	mutex_lock(&ffile->maps_lock);
+	list_for_each_entry(map, &ffile->bo_maps, node)
+		map->cached = false;
 	list_splice_init(&ffile->bo_maps, &maps);
+	ffile->cache_entries = 0;
+	ffile->cache_pages = 0;
 	mutex_unlock(&ffile->maps_lock);
 
-	list_for_each_entry_safe(map, tmp, &maps, node) {
-		list_del_init(&map->node);
-		fastrpc_bo_map_put(map);
-	}
+	fastrpc_mem_put_list(&maps);
 }
 
 /**
@@ -494,12 +621,17 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 	dsp->fd = req->fd;
 	dsp->heap = req->heap;
 
+	fastrpc_mem_pin_map(ffile, map);
+	/* The DSP reads and writes the range from now on */
+	fastrpc_bo_map_sync_for_device(map, req->offset, req->len);
 	ret = fastrpc_mem_map_call_locked(ffile, req, dsp);
 	if (ret && !dsp->lost) {
+		fastrpc_mem_unpin_map(ffile, map);
 		fastrpc_bo_map_put(map);
 		kfree(dsp);
 		return ret;
 	}
+	dsp->offset = req->offset;
 
 	/* The DSP mapping holds the caller's reference to @map */
 	list_add_tail(&dsp->node, &ffile->dsp_maps);
@@ -730,6 +862,10 @@ int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 
 	list_del(&dsp->node);
 	fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	if (dsp->map) {
+		fastrpc_bo_map_sync_for_cpu(dsp->map, dsp->offset, dsp->len);
+		fastrpc_mem_unpin_map(ffile, dsp->map);
+	}
 	fastrpc_mem_dsp_map_free(ffile->channel, dsp);
 	return 0;
 }

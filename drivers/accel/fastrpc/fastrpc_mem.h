@@ -14,6 +14,7 @@
 struct dma_buf;
 struct drm_device;
 struct drm_file;
+struct drm_gem_object;
 struct fastrpc_bo_map;
 struct fastrpc_file;
 struct fastrpc_session;
@@ -22,6 +23,7 @@ struct fastrpc_session;
  * struct fastrpc_dsp_map - a range of a buffer mapped into a DSP process
  * @node: entry in &fastrpc_file.dsp_maps
  * @dsp_addr: address of the mapping in the DSP process
+ * @offset: start of the mapping in the buffer
  * @len: length of the mapping
  * @fd: buffer identifier sent with MEM_MAP (the GEM handle or dma-buf fd)
  * @heap: given to the process's heap with MMAP, undone with MUNMAP
@@ -36,6 +38,7 @@ struct fastrpc_session;
 struct fastrpc_dsp_map {
 	struct list_head node;
 	u64 dsp_addr;
+	u64 offset;
 	u64 len;
 	u32 fd;
 	bool heap;
@@ -100,6 +103,8 @@ int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
 			       struct fastrpc_session *session,
 			       struct dma_buf *dmabuf, u64 offset, u64 len,
 			       struct fastrpc_bo_map **mapp);
+void fastrpc_mem_forget_obj(struct fastrpc_file *ffile,
+			    struct drm_gem_object *obj);
 int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 			  struct fastrpc_proc_ref *proc);
 int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,

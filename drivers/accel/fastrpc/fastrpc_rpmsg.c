@@ -14,6 +14,7 @@
 
 #include <linux/err.h>
 #include <linux/of.h>
+#include <linux/of_address.h>
 #include <linux/of_platform.h>
 #include <linux/rpmsg.h>
 #include <linux/string.h>
@@ -73,6 +74,27 @@ static int fastrpc_rpmsg_start(struct rpmsg_device *rpdev,
 	return 0;
 }
 
+/*
+ * Whether a context bank of the channel may not be cache-coherent: only on
+ * an architecture that syncs for DMA, when the device tree does not say
+ * that the bank is coherent ("dma-coherent").
+ */
+static bool fastrpc_rpmsg_noncoherent(struct device_node *np)
+{
+	struct device_node *cb;
+
+	if (!IS_ENABLED(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE))
+		return false;
+	for_each_available_child_of_node(np, cb) {
+		if (of_device_is_compatible(cb, "qcom,fastrpc-compute-cb") &&
+		    !of_dma_is_coherent(cb)) {
+			of_node_put(cb);
+			return true;
+		}
+	}
+	return false;
+}
+
 static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 {
 	struct device_node *np = rpdev->dev.of_node;
@@ -103,6 +125,7 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 		return PTR_ERR(channel);
 	/* The context banks find their channel through it */
 	dev_set_drvdata(&rpdev->dev, channel);
+	channel->noncoherent = fastrpc_rpmsg_noncoherent(np);
 
 	channel->rheap = fastrpc_rheap_create(&rpdev->dev);
 	if (IS_ERR(channel->rheap)) {

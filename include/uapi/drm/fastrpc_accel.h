@@ -392,6 +392,18 @@ struct drm_fastrpc_invoke {
 #define DRM_FASTRPC_GEM_MAX_SIZE	(1ULL << 31)
 
 /**
+ * DRM_FASTRPC_GEM_WC - a write-combined buffer object
+ *
+ * CPU mappings of the object (mmap() of the accel file or of its dma-buf)
+ * are write-combined, not cached. Without the flag the object is cached
+ * memory: on a context bank that is not cache-coherent the driver cleans
+ * and invalidates, around each call, the pages of the object the call
+ * names; a write-combined object needs no such maintenance, which suits
+ * buffers that the CPU writes once and the DSP reads, or the reverse.
+ */
+#define DRM_FASTRPC_GEM_WC		(1 << 0)
+
+/**
  * struct drm_fastrpc_gem_create - create a buffer object
  *
  * The object is zeroed, mapped into the DSP's view of the file's process
@@ -406,7 +418,10 @@ struct drm_fastrpc_gem_create {
 	 */
 	__u64 size;
 
-	/** @flags: MBZ. */
+	/**
+	 * @flags: In. 0 for a cached object, or %DRM_FASTRPC_GEM_WC (since
+	 * 1.4); other bits give -EINVAL
+	 */
 	__u32 flags;
 
 	/** @handle: Out. GEM handle of the new object */

@@ -659,10 +659,10 @@ TEST_F(cdsp, gem_create_bad)
 
 	memset(&c, 0, sizeof(c));
 	c.size = PAGE;
-	c.flags = 1;
+	c.flags = DRM_FASTRPC_GEM_WC << 1;
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_FASTRPC_GEM_CREATE, &c));
 	EXPECT_EQ(EINVAL, errno);
-	c.flags = 0x80000000;
+	c.flags = DRM_FASTRPC_GEM_WC | 0x80000000;
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_FASTRPC_GEM_CREATE, &c));
 	EXPECT_EQ(EINVAL, errno);
 	/* Works before PROCESS_INIT too: no process is needed */

@@ -1181,8 +1181,11 @@ static void accel_gem_create(struct ctx *c)
 				     pick64(&c->r, odd, ARRAY_LEN(odd));
 	if (chance(&c->r, 3))
 		g.flags = 1 + rn(&c->r, 100);
+	else if (chance(&c->r, 10))
+		g.flags = DRM_FASTRPC_GEM_WC;
 	g.handle = chance(&c->r, 5) ? (uint32_t)rnd(&c->r) : 0;
-	rq.invalid = !g.size || g.size > DRM_FASTRPC_GEM_MAX_SIZE || g.flags;
+	rq.invalid = !g.size || g.size > DRM_FASTRPC_GEM_MAX_SIZE ||
+		     g.flags & ~DRM_FASTRPC_GEM_WC;
 	rq.f[0] = g.size;
 	rq.f[1] = g.flags;
 	if (!do_ioctl(c, A_GEM_CREATE, DRM_IOCTL_FASTRPC_GEM_CREATE, &g, &rq))
