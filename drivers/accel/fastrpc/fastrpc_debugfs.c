@@ -36,6 +36,7 @@ static const char * const fastrpc_counter_names[FASTRPC_CNT_COUNT] = {
 	[FASTRPC_CNT_OBJECTS] = "objects",
 	[FASTRPC_CNT_CACHE_EVICTIONS] = "cache_evictions",
 	[FASTRPC_CNT_SYNCED_BYTES] = "synced_bytes",
+	[FASTRPC_CNT_FENCE_WAITS] = "fence_waits",
 };
 
 static int fastrpc_debugfs_counters_show(struct seq_file *m, void *data)

@@ -31,7 +31,8 @@
  *	Documentation/accel/fastrpc/privilege.rst
  * 1.3: the audio PD and remote heap on reserved memory, QUERY_PROCESS
  * 1.4: write-combined objects (DRM_FASTRPC_GEM_WC); call buffers mapped
- *	for the call or in a bounded per-file cache, synced by range
+ *	for the call or in a bounded per-file cache, synced by range, and
+ *	synchronised with other devices through their reservation objects
  */
 #define FASTRPC_DRIVER_MAJOR		1
 #define FASTRPC_DRIVER_MINOR		4
@@ -143,6 +144,7 @@ struct fastrpc_quota;
  * @FASTRPC_CNT_CACHE_EVICTIONS: mappings evicted from the files' caches
  * @FASTRPC_CNT_SYNCED_BYTES: bytes of buffer objects handed to the DMA
  *	API's syncs (no-ops on a cache-coherent context bank)
+ * @FASTRPC_CNT_FENCE_WAITS: calls that waited for a fence of a buffer
  * @FASTRPC_CNT_COUNT: number of counters
  */
 enum fastrpc_counter {
@@ -168,6 +170,7 @@ enum fastrpc_counter {
 	FASTRPC_CNT_OBJECTS,
 	FASTRPC_CNT_CACHE_EVICTIONS,
 	FASTRPC_CNT_SYNCED_BYTES,
+	FASTRPC_CNT_FENCE_WAITS,
 	FASTRPC_CNT_COUNT,
 };
 

@@ -39,6 +39,7 @@
 #include "fastrpc_args.h"
 #include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
+#include "fastrpc_fence.h"
 #include "fastrpc_gem.h"
 #include "fastrpc_invoke.h"
 #include "fastrpc_mem.h"
@@ -379,6 +380,43 @@ static int fastrpc_call_take_maps(struct fastrpc_call *call,
 	return 0;
 }
 
+/*
+ * Implicit synchronisation (fastrpc_fence.c): wait for the fences of the
+ * call's buffers, for the call's timeout or 10 s, then publish the call's
+ * own fence in them.
+ */
+static int fastrpc_call_fences(struct fastrpc_call *call, u32 timeout_ms,
+			       bool killable)
+{
+	long left = msecs_to_jiffies(timeout_ms ?: 10 * MSEC_PER_SEC);
+	struct fastrpc_device *fdev = call->channel->fdev;
+	bool waited = false;
+	u32 i;
+	int ret;
+
+	if (!call->nmaps)
+		return 0;
+	for (i = 0; i < call->nmaps && left > 0; i++)
+		left = fastrpc_fence_wait(call->maps[i].map->obj->resv,
+					  call->maps[i].write, killable, left,
+					  &waited);
+	if (waited)
+		fastrpc_count(fdev, FASTRPC_CNT_FENCE_WAITS);
+	if (left <= 0)
+		return left ? -EINTR : -ETIMEDOUT;
+
+	call->fence = fastrpc_fence_create();
+	if (!call->fence)
+		return -ENOMEM;
+	for (i = 0; i < call->nmaps; i++) {
+		ret = fastrpc_fence_add(call->maps[i].map->obj->resv,
+					call->fence, call->maps[i].write);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* The DSP gets the pages of the ranges the call names synced */
 static void fastrpc_call_sync_maps(struct fastrpc_call *call, bool for_device)
 {
@@ -591,6 +629,9 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	if (ret)
 		goto out_put;
 
+	ret = fastrpc_call_fences(call, params->timeout_ms, params->killable);
+	if (ret)
+		goto out_put;
 	fastrpc_call_sync_maps(call, true);
 
 	ret = fastrpc_call_copy_in(call, params->args, inbufs);
@@ -656,6 +697,10 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 out_put:
 	if (excl)
 		up_read(&user_file->calls_sem);
+	/* Other devices wait no longer; with an error if the DSP may go on */
+	fastrpc_fence_end(call->fence,
+			  call->abandoned ? -ECANCELED : 0);
+	call->fence = NULL;
 	/* The caller's reference; the table may still hold its own */
 	fastrpc_call_put(call);
 	return ret;

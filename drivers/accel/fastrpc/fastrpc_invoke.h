@@ -15,6 +15,7 @@
 
 struct drm_device;
 struct drm_file;
+struct dma_fence;
 struct fastrpc_bo_map;
 struct fastrpc_file;
 struct fastrpc_layout;
@@ -132,6 +133,8 @@ struct fastrpc_call_map {
  * @maps: the buffer objects the call uses: their mappings (a reference
  *	each, held until the call is freed, so after the DSP answered) and
  *	the ranges the call names
+ * @fence: the call's fence in its buffers' reservation objects, signalled
+ *	when the caller returns; NULL before it is published
  * @quota: limits of the client of a user call (a reference), or NULL
  * @abandoned: the caller gave up before the DSP answered; counted in @quota
  * @system: the call is to a system handle other than INIT (see
@@ -154,6 +157,7 @@ struct fastrpc_call {
 	struct fastrpc_layout *layout;
 	u32 nmaps;
 	struct fastrpc_call_map *maps;
+	struct dma_fence *fence;
 	struct fastrpc_quota *quota;
 	bool abandoned;
 	bool system;
