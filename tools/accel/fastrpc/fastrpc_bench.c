@@ -25,7 +25,9 @@
  * 2. -m old-legacy|legacy|accel, then -r: the old driver
  *    (drivers/misc/fastrpc.c), fastrpc_accel's legacy face and its accel
  *    UAPI side by side, on the same operations: a null call, inline and
- *    dma-buf echo calls of 4 KiB, 64 KiB and 1 MiB, a map+unmap pair and a
+ *    dma-buf echo calls of 4 KiB, 64 KiB and 1 MiB, the first call of a
+ *    new 4 KiB buffer and a buffer's create+call+free cycle (each with the
+ *    face's own buffers and with dma-heap ones), a map+unmap pair and a
  *    PD's create+release, the simulator's bare transport round trip, and
  *    null calls from 1, 2 and 4 processes at once (fastrpc_bench_cmp.c,
  *    whose header comment tells the rows and how to read the figures).
@@ -54,7 +56,8 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
+/* x86-64 reads the TSC (the bench is built 64-bit only) */
+#ifdef __x86_64__
 #include <x86intrin.h>
 #endif
 
@@ -268,7 +271,7 @@ static double pct(const double *v, unsigned int n, unsigned int p)
 static double tsc_per_us;	/* 0: CLOCK_MONOTONIC */
 static uint64_t tsc_base, mono_base;
 
-#if defined(__x86_64__) || defined(__i386__)
+#ifdef __x86_64__
 /* Spin until CLOCK_MONOTONIC moves: the TSC then and the new time (ns) */
 static uint64_t clock_edge(uint64_t *mono_ns)
 {
@@ -573,7 +576,8 @@ static int sizes_main(const struct bench_opts *o, unsigned int big_iters)
 	}
 	bench_clock_desc(clk, sizeof(clk));
 	printf("clock: %s\n", clk);
-	printf("\n1 in + 1 out buffer of each size; time per call in microseconds: median [p10-p90] calls\n\n");
+	printf("\n1 in + 1 out buffer of each size; time per call in microseconds:\n");
+	printf("median [p10-p90] calls\n\n");
 	printf("%-8s", "size");
 	for (j = 0; j < NMODES; j++)
 		printf(" | %-35s", mtab[j].name);
@@ -626,11 +630,12 @@ static int sizes_main(const struct bench_opts *o, unsigned int big_iters)
 			printf("  %-10s -\n", mtab[j].name);
 			continue;
 		}
-		printf("  %-10s median %s / median %s = %.2f (min %.1f / %.1f us, max %.1f / %.1f us)\n",
-		       mtab[j].name, size_str(sizes[NSIZES - 1], s1, sizeof(s1)),
+		printf("  %-10s median %s / median %s = %.2f", mtab[j].name,
+		       size_str(sizes[NSIZES - 1], s1, sizeof(s1)),
 		       size_str(sizes[0], s2, sizeof(s2)),
-		       hi->median / lo->median, hi->min, lo->min, hi->max,
-		       lo->max);
+		       hi->median / lo->median);
+		printf(" (min %.1f / %.1f us, max %.1f / %.1f us)\n", hi->min,
+		       lo->min, hi->max, lo->max);
 	}
 	return bad ? 1 : 0;
 }

@@ -30,6 +30,48 @@
  *   dma-buf N in+out the same echo with both arguments in buffers used in
  *                    place: legacy, FASTRPC_IOCTL_ALLOC_DMA_BUFF buffers
  *                    passed by fd; accel, GEM objects (DRM_FASTRPC_BUF_GEM)
+ *   1st call, new 4 KiB buf
+ *                    the first call that uses a new buffer: each timed
+ *                    operation is one echo from a 4 KiB buffer made just
+ *                    before (untimed) and never used yet, to the same
+ *                    4 KiB out-buffer used in place, reused by every call
+ *                    (the call of "dma-buf 4 KiB in+out" with a new
+ *                    in-buffer); the new buffer is freed afterwards,
+ *                    untimed. Legacy, an ALLOC_DMA_BUFF buffer passed by
+ *                    fd; accel, a new GEM object passed by handle. The
+ *                    buffer is not mapped by the CPU (legacy: the address
+ *                    passed with it is an inaccessible placeholder of its
+ *                    size, on both legacy columns), so the pages of a GEM
+ *                    object, allocated at first use, count in the call,
+ *                    while the old driver allocates at ALLOC_DMA_BUFF
+ *   1st call, heap 4 KiB buf
+ *                    the same with a buffer of /dev/dma_heap/system
+ *                    (pages allocated when it is made, in every column):
+ *                    legacy, its fd; accel, its PRIME import by handle
+ *                    (the fd and the handle both closed when it is freed).
+ *                    "n/a" without the heap
+ *   new+call+free 4 KiB, new+call+free heap 4 KiB
+ *                    the same buffers and call, timing the whole cycle:
+ *                    make the buffer, the call, free it (close the fd;
+ *                    GEM_CLOSE, and close the heap fd of an import)
+ *                    These four rows run on a file of their own, opened
+ *                    for the cell (PD and simtest as above) by a child
+ *                    process and closed after it, so that what their
+ *                    buffers leave behind does not weigh on the other
+ *                    rows (a process of its own: the old driver knows a
+ *                    PD by the tgid, and a second file of the bench's
+ *                    process would release the PD of its first). Their answers are
+ *                    checked on the first two and the last operation
+ *                    (untimed, not counted): the new buffer then holds a
+ *                    pattern written through a CPU mapping of it (the old
+ *                    driver's ALLOC_DMA_BUFF buffers cannot be mapped:
+ *                    the zeros of a new buffer), which the out-buffer,
+ *                    filled with something else before, must hold after
+ *                    the call, read back through the DSP; a driver that
+ *                    gave the DSP an older buffer's memory fails this.
+ *                    Below the table, their median over that of
+ *                    "dma-buf 4 KiB in+out" in the same column: the cost
+ *                    of a new buffer over a buffer already in use
  *   map+unmap 64 KiB one mapping of a 64 KiB buffer into the PD and its
  *                    removal: legacy, MEM_MAP + MEM_UNMAP of an
  *                    ALLOC_DMA_BUFF buffer; accel, DRM_IOCTL_FASTRPC_MAP +
@@ -62,8 +104,9 @@
  *
  * A cell stops at -i operations (default 500) or once its timed operations
  * took -t milliseconds (default 2000), whichever comes first, but has at
- * least 5. The whole comparison takes about 15 s of a TCG guest and at
- * most about 3 x 9 x 2 s.
+ * least 5; for the four new-buffer rows the limit counts the untimed
+ * work between the timed operations too. The whole comparison takes about
+ * 30 s of a TCG guest and at most about 3 x 13 x 2 s.
  *
  * Results file (-o), one line each, tab-separated:
  *   fastrpc-bench-cmp 1
@@ -91,6 +134,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/dma-heap.h>
 #include <misc/fastrpc.h>
 
 #include "fastrpc_util.h"
@@ -103,7 +147,8 @@
 #define PAR_WINDOW_MS	2000	/* longest window of the P-process rows */
 
 enum row_kind {
-	ROW_NULL, ROW_FLOOR, ROW_INLINE, ROW_BUF, ROW_MAP, ROW_PD, ROW_PAR,
+	ROW_NULL, ROW_FLOOR, ROW_INLINE, ROW_BUF, ROW_FIRST, ROW_CYCLE,
+	ROW_MAP, ROW_PD, ROW_PAR,
 };
 
 struct row {
@@ -111,23 +156,33 @@ struct row {
 	const char *label;	/* in the table */
 	enum row_kind kind;
 	uint64_t size;		/* ROW_PAR: number of processes */
+	int heap;		/* ROW_FIRST, ROW_CYCLE: dma-heap buffers */
 };
 
+#define DMA_HEAP_PATH	"/dev/dma_heap/system"
+
 static const struct row rows[] = {
-	{ "null", "null call", ROW_NULL, 0 },
-	{ "floor", "transport floor", ROW_FLOOR, 16 },
-	{ "inline-4k", "inline 4 KiB in+out", ROW_INLINE, 4 * KiB },
-	{ "inline-64k", "inline 64 KiB in+out", ROW_INLINE, 64 * KiB },
-	{ "inline-1m", "inline 1 MiB in+out", ROW_INLINE, MiB },
-	{ "dmabuf-4k", "dma-buf 4 KiB in+out", ROW_BUF, 4 * KiB },
-	{ "dmabuf-64k", "dma-buf 64 KiB in+out", ROW_BUF, 64 * KiB },
-	{ "dmabuf-1m", "dma-buf 1 MiB in+out", ROW_BUF, MiB },
-	{ "map-64k", "map+unmap 64 KiB", ROW_MAP, MAP_SIZE },
-	{ "pd", "PD create+release", ROW_PD, 0 },
-	{ "par1", "1 process", ROW_PAR, 1 },
-	{ "par2", "2 processes", ROW_PAR, 2 },
-	{ "par4", "4 processes", ROW_PAR, 4 },
+	{ "null", "null call", ROW_NULL, 0, 0 },
+	{ "floor", "transport floor", ROW_FLOOR, 16, 0 },
+	{ "inline-4k", "inline 4 KiB in+out", ROW_INLINE, 4 * KiB, 0 },
+	{ "inline-64k", "inline 64 KiB in+out", ROW_INLINE, 64 * KiB, 0 },
+	{ "inline-1m", "inline 1 MiB in+out", ROW_INLINE, MiB, 0 },
+	{ "dmabuf-4k", "dma-buf 4 KiB in+out", ROW_BUF, 4 * KiB, 0 },
+	{ "dmabuf-64k", "dma-buf 64 KiB in+out", ROW_BUF, 64 * KiB, 0 },
+	{ "dmabuf-1m", "dma-buf 1 MiB in+out", ROW_BUF, MiB, 0 },
+	{ "first-4k", "1st call, new 4 KiB buf", ROW_FIRST, 4 * KiB, 0 },
+	{ "first-heap-4k", "1st call, heap 4 KiB buf", ROW_FIRST, 4 * KiB, 1 },
+	{ "cycle-4k", "new+call+free 4 KiB", ROW_CYCLE, 4 * KiB, 0 },
+	{ "cycle-heap-4k", "new+call+free heap 4 KiB", ROW_CYCLE, 4 * KiB, 1 },
+	{ "map-64k", "map+unmap 64 KiB", ROW_MAP, MAP_SIZE, 0 },
+	{ "pd", "PD create+release", ROW_PD, 0, 0 },
+	{ "par1", "1 process", ROW_PAR, 1, 0 },
+	{ "par2", "2 processes", ROW_PAR, 2, 0 },
+	{ "par4", "4 processes", ROW_PAR, 4, 0 },
 };
+
+/* The warm row the new-buffer rows are compared with, below the table */
+#define WARM_ROW	"dmabuf-4k"
 
 #define NROWS ARRAY_LEN(rows)
 
@@ -146,6 +201,7 @@ struct bbuf {
 	int dfd;		/* legacy: dma-buf fd, -1 for none */
 	void *addr;		/* legacy: the address passed with it */
 	uint32_t handle;	/* accel: GEM handle, 0 for none */
+	int heap;		/* dfd is a dma-heap buffer (accel: imported) */
 };
 
 /* One argument: inline memory, or a buffer when @buf is set */
@@ -166,6 +222,12 @@ struct col_ops {
 	void (*close)(struct col_ctx *c);
 	int (*buf_alloc)(struct col_ctx *c, struct bbuf *b, uint64_t size);
 	void (*buf_free)(struct col_ctx *c, struct bbuf *b);
+	/*
+	 * A buffer of the new-buffer rows, not mapped by the CPU: from the
+	 * dma-heap @heap_fd, or the face's own kind when @heap_fd < 0
+	 */
+	int (*buf_new)(struct col_ctx *c, struct bbuf *b, uint64_t size,
+		       int heap_fd);
 	/* simtest @method with @in[@nin] and @out[@nout]: 0 or -errno */
 	int (*call)(struct col_ctx *c, uint32_t method, const struct barg *in,
 		    unsigned int nin, const struct barg *out,
@@ -368,6 +430,50 @@ static int legacy_buf_alloc(struct col_ctx *c, struct bbuf *b, uint64_t size)
 	return 0;
 }
 
+/* A dma-buf of @size from the dma-heap @heap_fd: the fd or -errno */
+static int heap_alloc(int heap_fd, uint64_t size)
+{
+	struct dma_heap_allocation_data d = {
+		.len = size,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+
+	if (ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &d))
+		return -errno;
+	return (int)d.fd;
+}
+
+static int legacy_buf_new(struct col_ctx *c, struct bbuf *b, uint64_t size,
+			  int heap_fd)
+{
+	struct fastrpc_alloc_dma_buf req = { .fd = -1, .size = size };
+	int ret;
+
+	b->size = size;
+	b->heap = heap_fd >= 0;
+	if (b->heap) {
+		ret = heap_alloc(heap_fd, size);
+		if (ret < 0)
+			return ret;
+		b->dfd = ret;
+	} else {
+		ret = legacy_ret(ioctl(c->fd, FASTRPC_IOCTL_ALLOC_DMA_BUFF,
+				       &req));
+		if (ret)
+			return ret;
+		b->dfd = req.fd;
+	}
+	/* the placeholder of legacy_buf_alloc(), on both legacy columns */
+	b->addr = mmap(NULL, size, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		       0);
+	if (b->addr == MAP_FAILED) {
+		ret = -errno;
+		legacy_buf_free(c, b);
+		return ret;
+	}
+	return 0;
+}
+
 static int legacy_map_pair(struct col_ctx *c, struct bbuf *b)
 {
 	struct fastrpc_mem_unmap mu;
@@ -470,7 +576,29 @@ static void accel_buf_free(struct col_ctx *c, struct bbuf *b)
 {
 	if (b->handle)
 		frpc_gem_close(c->fd, b->handle);
+	if (b->dfd >= 0)
+		close(b->dfd);
 	b->handle = 0;
+	b->dfd = -1;
+}
+
+static int accel_buf_new(struct col_ctx *c, struct bbuf *b, uint64_t size,
+			 int heap_fd)
+{
+	int ret;
+
+	b->size = size;
+	b->heap = heap_fd >= 0;
+	if (!b->heap)
+		return frpc_gem_create(c->fd, size, &b->handle);
+	ret = heap_alloc(heap_fd, size);
+	if (ret < 0)
+		return ret;
+	b->dfd = ret;
+	ret = frpc_prime_import(c->fd, b->dfd, &b->handle);
+	if (ret)
+		accel_buf_free(c, b);
+	return ret;
 }
 
 static int accel_map_pair(struct col_ctx *c, struct bbuf *b)
@@ -500,14 +628,14 @@ static int accel_pd_cycle(struct col_ctx *c)
 /* Columns, in table order; the ratios are to cols[0] */
 static const struct col_ops cols[] = {
 	{ "old-legacy", "(1) old driver, legacy UAPI", old_open,
-	  fd_close, legacy_buf_alloc, legacy_buf_free, legacy_call,
-	  legacy_map_pair, legacy_pd_cycle, 1, 0 },
+	  fd_close, legacy_buf_alloc, legacy_buf_free, legacy_buf_new,
+	  legacy_call, legacy_map_pair, legacy_pd_cycle, 1, 0 },
 	{ "legacy", "(2) fastrpc_accel, legacy UAPI", face_open,
-	  fd_close, legacy_buf_alloc, legacy_buf_free, legacy_call,
-	  legacy_map_pair, legacy_pd_cycle, 0, 0 },
+	  fd_close, legacy_buf_alloc, legacy_buf_free, legacy_buf_new,
+	  legacy_call, legacy_map_pair, legacy_pd_cycle, 0, 0 },
 	{ "accel", "(3) fastrpc_accel, accel UAPI", accel_open,
-	  fd_close, accel_buf_alloc, accel_buf_free, accel_call,
-	  accel_map_pair, accel_pd_cycle, 1, 1 },
+	  fd_close, accel_buf_alloc, accel_buf_free, accel_buf_new,
+	  accel_call, accel_map_pair, accel_pd_cycle, 1, 1 },
 };
 
 #define NCOLS ARRAY_LEN(cols)
@@ -525,8 +653,10 @@ struct cell {
 /* The buffers of one cell */
 struct row_bufs {
 	uint8_t *in, *out;	/* inline in and out, or staging for ROW_BUF */
-	struct bbuf bin, bout;	/* ROW_BUF: in and out; ROW_MAP: bin */
+	/* ROW_BUF: in and out; ROW_MAP: bin; ROW_FIRST, ROW_CYCLE: bout */
+	struct bbuf bin, bout;
 	int echo_fd;		/* ROW_FLOOR: the simulator's echo file */
+	int heap_fd;		/* new-buffer rows: the dma-heap, or -1 */
 };
 
 static void fill(uint8_t *p, uint64_t len, uint8_t seed)
@@ -553,6 +683,8 @@ static void row_release(const struct col_ops *m, struct col_ctx *c,
 	free(rb->out);
 	if (rb->echo_fd >= 0)
 		close(rb->echo_fd);
+	if (rb->heap_fd >= 0)
+		close(rb->heap_fd);
 }
 
 /*
@@ -605,6 +737,12 @@ static int floor_op(int fd, uint64_t size)
 	return (uint64_t)n == size ? 0 : -EIO;
 }
 
+/* A row of new buffers: ROW_FIRST or ROW_CYCLE */
+static bool row_new_buf(const struct row *r)
+{
+	return r->kind == ROW_FIRST || r->kind == ROW_CYCLE;
+}
+
 /* Allocate what row @r needs: 0, or -errno and @why */
 static int row_prepare(const struct col_ops *m, struct col_ctx *c,
 		       const struct bench_opts *o, const struct row *r,
@@ -616,6 +754,7 @@ static int row_prepare(const struct col_ops *m, struct col_ctx *c,
 	rb->bin.dfd = -1;
 	rb->bout.dfd = -1;
 	rb->echo_fd = -1;
+	rb->heap_fd = -1;
 	if (r->kind == ROW_FLOOR) {
 		char inst[64], path[160];
 
@@ -632,7 +771,16 @@ static int row_prepare(const struct col_ops *m, struct col_ctx *c,
 		}
 		return 0;
 	}
-	if (r->kind == ROW_INLINE || r->kind == ROW_BUF) {
+	if (r->heap) {
+		rb->heap_fd = open(DMA_HEAP_PATH, O_RDONLY | O_CLOEXEC);
+		if (rb->heap_fd < 0) {
+			ret = -errno;
+			snprintf(why, REASON_LEN, "%s: %s", DMA_HEAP_PATH,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	if (r->kind == ROW_INLINE || row_new_buf(r) || r->kind == ROW_BUF) {
 		rb->in = malloc(r->size);
 		rb->out = malloc(r->size);
 		if (!rb->in || !rb->out) {
@@ -642,7 +790,7 @@ static int row_prepare(const struct col_ops *m, struct col_ctx *c,
 	}
 	if (r->kind == ROW_BUF || r->kind == ROW_MAP)
 		ret = m->buf_alloc(c, &rb->bin, r->size);
-	if (!ret && r->kind == ROW_BUF)
+	if (!ret && (r->kind == ROW_BUF || row_new_buf(r)))
 		ret = m->buf_alloc(c, &rb->bout, r->size);
 	if (ret)
 		snprintf(why, REASON_LEN, "buffer allocation: %s",
@@ -672,6 +820,8 @@ static int row_op(const struct col_ops *m, struct col_ctx *c,
 		return m->map_pair(c, &rb->bin);
 	case ROW_PD:
 		return m->pd_cycle(c);
+	case ROW_FIRST:
+	case ROW_CYCLE:		/* new_op() */
 	case ROW_PAR:
 		break;
 	}
@@ -875,6 +1025,211 @@ out:
 		waitpid(pids[i], NULL, 0);
 }
 
+/*
+ * Write @data to new buffer @b through a CPU mapping of it: 0, or
+ * -EOPNOTSUPP when it cannot be mapped (an ALLOC_DMA_BUFF buffer of the
+ * old driver), or -errno
+ */
+static int new_buf_write(struct col_ctx *c, struct bbuf *b,
+			 const uint8_t *data)
+{
+	void *p;
+	int ret;
+
+	if (b->dfd < 0) {		/* accel GEM object */
+		ret = frpc_gem_mmap(c->fd, b->handle, b->size, &p);
+		if (ret)
+			return ret;
+		memcpy(p, data, b->size);
+		munmap(p, b->size);
+		return 0;
+	}
+	if (c->old && !b->heap)
+		return -EOPNOTSUPP;
+	p = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, b->dfd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	ret = frpc_dmabuf_sync(b->dfd, 0);
+	memcpy(p, data, b->size);
+	if (!ret)
+		ret = frpc_dmabuf_sync(b->dfd, 1);
+	munmap(p, b->size);
+	/* a dma-buf without begin/end_cpu_access needs none */
+	return ret == -ENOTTY || ret == -EINVAL ? 0 : ret;
+}
+
+/*
+ * One operation of a new-buffer row @r on @c: a new buffer made, one echo
+ * from it to the out-buffer rb->bout, the buffer freed. *@us gets the time
+ * of the call (ROW_FIRST) or of the whole cycle (ROW_CYCLE). With @check,
+ * the answer is checked around it (untimed, see the rows at the top) with
+ * the pattern of @seed. 0, 1 for a wrong answer, or -errno and @where.
+ */
+static int new_op(const struct col_ops *m, struct col_ctx *c,
+		  const struct row *r, struct row_bufs *rb, bool check,
+		  uint8_t seed, double *us, const char **where)
+{
+	struct bbuf nb = { .dfd = -1 };
+	struct barg pat = { rb->in, r->size, NULL };
+	struct barg back = { rb->out, r->size, NULL };
+	struct barg bin = { NULL, r->size, &nb };
+	struct barg bout = { NULL, r->size, &rb->bout };
+	double t0 = 0, t1 = 0, t2 = 0;
+	int ret;
+
+	if (check) {
+		*where = "filling the out-buffer";
+		memset(rb->in, (uint8_t)~seed, r->size);
+		ret = echo(m, c, &pat, &bout);
+		if (ret)
+			return ret;
+	}
+	*where = "buffer allocation";
+	t0 = bench_now_us();
+	ret = m->buf_new(c, &nb, r->size, rb->heap_fd);
+	if (ret)
+		return ret;
+	if (check) {
+		*where = "writing the new buffer";
+		fill(rb->in, r->size, seed);
+		ret = new_buf_write(c, &nb, rb->in);
+		if (ret == -EOPNOTSUPP) {	/* a new buffer is zeroed */
+			memset(rb->in, 0, r->size);
+			ret = 0;
+		}
+		if (ret) {
+			m->buf_free(c, &nb);
+			return ret;
+		}
+	}
+	*where = "call";
+	t1 = bench_now_us();
+	ret = echo(m, c, &bin, &bout);
+	t2 = bench_now_us();
+	m->buf_free(c, &nb);
+	*us = r->kind == ROW_CYCLE ? bench_now_us() - t0 : t2 - t1;
+	if (ret || !check)
+		return ret;
+	*where = "reading the out-buffer";
+	memset(rb->out, (uint8_t)~seed, r->size);
+	ret = echo(m, c, &bout, &back);
+	if (ret)
+		return ret;
+	*where = "check";
+	return memcmp(rb->in, rb->out, r->size) ? 1 : 0;
+}
+
+/*
+ * A new-buffer row (ROW_FIRST, ROW_CYCLE) of column @m, on a file of its
+ * own (in a process of its own: measure_new_child()). The time limit
+ * counts the untimed work too: it bounds the cell's whole time.
+ */
+static void measure_new(const struct col_ops *m, const struct bench_opts *o,
+			const struct row *r, struct cell *cell)
+{
+	double start, us, budget = (double)o->budget_ms * 1000;
+	const char *where = "setup";
+	char why[REASON_LEN] = "";
+	struct row_bufs rb;
+	struct col_ctx cc;
+	unsigned int i, n = 0;
+	double *t;
+	int ret;
+
+	memset(cell, 0, sizeof(*cell));
+	memset(&cc, 0, sizeof(cc));
+	cc.fd = -1;
+	t = calloc(o->iters, sizeof(*t));
+	if (!t) {
+		cell_fail(cell, -ENOMEM, where);
+		return;
+	}
+	ret = m->open(&cc, o, why);
+	if (ret) {
+		cell->state = CELL_NA;
+		snprintf(cell->why, sizeof(cell->why), "own file: %.140s", why);
+		free(t);
+		return;
+	}
+	ret = row_prepare(m, &cc, o, r, &rb, cell->why);
+	if (ret) {
+		cell->state = CELL_NA;
+		goto out;
+	}
+	/* Two checked operations first, untimed, then the timed ones */
+	for (i = 0; i < 2; i++) {
+		ret = new_op(m, &cc, r, &rb, true, 0x30 + i, &us, &where);
+		if (ret)
+			goto fail;
+	}
+	start = bench_now_us();
+	while (n < o->iters) {
+		ret = new_op(m, &cc, r, &rb, false, 0, &us, &where);
+		if (ret)
+			goto fail;
+		t[n++] = us;
+		if (n >= MIN_SAMPLES && bench_now_us() - start >= budget)
+			break;
+	}
+	ret = new_op(m, &cc, r, &rb, true, 0x77, &us, &where);
+	if (ret)
+		goto fail;
+	bench_stats(t, n, &cell->s);
+	cell->state = CELL_OK;
+	goto out;
+fail:
+	cell_fail(cell, ret, where);
+out:
+	row_release(m, &cc, &rb);
+	m->close(&cc);
+	free(t);
+}
+
+/*
+ * measure_new() in a child process: its file is then the only one of its
+ * process. The old driver knows a PD by the caller's tgid, so a second
+ * file of the bench's own process would share the PD of the bench's file
+ * on the DSP, and closing it would release that PD.
+ */
+static void measure_new_child(const struct col_ops *m,
+			      const struct bench_opts *o, const struct row *r,
+			      struct cell *cell)
+{
+	int res[2];
+	pid_t pid;
+
+	memset(cell, 0, sizeof(*cell));
+	cell->state = CELL_NA;
+	if (pipe(res)) {
+		snprintf(cell->why, sizeof(cell->why), "pipe: %s",
+			 strerror(errno));
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(res[0]);
+		measure_new(m, o, r, cell);
+		if (write(res[1], cell, sizeof(*cell)) != sizeof(*cell))
+			_exit(1);
+		_exit(0);
+	}
+	close(res[1]);
+	if (pid < 0) {
+		snprintf(cell->why, sizeof(cell->why), "fork: %s",
+			 strerror(errno));
+	} else {
+		if (read(res[0], cell, sizeof(*cell)) != sizeof(*cell)) {
+			memset(cell, 0, sizeof(*cell));
+			cell->state = CELL_NA;
+			snprintf(cell->why, sizeof(cell->why),
+				 "the measuring process died");
+		}
+		waitpid(pid, NULL, 0);
+	}
+	close(res[0]);
+}
+
 static void measure(const struct col_ops *m, struct col_ctx *c,
 		    const struct bench_opts *o, const struct row *r,
 		    struct cell *cell)
@@ -888,6 +1243,10 @@ static void measure(const struct col_ops *m, struct col_ctx *c,
 
 	if (r->kind == ROW_PAR) {
 		measure_par(m, o, r, cell);
+		return;
+	}
+	if (row_new_buf(r)) {
+		measure_new_child(m, o, r, cell);
 		return;
 	}
 	memset(cell, 0, sizeof(*cell));
@@ -1016,9 +1375,13 @@ int bench_cmp_run(const struct bench_opts *o)
 					m->mode, rows[i].label, e->why);
 			if (e->state == CELL_WRONG && !c.old)
 				bad = 1;
-			/* the floor needs a newer simulator, P processes sessions */
+			/*
+			 * the floor needs a newer simulator, P processes
+			 * sessions, the heap rows the system dma-heap
+			 */
 			if (e->state != CELL_OK && m->strict &&
-			    rows[i].kind != ROW_FLOOR && rows[i].kind != ROW_PAR)
+			    rows[i].kind != ROW_FLOOR && rows[i].kind != ROW_PAR &&
+			    !rows[i].heap)
 				bad = 1;
 		}
 		m->close(&c);
@@ -1166,7 +1529,7 @@ static unsigned int footnote(struct footnote *fn, unsigned int *nfn,
 	return ++*nfn;
 }
 
-#define LABEL_W	22
+#define LABEL_W	24
 #define CELL_W	26
 #define RATIO_W	7
 
@@ -1206,6 +1569,45 @@ static int print_row(const struct column *col, unsigned int i,
 	}
 	printf("\n");
 	return wrong;
+}
+
+/*
+ * The new-buffer rows over the warm row (WARM_ROW: the same call with
+ * buffers already in use), per column
+ */
+static void print_new_vs_warm(const struct column *col)
+{
+	int w = row_by_id(WARM_ROW);
+	unsigned int i, j;
+	char buf[32];
+
+	if (w < 0)
+		return;
+	printf("\nNew buffer over buffer in use: median / median of \"%s\",\n",
+	       rows[w].label);
+	printf("same column (the same call; above 1.00 is the cost of the new buffer).\n\n");
+	printf("%-*s", LABEL_W, "operation");
+	for (j = 0; j < NCOLS; j++)
+		printf(" | %*s%u)", RATIO_W, "(", j + 1);
+	printf("\n");
+	for (i = 0; i < NROWS; i++) {
+		if (!row_new_buf(&rows[i]))
+			continue;
+		printf("%-*s", LABEL_W, rows[i].label);
+		for (j = 0; j < NCOLS; j++) {
+			const struct cell *e = &col[j].cells[i];
+			const struct cell *ref = &col[j].cells[w];
+
+			if (e->state == CELL_OK && ref->state == CELL_OK &&
+			    ref->s.median > 0)
+				snprintf(buf, sizeof(buf), "%.2fx",
+					 e->s.median / ref->s.median);
+			else
+				snprintf(buf, sizeof(buf), "-");
+			printf(" | %*s", RATIO_W + 2, buf);
+		}
+		printf("\n");
+	}
 }
 
 int bench_cmp_report(char **files, int nfiles)
@@ -1249,6 +1651,7 @@ int bench_cmp_report(char **files, int nfiles)
 		if (rows[i].kind != ROW_PAR)
 			wrong |= print_row(col, i, fn, &nfn);
 	}
+	print_new_vs_warm(col);
 	printf("\nNull calls from P processes at once, each with its own file and PD\n");
 	printf("(%u ms window): calls per second in total [slowest-fastest process]\n",
 	       PAR_WINDOW_MS);
