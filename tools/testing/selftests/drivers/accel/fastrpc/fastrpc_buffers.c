@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -441,10 +442,10 @@ static int open_pd(const char *dom, uint32_t *simtest)
 }
 
 /*
- * Sum of the drm-total-* keys of the fdinfo of @fd, in bytes; -1 when
- * there is none.
+ * Sum of the @prefix* keys (e.g. "drm-total-") of the fdinfo of @fd, in
+ * bytes; -1 when there is none.
  */
-static int64_t fdinfo_total(int fd)
+static int64_t fdinfo_sum(int fd, const char *prefix)
 {
 	char path[64], line[256];
 	int64_t total = -1;
@@ -459,7 +460,7 @@ static int64_t fdinfo_total(int fd)
 		char unit[16] = "";
 		char *colon;
 
-		if (strncmp(line, "drm-total-", 10))
+		if (strncmp(line, prefix, strlen(prefix)))
 			continue;
 		colon = strchr(line, ':');
 		if (!colon)
@@ -476,6 +477,19 @@ static int64_t fdinfo_total(int fd)
 	}
 	fclose(f);
 	return total;
+}
+
+static int64_t fdinfo_total(int fd)
+{
+	return fdinfo_sum(fd, "drm-total-");
+}
+
+/* fdinfo_sum(), with a missing key as 0 */
+static int64_t fdinfo_key(int fd, const char *prefix)
+{
+	int64_t v = fdinfo_sum(fd, prefix);
+
+	return v < 0 ? 0 : v;
 }
 
 /*
@@ -1133,6 +1147,66 @@ TEST_F_TIMEOUT(cdsp, dma_heap, 120)
 	munmap(hmap, size);
 	close(hfd);
 	bo_free(self->fd, &bo);
+}
+
+/*
+ * fdinfo's memory keys for an object of the device and for an import: an
+ * object is resident once a call mapped it, shared once exported; an
+ * import is shared and resident (the exporter holds its pages), and
+ * exporting it again gives the dma-buf it came from.
+ */
+TEST_F(cdsp, prime_fdinfo_keys)
+{
+	int64_t tot0, sh0, res0;
+	struct stat st1, st2;
+	uint32_t h, imp;
+	int hfd, dfd, ret;
+	struct bo out;
+
+	NEED_BUFARGS(self->fd, self->simtest);
+	hfd = frpc_dma_heap_alloc("system", 16 * PAGE);
+	if (hfd == -ENOENT)
+		SKIP(return, "no /dev/dma_heap/system (CONFIG_DMABUF_HEAPS_SYSTEM)");
+	ASSERT_LE(0, hfd);
+	BO_NEW(self->fd, PAGE, &out);
+
+	tot0 = fdinfo_key(self->fd, "drm-total-");
+	sh0 = fdinfo_key(self->fd, "drm-shared-");
+	res0 = fdinfo_key(self->fd, "drm-resident-");
+
+	/* An object of the device: its pages come with its first call */
+	ASSERT_EQ(0, frpc_gem_create(self->fd, 8 * PAGE, &h));
+	EXPECT_EQ(tot0 + 8 * (int64_t)PAGE, fdinfo_key(self->fd, "drm-total-"));
+	EXPECT_EQ(sh0, fdinfo_key(self->fd, "drm-shared-"));
+	EXPECT_EQ(res0, fdinfo_key(self->fd, "drm-resident-"));
+	ret = echo_args(self->fd, self->simtest, frpc_arg_gem(h, 0, PAGE),
+			frpc_arg_gem(out.handle, 0, PAGE));
+	ASSERT_EQ(0, ret) TH_LOG("call: %s", strerror(-ret));
+	EXPECT_EQ(res0 + 8 * (int64_t)PAGE, fdinfo_key(self->fd, "drm-resident-"));
+	/* Exported, it is shared */
+	ASSERT_EQ(0, frpc_prime_export(self->fd, h, &dfd));
+	EXPECT_EQ(sh0 + 8 * (int64_t)PAGE, fdinfo_key(self->fd, "drm-shared-"));
+	close(dfd);
+
+	/* An import: shared and resident from the start */
+	ASSERT_EQ(0, frpc_prime_import(self->fd, hfd, &imp));
+	EXPECT_EQ(tot0 + 24 * (int64_t)PAGE, fdinfo_key(self->fd, "drm-total-"));
+	EXPECT_EQ(sh0 + 24 * (int64_t)PAGE, fdinfo_key(self->fd, "drm-shared-"));
+	EXPECT_EQ(res0 + 24 * (int64_t)PAGE, fdinfo_key(self->fd, "drm-resident-"));
+	/* Exporting an import gives back the exporter's dma-buf */
+	ASSERT_EQ(0, frpc_prime_export(self->fd, imp, &dfd));
+	ASSERT_EQ(0, fstat(hfd, &st1));
+	ASSERT_EQ(0, fstat(dfd, &st2));
+	EXPECT_EQ(st1.st_ino, st2.st_ino);
+	close(dfd);
+
+	EXPECT_EQ(0, frpc_gem_close(self->fd, imp));
+	EXPECT_EQ(0, frpc_gem_close(self->fd, h));
+	EXPECT_EQ(tot0, fdinfo_key(self->fd, "drm-total-"));
+	EXPECT_EQ(sh0, fdinfo_key(self->fd, "drm-shared-"));
+	EXPECT_EQ(res0, fdinfo_key(self->fd, "drm-resident-"));
+	bo_free(self->fd, &out);
+	close(hfd);
 }
 
 TEST_F(cdsp, prime_self)
