@@ -289,7 +289,12 @@ struct drm_fastrpc_process_init {
  * With %DRM_FASTRPC_BUF_GEM or %DRM_FASTRPC_BUF_DMABUF, the argument is the
  * range [@offset, @offset + @length) of the buffer named by @handle. The DSP
  * reads and writes it in place through the file's context bank: nothing is
- * copied. The buffer is kept alive and mapped until the DSP has answered.
+ * copied. The buffer is kept alive and mapped until the DSP has answered;
+ * a buffer named by GEM handle may stay mapped in a bounded per-file cache
+ * until its handle is closed. Before the DSP gets the call, the call waits
+ * (up to @timeout_ms of &drm_fastrpc_invoke, or 10 s) for the fences of the
+ * buffer's reservation object that other devices added, and while it runs
+ * its own fence is there: Documentation/accel/fastrpc/memory.rst.
  * An unknown GEM handle gives -ENOENT, a descriptor that is not a dma-buf
  * -EBADF, a range past the end of the buffer -ERANGE; a buffer that the
  * context bank cannot see as one contiguous range gives -EINVAL.
@@ -340,8 +345,9 @@ struct drm_fastrpc_arg {
  * the kernel, -ENOTCONN before %DRM_IOCTL_FASTRPC_PROCESS_INIT, -EFAULT for
  * an argument that is not readable or writable user memory, -EOVERFLOW for
  * a range that wraps around, -E2BIG when the inline bytes exceed
- * %DRM_FASTRPC_INLINE_MAX, -ETIMEDOUT when @timeout_ms expires, -EINTR when
- * the caller is killed, -ENODEV when the DSP is offline, -EPIPE when it goes
+ * %DRM_FASTRPC_INLINE_MAX, -ETIMEDOUT when @timeout_ms expires (or when a
+ * buffer's fences did not signal in time), -EINTR when the caller is
+ * killed (or a signal ends its wait for a buffer's fences), -ENODEV when the DSP is offline, -EPIPE when it goes
  * away during the call, -EIO (or another error of the transport) when the
  * message could not be sent, -ENOMEM also when the payload does not fit in
  * the caller's memory cgroup, -EAGAIN when the file has too many calls
