@@ -275,23 +275,34 @@ static void fastrpc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 
 /*
  * The parent of a DRM device. PRIME imports are attached to it, as the DRM
- * core does: it never does DMA, but an exporter may map its dma-buf for it
- * (at import, or when the attachment is made), so it takes any address.
+ * core does: it never does DMA, but the exporter maps its dma-buf for it
+ * at import, so it takes any address and segments of any size.
  */
 static struct device *fastrpc_root_register(const char *name)
 {
+	struct device_dma_parameters *parms;
 	struct device *root;
 	int ret;
 
 	root = root_device_register(name);
 	if (IS_ERR(root))
 		return root;
-	ret = dma_coerce_mask_and_coherent(root, DMA_BIT_MASK(64));
-	if (ret) {
-		root_device_unregister(root);
-		return ERR_PTR(ret);
+	/* Freed by devres when the root device is unregistered */
+	parms = devm_kzalloc(root, sizeof(*parms), GFP_KERNEL);
+	if (!parms) {
+		ret = -ENOMEM;
+		goto err_unregister;
 	}
+	root->dma_parms = parms;
+	dma_set_max_seg_size(root, UINT_MAX);
+	ret = dma_coerce_mask_and_coherent(root, DMA_BIT_MASK(64));
+	if (ret)
+		goto err_unregister;
 	return root;
+
+err_unregister:
+	root_device_unregister(root);
+	return ERR_PTR(ret);
 }
 
 static const struct drm_driver fastrpc_drm_driver = {
