@@ -14,12 +14,16 @@
  * Calls complete in no particular order, so each fence has a fence context
  * of its own: dma_resv_add_fence() replaces an unsignalled fence by a later
  * one of the same context, which is only right for fences that signal in
- * order.
+ * order. A reservation object may keep a signalled fence, and call its
+ * operations, long after the call: each fence holds a reference on the
+ * module until it is freed.
  */
 
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
+#include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/spinlock.h>
 
 #include "fastrpc_fence.h"
@@ -44,10 +48,21 @@ static const char *fastrpc_fence_timeline_name(struct dma_fence *fence)
 	return "dsp-call";
 }
 
+static void fastrpc_fence_release(struct dma_fence *fence)
+{
+	dma_fence_free(fence);
+	/* The reference of fastrpc_fence_create() */
+	module_put(THIS_MODULE);
+}
+
 static const struct dma_fence_ops fastrpc_fence_ops = {
 	.get_driver_name = fastrpc_fence_driver_name,
 	.get_timeline_name = fastrpc_fence_timeline_name,
+	.release = fastrpc_fence_release,
 };
+
+/* dma_fence_free() frees the whole of it */
+static_assert(offsetof(struct fastrpc_fence, base) == 0);
 
 /**
  * fastrpc_fence_create() - a fence for a call
@@ -64,6 +79,8 @@ struct dma_fence *fastrpc_fence_create(void)
 	spin_lock_init(&f->lock);
 	dma_fence_init(&f->base, &fastrpc_fence_ops, &f->lock,
 		       dma_fence_context_alloc(1), 1);
+	/* Put in fastrpc_fence_release() */
+	__module_get(THIS_MODULE);
 	return &f->base;
 }
 
