@@ -347,14 +347,14 @@ struct drm_fastrpc_arg {
  * a range that wraps around, -E2BIG when the inline bytes exceed
  * %DRM_FASTRPC_INLINE_MAX, -ETIMEDOUT when @timeout_ms expires (or when a
  * buffer's fences did not signal in time), -EINTR when the caller is
- * killed (or a signal ends its wait for a buffer's fences), -ENODEV when the DSP is offline, -EPIPE when it goes
- * away during the call, -EIO (or another error of the transport) when the
- * message could not be sent, -ENOMEM also when the payload does not fit in
- * the caller's memory cgroup, -EAGAIN when the file has too many calls
- * unfinished, -EBUSY when its abandoned calls (timed out or killed, still
- * unanswered) reached their limit; the limits are module parameters of the
- * driver. When the DSP method fails, @dsp_status holds its
- * result and the call fails with the errno listed in
+ * killed (or a signal ends its wait for a buffer's fences), -ENODEV when
+ * the DSP is offline, -EPIPE when it goes away during the call, -EIO (or
+ * another error of the transport) when the message could not be sent,
+ * -ENOMEM also when the payload does not fit in the caller's memory cgroup,
+ * -EAGAIN when the file has too many calls unfinished, -EBUSY when its
+ * abandoned calls (timed out or killed, still unanswered) reached their
+ * limit; the limits are module parameters of the driver. When the DSP
+ * method fails, @dsp_status holds its result and the call fails with the errno listed in
  * Documentation/accel/fastrpc/uapi.rst; inline out-buffers are then not
  * written, while buffer-object out-arguments are written in place by the
  * DSP and may have changed.
