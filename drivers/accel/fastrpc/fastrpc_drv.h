@@ -238,9 +238,10 @@ struct fastrpc_device {
  * @dsp_maps: DSP mappings of DRM_IOCTL_FASTRPC_MAP, &struct fastrpc_dsp_map
  * @maps_lock: see DOC: Locking
  * @bo_maps: buffer objects mapped on @session that the file keeps, &struct
- *	fastrpc_bo_map, least recently used first: the cached ones (buffers
- *	named by GEM handle, until the handle is closed or the cache evicts
- *	them) and those of DSP mappings. The list holds a reference to each.
+ *	fastrpc_bo_map, least recently used first: those in use by a call or
+ *	MAP, those of DSP mappings, and the cached ones (buffers named by GEM
+ *	handle, until the handle is closed or the cache evicts them). The
+ *	list holds a reference to each.
  * @cache_entries: mappings of @bo_maps that are cached
  * @cache_pages: pages of those
  * @proc_lock: see DOC: Locking

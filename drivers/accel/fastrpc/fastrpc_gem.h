@@ -50,8 +50,12 @@ static inline struct fastrpc_bo *to_fastrpc_bo(struct drm_gem_object *obj)
  * @ref: references: the file's list (until the file's session is released),
  *	each call that uses the mapping until the DSP answered, each DSP
  *	mapping
- * @node: entry in &fastrpc_file.bo_maps when the file's cache or a DSP
- *	mapping keeps the mapping, under &fastrpc_file.maps_lock; else empty
+ * @node: entry in &fastrpc_file.bo_maps while a use, a DSP mapping or the
+ *	file's cache keeps the mapping there
+ * @listed: on &fastrpc_file.bo_maps (the list holds a reference), under
+ *	&fastrpc_file.maps_lock
+ * @users: uses by calls or MAP requests that looked the mapping up on the
+ *	file's list and have not given it back (fastrpc_mem_put_map())
  * @cached: in the file's cache of recently used mappings
  * @dsp_pins: DSP mappings of the file that use the mapping
  * @cb_node: entry in &fastrpc_cb.maps, under &fastrpc_cb.maps_lock
@@ -72,6 +76,8 @@ static inline struct fastrpc_bo *to_fastrpc_bo(struct drm_gem_object *obj)
 struct fastrpc_bo_map {
 	struct kref ref;
 	struct list_head node;
+	bool listed;
+	unsigned int users;
 	bool cached;
 	unsigned int dsp_pins;
 	struct list_head cb_node;

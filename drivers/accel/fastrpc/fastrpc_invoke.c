@@ -772,12 +772,13 @@ static int fastrpc_invoke_read_handle(struct drm_file *file,
 	return 0;
 }
 
-static void fastrpc_invoke_put_args(struct fastrpc_karg *kargs, u32 nargs)
+static void fastrpc_invoke_put_args(struct fastrpc_file *ffile,
+				    struct fastrpc_karg *kargs, u32 nargs)
 {
 	u32 i;
 
 	for (i = 0; i < nargs; i++)
-		fastrpc_bo_map_put(kargs[i].map);
+		fastrpc_mem_put_map(ffile, kargs[i].map);
 }
 
 static int fastrpc_invoke_read_args(struct drm_file *file,
@@ -883,7 +884,7 @@ int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
 	inv->dsp_status = params.dsp_status;
 
 out_free_args:
-	fastrpc_invoke_put_args(kargs, inv->num_args);
+	fastrpc_invoke_put_args(ffile, kargs, inv->num_args);
 	kfree(kargs);
 out_put_proc:
 	fastrpc_proc_put(&proc);

@@ -291,12 +291,13 @@ static int fastrpc_legacy_dsp_result(u32 dsp_status)
 	return ret;
 }
 
-static void fastrpc_legacy_put_args(struct fastrpc_karg *kargs, u32 nargs)
+static void fastrpc_legacy_put_args(struct fastrpc_file *ffile,
+				    struct fastrpc_karg *kargs, u32 nargs)
 {
 	u32 i;
 
 	for (i = 0; i < nargs; i++)
-		fastrpc_bo_map_put(kargs[i].map);
+		fastrpc_mem_put_map(ffile, kargs[i].map);
 }
 
 static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
@@ -366,7 +367,7 @@ static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
 		ret = fastrpc_legacy_dsp_result(params.dsp_status);
 
 out_put_args:
-	fastrpc_legacy_put_args(kargs, nargs);
+	fastrpc_legacy_put_args(ffile, kargs, nargs);
 	kfree(kargs);
 out_put_proc:
 	fastrpc_proc_put(&proc);
@@ -494,7 +495,7 @@ static int fastrpc_legacy_init_create(struct fastrpc_legacy_file *lfile,
 					 init.siglen);
 	if (!ret)
 		WRITE_ONCE(lfile->has_pd, true);
-	fastrpc_bo_map_put(shell.map);
+	fastrpc_mem_put_map(ffile, shell.map);
 out_unlock:
 	return fastrpc_legacy_unlock(lfile, &proc, ret);
 }

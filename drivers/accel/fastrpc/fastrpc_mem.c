@@ -3,12 +3,15 @@
  * FastRPC accel driver: buffers of calls and DSP mappings.
  *
  * A buffer named by a call or by MAP (a GEM handle of the file or a dma-buf
- * fd) is mapped on the file's session at its first use and stays mapped
- * until the file's session is released: at most one mapping per object and
- * session, kept in the file's list. MAP adds a mapping in the DSP process
- * with INIT MEM_MAP, or gives the range to the process's heap with INIT MMAP
- * (ADD_PAGES); it lasts until UNMAP (INIT MEM_UNMAP or MUNMAP) or until the
- * DSP releases the process.
+ * fd) is mapped on the file's session when it is first needed and stays on
+ * the file's list while something uses it: a call or MAP that looked it up
+ * (&fastrpc_bo_map.users), a DSP mapping (&fastrpc_bo_map.dsp_pins), or the
+ * file's cache of recently used buffers named by GEM handle
+ * (&fastrpc_bo_map.cached). Users of one buffer share its mapping, so that
+ * no two mappings of the same pages exist on one context bank. MAP adds a
+ * mapping in the DSP process with INIT MEM_MAP, or gives the range to the
+ * process's heap with INIT MMAP (ADD_PAGES); it lasts until UNMAP (INIT
+ * MEM_UNMAP or MUNMAP) or until the DSP releases the process.
  */
 
 #include <linux/dma-buf.h>
@@ -73,10 +76,19 @@ fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
 }
 
 /*
- * Take @map out of the file's cache. If no DSP mapping holds it either, it
- * leaves the list, and the list's reference moves to @put, to be dropped
- * without the lock.
+ * A mapping nothing keeps on the file's list any more leaves it; the list's
+ * reference moves to @put, to be dropped without the lock.
  */
+static void fastrpc_mem_unlist_idle_locked(struct fastrpc_bo_map *map,
+					   struct list_head *put)
+{
+	if (map->listed && !map->users && !map->dsp_pins && !map->cached) {
+		map->listed = false;
+		list_move_tail(&map->node, put);
+	}
+}
+
+/* Take @map out of the file's cache */
 static void fastrpc_mem_uncache_locked(struct fastrpc_file *ffile,
 				       struct fastrpc_bo_map *map,
 				       struct list_head *put)
@@ -88,8 +100,7 @@ static void fastrpc_mem_uncache_locked(struct fastrpc_file *ffile,
 		ffile->cache_entries--;
 		ffile->cache_pages -= map->obj->size >> PAGE_SHIFT;
 	}
-	if (!map->dsp_pins)
-		list_move_tail(&map->node, put);
+	fastrpc_mem_unlist_idle_locked(map, put);
 }
 
 /* Evict the least recently used mappings while the cache is over a limit */
@@ -126,8 +137,9 @@ static void fastrpc_mem_put_list(struct list_head *put)
 /*
  * The session mapping of [@offset, @offset + @len) of @obj (a reference,
  * dropped here; NULL for a dma-buf of another exporter) or @dmabuf, of
- * @size bytes. With @cache the mapping stays in the file's cache after the
- * caller is done with it. See fastrpc_mem_get_map().
+ * @size bytes, for a use given back with fastrpc_mem_put_map(). With @cache
+ * the mapping stays in the file's cache after the caller is done with it.
+ * See fastrpc_mem_get_map().
  */
 static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 			       struct fastrpc_session *session,
@@ -162,12 +174,12 @@ static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 			ret = PTR_ERR(map);
 			goto out_unlock;
 		}
-		if (cache) {
-			/* The list keeps the reference of fastrpc_bo_map_create() */
-			list_add_tail(&map->node, &ffile->bo_maps);
-			fastrpc_bo_map_get(map);
-		}
+		/* The list keeps the reference of fastrpc_bo_map_create() */
+		list_add_tail(&map->node, &ffile->bo_maps);
+		map->listed = true;
+		fastrpc_bo_map_get(map);
 	}
+	map->users++;
 	if (cache && !map->cached) {
 		map->cached = true;
 		ffile->cache_entries++;
@@ -184,18 +196,51 @@ out_put:
 	return ret;
 }
 
+/**
+ * fastrpc_mem_put_map() - give back a use of a mapping
+ * @ffile: the file
+ * @map: a mapping of fastrpc_mem_get_map() or fastrpc_mem_get_map_dmabuf(),
+ *	may be NULL; the caller's reference is dropped
+ *
+ * A mapping that nothing else keeps on the file's list leaves it, and is
+ * unmapped once calls still in flight are done with it.
+ */
+void fastrpc_mem_put_map(struct fastrpc_file *ffile,
+			 struct fastrpc_bo_map *map)
+{
+	LIST_HEAD(put);
+
+	if (!map)
+		return;
+	mutex_lock(&ffile->maps_lock);
+	/* Off the list already when the file's session was released */
+	if (map->listed) {
+		map->users--;
+		fastrpc_mem_unlist_idle_locked(map, &put);
+	}
+	mutex_unlock(&ffile->maps_lock);
+	fastrpc_mem_put_list(&put);
+	fastrpc_bo_map_put(map);
+}
+
 /*
- * A DSP mapping holds @map: the mapping stays on the file's list, where
- * calls find it, until the last DSP mapping of it is undone.
+ * A DSP mapping takes over @map and the caller's reference: the mapping
+ * stays on the file's list, where calls find it, until the last DSP mapping
+ * of it is undone. A mapping on the list was looked up for the caller: the
+ * caller's use becomes the DSP mapping's. One not listed (a buffer of the
+ * driver's own, legacy MMAP) is listed.
  */
 static void fastrpc_mem_pin_map(struct fastrpc_file *ffile,
 				struct fastrpc_bo_map *map)
 {
 	mutex_lock(&ffile->maps_lock);
-	if (list_empty(&map->node)) {
-		/* Put in fastrpc_mem_unpin_map() or at the release */
+	if (map->listed) {
+		map->users--;
+	} else if (list_empty(&map->node)) {
+		/* Put when it leaves the list */
 		fastrpc_bo_map_get(map);
 		list_add_tail(&map->node, &ffile->bo_maps);
+		map->listed = true;
 	}
 	map->dsp_pins++;
 	mutex_unlock(&ffile->maps_lock);
@@ -207,9 +252,8 @@ static void fastrpc_mem_unpin_map(struct fastrpc_file *ffile,
 	LIST_HEAD(put);
 
 	mutex_lock(&ffile->maps_lock);
-	/* Off the list already when the file's session was released */
-	if (!--map->dsp_pins && !map->cached && !list_empty(&map->node))
-		list_move_tail(&map->node, &put);
+	map->dsp_pins--;
+	fastrpc_mem_unlist_idle_locked(map, &put);
 	mutex_unlock(&ffile->maps_lock);
 	fastrpc_mem_put_list(&put);
 }
@@ -243,8 +287,9 @@ void fastrpc_mem_forget_obj(struct fastrpc_file *ffile,
  * @dmabuf: the buffer; the caller keeps its reference
  * @offset: offset of the range in the buffer
  * @len: length of the range
- * @mapp: written: the mapping with a reference for the caller, or NULL for
- *	an empty range (nothing to map)
+ * @mapp: written: the mapping with a reference and a use for the caller
+ *	(given back with fastrpc_mem_put_map()), or NULL for an empty range
+ *	(nothing to map)
  *
  * fastrpc_mem_get_map() for a dma-buf the caller has looked up already, so
  * that what it learnt of the buffer (e.g. @offset) and the mapping are of
@@ -274,13 +319,15 @@ int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
  * @handle: GEM handle of the file's DRM file, or dma-buf fd
  * @offset: offset of the range in the buffer
  * @len: length of the range
- * @mapp: written: the mapping with a reference for the caller, or NULL for
- *	an empty range (nothing to map)
+ * @mapp: written: the mapping with a reference and a use for the caller
+ *	(given back with fastrpc_mem_put_map()), or NULL for an empty range
+ *	(nothing to map)
  *
- * The buffer is mapped on @session at its first use; the mapping is kept in
- * the file's list until the session is released. A dma-buf exported by
- * this device names its object; any other dma-buf is imported once per
- * session and found again through its mapping.
+ * The buffer is mapped on @session when it is first needed and shared by
+ * its users; a buffer named by GEM handle stays in the file's cache after
+ * its last use. A dma-buf exported by this device names its object; any
+ * other dma-buf is imported for as long as it is used and found again
+ * through its mapping.
  *
  * Return: 0, -ENOENT for an unknown GEM handle (or a file without GEM
  * handles), -EBADF for a descriptor that is not a dma-buf, -EOVERFLOW
@@ -471,8 +518,10 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 	}
 
 	mutex_lock(&ffile->maps_lock);
-	list_for_each_entry(map, &ffile->bo_maps, node)
+	list_for_each_entry(map, &ffile->bo_maps, node) {
 		map->cached = false;
+		map->listed = false;
+	}
 	list_splice_init(&ffile->bo_maps, &maps);
 	ffile->cache_entries = 0;
 	ffile->cache_pages = 0;
@@ -613,7 +662,7 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 
 	dsp = kzalloc(sizeof(*dsp), GFP_KERNEL);
 	if (!dsp) {
-		fastrpc_bo_map_put(map);
+		fastrpc_mem_put_map(ffile, map);
 		return -ENOMEM;
 	}
 	dsp->map = map;

@@ -103,6 +103,8 @@ int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
 			       struct fastrpc_session *session,
 			       struct dma_buf *dmabuf, u64 offset, u64 len,
 			       struct fastrpc_bo_map **mapp);
+void fastrpc_mem_put_map(struct fastrpc_file *ffile,
+			 struct fastrpc_bo_map *map);
 void fastrpc_mem_forget_obj(struct fastrpc_file *ffile,
 			    struct drm_gem_object *obj);
 int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
