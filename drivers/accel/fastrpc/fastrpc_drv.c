@@ -275,8 +275,9 @@ static void fastrpc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 
 /*
  * The parent of a DRM device. PRIME imports are attached to it, as the DRM
- * core does: it never does DMA, but the exporter maps its dma-buf for it
- * at import, so it takes any address and segments of any size.
+ * core does: it never does DMA, but an exporter that cannot wait for the
+ * mapping to be asked for maps its dma-buf when it is attached, so it takes
+ * any address and segments of any size.
  */
 static struct device *fastrpc_root_register(const char *name)
 {
@@ -311,7 +312,6 @@ static const struct drm_driver fastrpc_drm_driver = {
 	.postclose = fastrpc_postclose,
 	.gem_create_object = fastrpc_gem_create_object,
 	.gem_prime_import = fastrpc_gem_prime_import,
-	.gem_prime_import_sg_table = fastrpc_gem_prime_import_sg_table,
 	.show_fdinfo = fastrpc_show_fdinfo,
 	.ioctls = fastrpc_ioctls,
 	.num_ioctls = ARRAY_SIZE(fastrpc_ioctls),

@@ -11,12 +11,15 @@
  * PRIME goes through the DRM core: export with drm_gem_prime_export(), with
  * dma_buf_ops of the driver that add CPU access brackets (begin/end_cpu_access)
  * to the core's callbacks, so that a dma-buf of the device is recognised by
- * its ops before its private data is looked at; import with
- * drm_gem_prime_import_dev(), which attaches the dma-buf to the DRM device
- * and marks the object as an import. The DSP does not use that attachment:
- * an import is attached again, and mapped, on the context-bank device of
- * each session that uses it (&struct fastrpc_bo_map). A dma-buf named by fd
- * for one call only is attached to the session's device alone.
+ * its ops before its private data is looked at. An import is made as
+ * drm_gem_prime_import_dev() makes one, attached to the DRM device and
+ * marked as an import (import_attach), and torn down by
+ * drm_prime_gem_destroy(), but that attachment is not mapped: the DRM
+ * device does no DMA, and a mapping for it would only cost cache
+ * maintenance and overlap the mappings the DSP uses. Those are made on the
+ * context-bank device of each session that uses the import
+ * (&struct fastrpc_bo_map). A dma-buf named by fd for one call only is
+ * attached to the session's device alone.
  */
 
 #include <linux/dma-buf.h>
@@ -201,11 +204,11 @@ static void fastrpc_gem_import_free(struct drm_gem_object *obj)
 	struct dma_buf *dmabuf = bo->import;
 
 	fastrpc_uncount(to_fastrpc_device(obj->dev), FASTRPC_CNT_OBJECTS);
-	/* Unmaps and detaches a PRIME import, and drops its reference */
+	/* Detaches a PRIME import and drops its reference */
 	if (obj->import_attach)
-		drm_prime_gem_destroy(obj, bo->import_sgt);
+		drm_prime_gem_destroy(obj, NULL);
 	drm_gem_object_release(obj);
-	/* The reference of fastrpc_gem_import_transient() */
+	/* Of fastrpc_gem_import_transient(), or of a failed PRIME import */
 	if (!obj->import_attach)
 		dma_buf_put(dmabuf);
 	mutex_destroy(&bo->lock);
@@ -245,28 +248,6 @@ static struct fastrpc_bo *fastrpc_gem_import_alloc(struct drm_device *drm,
 	bo->import = dmabuf;
 	fastrpc_count(to_fastrpc_device(drm), FASTRPC_CNT_OBJECTS);
 	return bo;
-}
-
-/**
- * fastrpc_gem_prime_import_sg_table() - &drm_driver.gem_prime_import_sg_table
- * @drm: the DRM device
- * @attach: the attachment drm_gem_prime_import_dev() made to the DRM device
- * @sgt: its mapping, kept until the object is freed
- *
- * Return: the object of the import, or an ERR_PTR().
- */
-struct drm_gem_object *
-fastrpc_gem_prime_import_sg_table(struct drm_device *drm,
-				  struct dma_buf_attachment *attach,
-				  struct sg_table *sgt)
-{
-	struct fastrpc_bo *bo;
-
-	bo = fastrpc_gem_import_alloc(drm, attach->dmabuf);
-	if (IS_ERR(bo))
-		return ERR_CAST(bo);
-	bo->import_sgt = sgt;
-	return &bo->base.base;
 }
 
 /**
@@ -341,22 +322,37 @@ u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
  * @dmabuf: the dma-buf to import
  *
  * A dma-buf of @drm gives its own object back. Any other dma-buf is
- * imported by drm_gem_prime_import_dev(); sessions attach it to their own
- * devices when they use it (fastrpc_bo_map_create()).
+ * attached to the DRM device, as drm_gem_prime_import_dev() does, but not
+ * mapped for it; sessions attach it to their own devices, and map it there,
+ * when they use it (fastrpc_bo_map_create()).
  *
  * Return: the object with a reference for the caller, or an ERR_PTR().
  */
 struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 						struct dma_buf *dmabuf)
 {
+	struct dma_buf_attachment *attach;
 	struct drm_gem_object *obj;
+	struct fastrpc_bo *bo;
 
 	obj = fastrpc_gem_from_dmabuf(drm, dmabuf);
 	if (obj)
 		return obj;
-	if (!dmabuf->size || !PAGE_ALIGNED(dmabuf->size))
-		return ERR_PTR(-EINVAL);
-	return drm_gem_prime_import_dev(drm, dmabuf, drm->dev);
+
+	bo = fastrpc_gem_import_alloc(drm, dmabuf);
+	if (IS_ERR(bo))
+		return ERR_CAST(bo);
+	obj = &bo->base.base;
+	/* Put by drm_prime_gem_destroy(), or by the free of a failed import */
+	get_dma_buf(dmabuf);
+
+	attach = dma_buf_attach(dmabuf, drm->dev);
+	if (IS_ERR(attach)) {
+		drm_gem_object_put(obj);
+		return ERR_CAST(attach);
+	}
+	obj->import_attach = attach;
+	return obj;
 }
 
 /*

@@ -26,16 +26,15 @@ struct vm_area_struct;
  * @base: the shmem object; only @base.base is used for an import
  * @import: for an object imported from another exporter, the dma-buf; NULL
  *	for an object of this device. Besides the attachment a PRIME import
- *	makes (@base.base.import_attach), it is attached and mapped on a
- *	session's context-bank device when a process first needs it there.
- * @import_sgt: the mapping of @base.base.import_attach, for a PRIME import
+ *	makes to the DRM device (@base.base.import_attach, never mapped), it
+ *	is attached and mapped on a session's context-bank device when a
+ *	process first needs it there.
  * @lock: protects @maps
  * @maps: the object's mappings on sessions, &fastrpc_bo_map.bo_node
  */
 struct fastrpc_bo {
 	struct drm_gem_shmem_object base;
 	struct dma_buf *import;
-	struct sg_table *import_sgt;
 	struct mutex lock; /* protects maps */
 	struct list_head maps;
 };
@@ -98,10 +97,6 @@ u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
 				  struct vm_area_struct *vma);
 struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 						struct dma_buf *dmabuf);
-struct drm_gem_object *
-fastrpc_gem_prime_import_sg_table(struct drm_device *drm,
-				  struct dma_buf_attachment *attach,
-				  struct sg_table *sgt);
 struct drm_gem_object *fastrpc_gem_import_transient(struct drm_device *drm,
 						    struct dma_buf *dmabuf);
 struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
