@@ -7,7 +7,8 @@
  * configfs directory faults/). "maps" lists the DSP mappings of every PD,
  * "smmu" the IOVA ranges mapped in each context bank of the live instance
  * and "smmu_pages" their number of pages. Each write to "echo" is a bare
- * message and reply through the simulated transport.
+ * message and reply through the simulated transport. "fence" puts fences
+ * of another device on dma-bufs (fastrpc_sim_fence.c).
  */
 
 #include <linux/atomic.h>
@@ -18,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "fastrpc_sim.h"
+#include "fastrpc_sim_fence.h"
 
 static const char * const fastrpc_sim_stat_names[FASTRPC_SIM_NR_STATS] = {
 	[FASTRPC_SIM_STAT_MESSAGES] = "messages",
@@ -164,6 +166,8 @@ void fastrpc_sim_debugfs_add(struct fastrpc_sim_dsp *dsp,
 
 	debugfs_create_file("maps", 0444, dsp->debugfs, dsp,
 			    &fastrpc_sim_maps_fops);
+
+	fastrpc_sim_fence_add(dsp, dsp->debugfs);
 }
 
 /**
@@ -188,4 +192,5 @@ void fastrpc_sim_debugfs_remove(struct fastrpc_sim_dsp *dsp)
 {
 	debugfs_remove_recursive(dsp->debugfs);
 	dsp->debugfs = NULL;
+	fastrpc_sim_fence_remove(dsp);
 }
