@@ -5,17 +5,21 @@
 #   make check      run the whole test suite; last line "N passed, N failed"
 #   make bench      inline vs zero-copy call times on the simulated DSP (VM)
 #   make fuzz       a long run of the fuzzer (FUZZ_SECONDS, FUZZ_SEED)
+#   make vm-check-arm64  the tests on arm64 with DMA-API debugging, with
+#                   non-coherent and coherent context banks (ARM64_KINDS)
 #
 # Variables: FASTRPC_CACHE (cache root, default ~/.cache/fastrpc-accel),
-# JOBS (make -j), KVM=1 (boot with KVM instead of TCG), VARIANT=base|debug
-# (for kernel, modules, userspace, vm-check, vm-shell).
+# JOBS (make -j), KVM=1 (boot with KVM instead of TCG), VARIANT=base|debug|
+# arm64-vm (for kernel, modules, userspace, vm-check, vm-shell; arm64-vm's
+# vm-check runs the arm64 set with the simulator's default kind,
+# non-coherent).
 
 VARIANT ?= base
 H := harness
 export FASTRPC_CACHE JOBS KVM
 
 .PHONY: all demo bench check deps kernel modules userspace initramfs vm-check \
-	vm-shell lint arm64 clean help fuzz
+	vm-shell lint arm64 vm-check-arm64 clean help fuzz
 
 all: help
 
@@ -63,9 +67,10 @@ initramfs: kernel
 	@bash $(H)/build-user.sh $(VARIANT); bash $(H)/mkinitramfs.sh $(VARIANT)
 
 # One VM run of the test suite (no lint, no arm64).
+VM_NAME = $(if $(findstring -,$(VARIANT)),$(VARIANT),x86_64-$(VARIANT))
 vm-check: initramfs
 	@rc=0; bash $(H)/run-vm.sh $(VARIANT) check || rc=$$?; \
-	python3 $(H)/parse-results.py $${OUT:-out}/x86_64-$(VARIANT)-check.log vm-x86_64-$(VARIANT) $$rc
+	python3 $(H)/parse-results.py $${OUT:-out}/$(VM_NAME)-check.log vm-$(VM_NAME) $$rc
 
 # Interactive busybox shell in the VM, modules loaded and DSPs created
 # (leave with "reboot -f", or Ctrl-A X).
@@ -75,8 +80,13 @@ vm-shell: initramfs
 lint: deps
 	@bash $(H)/build-kernel.sh base; [ $$? != 1 ] && bash $(H)/lint.sh
 
-arm64: deps
-	@bash $(H)/arm64.sh
+# The arm64 kernel with our modules and DMA-API debugging, then one VM run
+# per kind of context bank in ARM64_KINDS: noncoherent runs every selftest,
+# coherent the arm64 set (harness/arm64.sh; VM_APPEND as for vm-check).
+# "arm64" is the same.
+ARM64_KINDS ?= noncoherent coherent
+vm-check-arm64 arm64: deps
+	@bash $(H)/arm64.sh $(ARM64_KINDS)
 
 # Repo-local outputs only; the kernel tree and builds in the cache stay.
 clean:

@@ -1,57 +1,37 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# arm64 cross-build of our modules (build only): tinyconfig + configs/arm64.config,
-# then "make modules" alone, which compiles the =m objects without building
-# vmlinux (modpost runs in modules-only mode; KBUILD_MODPOST_WARN=1 turns the
-# unresolved-symbol errors it cannot check into warnings).
-# One test: pass when the build succeeds and made our modules.
-set -euo pipefail
+# arm64: our modules built and tested on an arm64 kernel (make arm64,
+# make vm-check-arm64; make check runs the same steps).
+#
+# The kernel is tinyconfig + configs/arm64-vm.config, cross-built with
+# aarch64-linux-gnu- (group build-arm64-vm: kernel, and modules, which also
+# fails when gcc warns about one of our files). Userspace is cross-built as
+# for x86_64 (build-user.sh arm64-vm, static, no -m32 programs), the
+# initramfs holds Debian's arm64 busybox-static (deps.sh). The VM is
+# qemu-system-aarch64 -M virt under TCG.
+#
+# Why arm64: there, DMA coherency is a property of each device, taken from
+# its DT node, so the simulated DSP's context banks are made non-coherent
+# and coherent in turn (fastrpc_sim coherent=0|1) and the driver's cache
+# maintenance really runs, under CONFIG_DMA_API_DEBUG. Two VM runs (init.sh
+# arm64_set), groups vm-arm64-noncoherent and vm-arm64-coherent: the KUnit
+# suites, the selftests, the demo and the legacy UAPI suite on our driver's
+# legacy face; fastrpc_fuzz for 30 s (ARM64_FUZZ_SECONDS). The non-coherent
+# run, the one x86 cannot make, runs every selftest; the coherent one, to
+# keep make check short, the arm64 set: the buffer tests fastrpc_buffers,
+# fastrpc_lifetime* and fastrpc_sync*. A run fails on a
+# DMA-API error (counted by dma-debug, or on the console), a WARNING, BUG
+# or Oops.
+#
+# Left out on arm64: the -m32 programs (no COMPAT), the legacy suite
+# against the old drivers/misc/fastrpc.c (not ours; not in arm64-vm.config), the
+# benchmark (x86 only), and in the coherent run the selftests outside the
+# arm64 set.
+#   arm64.sh [noncoherent|coherent ...]   (default: both)
+set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-GRP=build-arm64
-command -v aarch64-linux-gnu-gcc >/dev/null || {
-	result FAIL "$GRP" modules "aarch64-linux-gnu-gcc missing"
-	exit 1
-}
-
-locked() {
-	pin_source || return 1
-	local b
-	b=$(build_dir arm64 base)
-	prune_build_dirs arm64 base "$b"
-	ln -sfn "$(basename "$b")" "$BUILD_ROOT/arm64-base"
-	if [ ! -f "$b/.fastrpc-config-ok" ]; then
-		log "arm64: generating config in $b"
-		gen_config arm64 "$b" "$HARNESS_DIR/configs/arm64.config" || return 1
-	fi
-	claim_build_dir "$b"
-	local t0 rc=0
-	t0=$(date +%s)
-	log "arm64: make modules (log: $b/build.log)"
-	make -C "$SRC" O="$b" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		KBUILD_MODPOST_WARN=1 -j"$JOBS" modules >"$b/build.log" 2>&1 || rc=$?
-	log "arm64: build took $(($(date +%s) - t0)) s"
-	if [ $rc != 0 ]; then
-		grep -E 'error:|warning:|No rule' "$b/build.log" | head -40 >&2 || true
-		show_tail "$b/build.log" 25
-		return 1
-	fi
-	local kos
-	kos=$(grep "^$DRV_REL/" "$b/modules.order" | sed 's|.*/||; s|\.o$|.ko|' | paste -sd' ')
-	[ -n "$kos" ] || { log "arm64: no module of ours was built"; return 1; }
-	log "arm64: built $kos"
-	# Warnings from our files fail the build test.
-	if grep -E "$DRV_REL/[^ ]*: (warning|error):" "$b/build.log" >&2; then
-		log "arm64: compiler warnings in our files"
-		return 1
-	fi
-}
-
-mkdir -p "$CACHE"
-rc=0
-(
-	flock 9
-	locked
-) 9>>"$LOCK" || rc=$?
-if [ $rc = 0 ]; then result PASS "$GRP" modules; else result FAIL "$GRP" modules "arm64 build failed"; fi
-exit $rc
+command -v aarch64-linux-gnu-gcc >/dev/null || die "aarch64-linux-gnu-gcc missing (harness/deps.sh)"
+command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing (harness/deps.sh)"
+[ $# -gt 0 ] || set -- noncoherent coherent
+vm_check arm64-vm "$@"

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make check: every test of the project. Steps, in order:
 #   deps; x86_64 base kernel + modules + userspace + VM check; lint;
-#   the DRM core patches still apply (patches.sh); arm64 cross-build and
-#   i386 build of our modules; x86_64 debug kernel (KASAN, lockdep,
-#   kmemleak, UBSAN, DMA-API debug, fault injection) + VM check.
+#   the DRM core patches still apply (patches.sh); the arm64 VM kernel
+#   (with our modules and DMA-API debugging) + the tests, run with
+#   non-coherent and with coherent context banks (arm64.sh); i386 build
+#   of our modules; x86_64 debug kernel (KASAN, lockdep, kmemleak, UBSAN,
+#   DMA-API debug, fault injection) + VM check.
 # Each test adds a line to $OUT/results.txt; the last line printed is
 # "N passed, N failed". Exits 1 if anything failed.
 set -uo pipefail
@@ -17,42 +19,17 @@ mkdir -p "$OUT"
 rm -f "$OUT/summary.txt"
 T0=$(date +%s)
 
-step() { # step name cmd...: run and time one step
-	local name=$1 t rc=0
-	shift
-	t=$(date +%s)
-	printf '\n==== %s\n' "$name" >&2
-	"$@" || rc=$?
-	printf '%-28s %4d s  rc=%d\n' "$name" $(($(date +%s) - t)) $rc >>"$OUT/timings.txt"
-	return $rc
-}
-
-vm_variant() { # vm_variant base|debug
-	local v=$1 rc=0 qrc=0
-	step "build-kernel-$v" "$HARNESS_DIR/build-kernel.sh" "$v" || rc=$?
-	if [ $rc = 1 ]; then
-		log "x86_64-$v: no kernel, VM tests not run"
-		return 1
-	fi
-	step "build-user-$v" "$HARNESS_DIR/build-user.sh" "$v"
-	if ! step "initramfs-$v" "$HARNESS_DIR/mkinitramfs.sh" "$v"; then
-		result FAIL "vm-x86_64-$v" initramfs "could not build the initramfs"
-		return 1
-	fi
-	step "vm-check-$v" "$HARNESS_DIR/run-vm.sh" "$v" check || qrc=$?
-	python3 "$HARNESS_DIR/parse-results.py" "$OUT/x86_64-$v-check.log" \
-		"vm-x86_64-$v" "$qrc" "$RESULTS" >&2
-}
-
 if ! step deps "$HARNESS_DIR/deps.sh"; then
 	result FAIL setup deps "could not install the packages"
 else
-	vm_variant base
+	vm_check base
 	step lint "$HARNESS_DIR/lint.sh"
 	step patches "$HARNESS_DIR/patches.sh"
-	step arm64 "$HARNESS_DIR/arm64.sh"
+	# arm64 (arm64.sh): the build of our modules, and the tests with
+	# DMA-API debugging, once per kind of context bank
+	vm_check arm64-vm noncoherent coherent
 	step i386 "$HARNESS_DIR/i386.sh"
-	vm_variant debug
+	vm_check debug
 fi
 
 npass=$(grep -c '^PASS ' "$RESULTS")

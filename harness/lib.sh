@@ -18,6 +18,10 @@ LOCK=$CACHE/build.lock
 JOBS=${JOBS:-$(nproc)}
 OUT=${OUT:-$REPO/out}
 
+# busybox-static of arm64 for the arm64 VM's initramfs, extracted from the
+# Debian package by deps.sh (installing it would replace the host's).
+ARM64_BUSYBOX=$CACHE/busybox-arm64/bin/busybox
+
 # Files of our series that the kernel tree carries as symlinks.
 DRV_REL=drivers/accel/fastrpc
 UAPI_REL=include/uapi/drm/fastrpc_accel.h
@@ -82,7 +86,7 @@ variant_fragments() { # variant_fragments arch variant
 	case $arch-$v in
 	x86_64-base) echo "$HARNESS_DIR/configs/base.config" ;;
 	x86_64-debug) echo "$HARNESS_DIR/configs/base.config $HARNESS_DIR/configs/debug.config" ;;
-	arm64-base) echo "$HARNESS_DIR/configs/arm64.config" ;;
+	arm64-vm) echo "$HARNESS_DIR/configs/arm64-vm.config" ;;
 	i386-base) echo "$HARNESS_DIR/configs/i386.config" ;;
 	*) die "unknown variant $arch-$v" ;;
 	esac
@@ -101,6 +105,34 @@ build_dir() { # build_dir arch variant
 			while read -r f; do echo "== ${f#"$REPO"/}"; cat "$f"; done
 	} | sha256sum | cut -c1-10)
 	echo "$BUILD_ROOT/$arch-$v-$h"
+}
+
+# A variant as the scripts take it: base and debug are x86_64's,
+# <arch>-<variant> (arm64-vm) another arch's. Sets ARCH and V.
+parse_variant() { # parse_variant base|debug|<arch>-<variant>
+	case $1 in
+	*-*) ARCH=${1%%-*} V=${1#*-} ;;
+	*) ARCH=x86_64 V=$1 ;;
+	esac
+	variant_fragments "$ARCH" "$V" >/dev/null
+}
+
+# The kernel image a VM boots: make target, then its path in a build dir.
+kernel_image() { # kernel_image arch
+	case $1 in
+	x86_64) echo "bzImage arch/x86/boot/bzImage" ;;
+	arm64) echo "Image arch/arm64/boot/Image" ;;
+	*) die "no VM kernel for $1" ;;
+	esac
+}
+
+# The compiler of an arch's userspace programs (static binaries)
+user_cc() { # user_cc arch
+	case $1 in
+	x86_64) echo gcc ;;
+	arm64) echo aarch64-linux-gnu-gcc ;;
+	*) die "no userspace compiler for $1" ;;
+	esac
 }
 
 make_arch_args() { # make_arch_args arch
@@ -183,4 +215,49 @@ claim_build_dir() { # claim_build_dir builddir
 		rm -rf "${b:?}/$DRV_REL" "$b/usr/include/drm/fastrpc_accel.h"
 		echo "$REPO" >"$b/.fastrpc-repo"
 	fi
+}
+
+# Run and time one step of a run (check.sh, arm64.sh): a line per step in
+# $OUT/timings.txt.
+step() { # step name cmd...
+	local name=$1 t rc=0
+	shift
+	t=$(date +%s)
+	printf '\n==== %s\n' "$name" >&2
+	"$@" || rc=$?
+	mkdir -p "$OUT"
+	printf '%-28s %4d s  rc=%d\n' "$name" $(($(date +%s) - t)) $rc >>"$OUT/timings.txt"
+	return $rc
+}
+
+# A variant's VM check: kernel and modules, userspace, initramfs, then one
+# VM run per kind of simulated DSP (coherent|noncoherent; none: one run with
+# the defaults), each counted by parse-results.py into the results as group
+# vm-<arch>-<kind>, or vm-<arch>-<variant> without a kind. Runs of another
+# arch than x86_64 also fail on any kernel report on their console
+# (--console-clean): nothing is excused there.
+vm_check() { # vm_check base|debug|arm64-vm [kind...]
+	local v=$1 rc=0 qrc kind grp pargs=()
+	shift
+	local ARCH V
+	parse_variant "$v"
+	step "build-kernel-$v" "$HARNESS_DIR/build-kernel.sh" "$v" || rc=$?
+	if [ $rc = 1 ]; then
+		log "$ARCH-$V: no kernel, VM tests not run"
+		return 1
+	fi
+	step "build-user-$v" "$HARNESS_DIR/build-user.sh" "$v" || rc=1
+	if ! step "initramfs-$v" "$HARNESS_DIR/mkinitramfs.sh" "$v"; then
+		result FAIL "vm-$ARCH-$V" initramfs "could not build the initramfs"
+		return 1
+	fi
+	[ "$ARCH" = x86_64 ] || pargs=(--console-clean)
+	for kind in "${@:-}"; do
+		grp=vm-$ARCH-${kind:-$V}
+		qrc=0
+		step "vm-check-$v${kind:+-$kind}" "$HARNESS_DIR/run-vm.sh" "$v" check ${kind:+"$kind"} || qrc=$?
+		python3 "$HARNESS_DIR/parse-results.py" "${pargs[@]}" \
+			"$OUT/$ARCH-$V-check${kind:+-$kind}.log" "$grp" "$qrc" "$RESULTS" >&2 || rc=1
+	done
+	return $rc
 }

@@ -1,25 +1,35 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Make $OUT/x86_64-<variant>/initramfs.cpio: busybox-static, harness/init.sh
+# Make $OUT/<arch>-<variant>/initramfs.cpio: busybox-static, harness/init.sh
 # as /init, our modules in /lib/modules, the demo in /tests/bin and the
 # selftests in /tests/selftests, the simulated DSP's firmware file in
 # /lib/firmware; the legacy phase's fastrpc_legacy in
-# /tests/legacy and the old driver's modules in /lib/modules/legacy.
+# /tests/legacy and the old driver's modules in /lib/modules/legacy (when
+# the kernel has it: not arm64-vm's).
+# arm64: the arm64 busybox-static that deps.sh extracts ($ARM64_BUSYBOX); it
+# does not run here, so the applet list is the host's busybox's, the same
+# Debian package for amd64.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-V=${1:?usage: mkinitramfs.sh base|debug}
-art=$(art_dir x86_64 "$V")
+parse_variant "${1:?usage: mkinitramfs.sh base|debug|arm64-vm}"
+art=$(art_dir "$ARCH" "$V")
 [ -d "$art" ] || die "$art missing: build the kernel first"
-BB=/bin/busybox
-[ -x $BB ] || die "$BB missing (apt-get install busybox-static)"
-$BB --list >/dev/null || die "$BB does not run"
+HOST_BB=/bin/busybox
+[ -x $HOST_BB ] || die "$HOST_BB missing (apt-get install busybox-static)"
+$HOST_BB --list >/dev/null || die "$HOST_BB does not run"
+case $ARCH in
+x86_64) BB=$HOST_BB ;;
+arm64) BB=$ARM64_BUSYBOX ;;
+*) die "no busybox for $ARCH" ;;
+esac
+[ -f "$BB" ] || die "$BB missing (harness/deps.sh extracts it)"
 
 root=$art/initramfs
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,etc,lib/modules,tests/bin,tests/selftests}
-cp $BB "$root/bin/busybox"
-for a in $($BB --list); do
+cp "$BB" "$root/bin/busybox"
+for a in $($HOST_BB --list); do
 	# Never link "busybox" itself: that would replace the binary.
 	[ "$a" = busybox ] && continue
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
@@ -38,7 +48,7 @@ cp -a "$art/modules/." "$root/lib/modules/"
 # build dir (a missing one is reported by init.sh as a failed check).
 mkdir -p "$root/tests/legacy" "$root/lib/modules/legacy"
 [ -d "$art/user/legacy" ] && cp -a "$art/user/legacy/." "$root/tests/legacy/"
-if [ -f "$art/builddir" ]; then
+if [ -f "$art/builddir" ] && grep -q '^CONFIG_QCOM_FASTRPC=m' "$art/config"; then
 	b=$(cat "$art/builddir")
 	for k in drivers/firmware/qcom/qcom_tzmem.ko drivers/firmware/qcom/qcom-scm.ko drivers/misc/fastrpc.ko; do
 		if [ -f "$b/$k" ]; then

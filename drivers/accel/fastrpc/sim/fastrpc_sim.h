@@ -296,6 +296,8 @@ struct fastrpc_sim_dsp {
 #define FASTRPC_SIM_LABEL_LEN		8
 /* Default of the "smmu" attribute of an instance */
 #define FASTRPC_SIM_SMMU_DEFAULT	true
+/* Default of the "coherent" attribute: the DT of a non-coherent device */
+#define FASTRPC_SIM_COHERENT_DEFAULT	false
 #define FASTRPC_SIM_MAX_SESSIONS	14
 /* Largest reserved region: one allocation of the page allocator */
 #define FASTRPC_SIM_HEAP_KIB_MAX	4096
@@ -309,6 +311,10 @@ struct fastrpc_sim_dsp {
  * @nsessions: "qcom,nsessions" of each child
  * @secure: leave out "qcom,non-secure-domain"
  * @smmu_enabled: give the instance a simulated SMMU
+ * @coherent: mark the context banks "dma-coherent", so that
+ *            of_dma_configure() makes their devices DMA-coherent where
+ *            that is a per-device property (arm64); without it they are
+ *            non-coherent there and the DMA API maintains the CPU caches
  * @heap_kib: size of the reserved region of the channel in KiB, 0 for none
  * @vmid: the region must be assigned to this VM ("qcom,vmids"), 0 for none
  * @region: the reserved region's memory, while live
@@ -333,6 +339,7 @@ struct fastrpc_sim_dev {
 	u32 nsessions;
 	bool secure;
 	bool smmu_enabled;
+	bool coherent;
 	u32 heap_kib;
 	u32 vmid;
 	void *region;

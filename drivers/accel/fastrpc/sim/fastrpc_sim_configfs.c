@@ -31,6 +31,11 @@ static bool fastrpc_sim_smmu_default = FASTRPC_SIM_SMMU_DEFAULT;
 module_param_named(smmu, fastrpc_sim_smmu_default, bool, 0444);
 MODULE_PARM_DESC(smmu, "Default of the smmu attribute of new instances");
 
+static bool fastrpc_sim_coherent_default = FASTRPC_SIM_COHERENT_DEFAULT;
+module_param_named(coherent, fastrpc_sim_coherent_default, bool, 0444);
+MODULE_PARM_DESC(coherent,
+		 "Default of the coherent attribute of new instances");
+
 static const char * const fastrpc_sim_labels[] = {
 	"adsp", "mdsp", "sdsp", "cdsp", "cdsp1", "gdsp0", "gdsp1",
 };
@@ -189,6 +194,26 @@ static ssize_t fastrpc_sim_dev_config_smmu_store(struct config_item *item,
 
 CONFIGFS_ATTR(fastrpc_sim_dev_config_, smmu);
 
+static ssize_t fastrpc_sim_dev_config_coherent_show(struct config_item *item,
+						    char *page)
+{
+	struct fastrpc_sim_dev *sdev = to_fastrpc_sim_dev(item);
+
+	guard(mutex)(&sdev->lock);
+	return sysfs_emit(page, "%d\n", sdev->coherent);
+}
+
+/* "dma-coherent" on the context-bank nodes, read when they are probed */
+static ssize_t fastrpc_sim_dev_config_coherent_store(struct config_item *item,
+						     const char *page,
+						     size_t count)
+{
+	return fastrpc_sim_store_bool(item, page, count,
+				      &to_fastrpc_sim_dev(item)->coherent);
+}
+
+CONFIGFS_ATTR(fastrpc_sim_dev_config_, coherent);
+
 static const char * const fastrpc_sim_loaders[] = { "builtin", "host" };
 
 static ssize_t fastrpc_sim_dev_config_loader_show(struct config_item *item,
@@ -300,6 +325,7 @@ static struct configfs_attribute *fastrpc_sim_dev_config_attrs[] = {
 	&fastrpc_sim_dev_config_attr_nsessions,
 	&fastrpc_sim_dev_config_attr_secure,
 	&fastrpc_sim_dev_config_attr_smmu,
+	&fastrpc_sim_dev_config_attr_coherent,
 	&fastrpc_sim_dev_config_attr_loader,
 	&fastrpc_sim_dev_config_attr_heap_kib,
 	&fastrpc_sim_dev_config_attr_vmid,
@@ -382,6 +408,7 @@ fastrpc_sim_make_group(struct config_group *group, const char *name)
 	sdev->sessions = 1;
 	sdev->nsessions = 1;
 	sdev->smmu_enabled = fastrpc_sim_smmu_default;
+	sdev->coherent = fastrpc_sim_coherent_default;
 	config_group_init_type_name(&sdev->group, name, &fastrpc_sim_dev_type);
 	fastrpc_sim_faults_init(sdev);
 	return &sdev->group;

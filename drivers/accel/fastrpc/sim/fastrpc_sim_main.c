@@ -344,6 +344,13 @@ static int fastrpc_sim_of_build_locked(struct fastrpc_sim_dev *sdev)
 			ret = of_changeset_add_prop_u32(ocs, cb,
 							"qcom,nsessions",
 							sdev->nsessions);
+		/*
+		 * The nodes the drivers' context-bank devices are made from,
+		 * and so the ones of_dma_configure() reads when they probe.
+		 */
+		if (!ret && sdev->coherent)
+			ret = of_changeset_add_prop_bool(ocs, cb,
+							 "dma-coherent");
 		/* The changeset holds its own reference. */
 		of_node_put(cb);
 		if (ret)
