@@ -19,6 +19,7 @@
 
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+#include <misc/fastrpc.h>
 
 #include "fastrpc_util.h"
 
@@ -610,4 +611,86 @@ uint64_t frpc_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + ts.tv_nsec / 1000;
+}
+
+int frpc_open_simtest(const char *domain, uint32_t *simtest)
+{
+	int fd = frpc_open_domain(domain, NULL, NULL, 0), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
+				DRM_FASTRPC_PROCESS_UNSIGNED);
+	if (!ret)
+		ret = frpc_module_open(fd, FRPC_SIMTEST_URI, simtest);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+void frpc_legacy_arg(struct fastrpc_invoke_args *a, const void *ptr,
+		     uint64_t len, int fd)
+{
+	a->ptr = (uintptr_t)ptr;
+	a->length = len;
+	a->fd = fd;
+	a->attr = 0;
+}
+
+int frpc_legacy_invoke(int fd, uint32_t handle, uint32_t sc,
+		       struct fastrpc_invoke_args *args)
+{
+	struct fastrpc_invoke inv = {
+		.handle = handle,
+		.sc = sc,
+		.args = (uintptr_t)args,
+	};
+
+	return ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv) ? -errno : 0;
+}
+
+int frpc_legacy_open_simtest(const char *node, uint32_t *simtest)
+{
+	struct fastrpc_init_create init = { 0 };
+	struct fastrpc_invoke_args a[4];
+	struct { uint32_t urilen, dlerrlen; } in;
+	struct { int32_t handle, dlerr; } out = { -1, -1 };
+	static const char uri[] = FRPC_SIMTEST_URI;
+	char errtxt[64] = "";
+	int fd, ret;
+
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, FASTRPC_IOCTL_INIT_CREATE, &init) ? -errno : 0;
+	if (!ret) {
+		in.urilen = sizeof(uri);
+		in.dlerrlen = sizeof(errtxt);
+		frpc_legacy_arg(&a[0], &in, sizeof(in), -1);
+		frpc_legacy_arg(&a[1], uri, sizeof(uri), -1);
+		frpc_legacy_arg(&a[2], &out, sizeof(out), -1);
+		frpc_legacy_arg(&a[3], errtxt, sizeof(errtxt), -1);
+		ret = frpc_legacy_invoke(fd, FRPC_HANDLE_REMOTECTL1,
+					 FRPC_SC(FRPC_REMOTECTL1_OPEN1, 2, 2),
+					 a);
+	}
+	if (!ret && out.dlerr)
+		ret = -ENOENT;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	*simtest = out.handle;
+	return fd;
+}
+
+int frpc_legacy_alloc(int fd, uint64_t size)
+{
+	struct fastrpc_alloc_dma_buf req = { .fd = -1, .size = size };
+
+	if (ioctl(fd, FASTRPC_IOCTL_ALLOC_DMA_BUFF, &req))
+		return -errno;
+	return req.fd;
 }

@@ -240,6 +240,28 @@ int frpc_unmap(int fd, uint64_t dsp_addr);
  * the heap).
  */
 int frpc_dma_heap_alloc(const char *heap, uint64_t size);
+
+/*
+ * An accel file of @domain with a dynamic unsigned PD and the simulator's
+ * test module open (*@simtest): the fd, or a negative errno.
+ */
+int frpc_open_simtest(const char *domain, uint32_t *simtest);
+
+/* Legacy UAPI (include/uapi/misc/fastrpc.h) */
+struct fastrpc_invoke_args;
+/* Fill one legacy argument: @len bytes at @ptr, dma-buf @fd or -1 */
+void frpc_legacy_arg(struct fastrpc_invoke_args *a, const void *ptr,
+		     uint64_t len, int fd);
+/* FASTRPC_IOCTL_INVOKE: 0 or a negative errno */
+int frpc_legacy_invoke(int fd, uint32_t handle, uint32_t sc,
+		       struct fastrpc_invoke_args *args);
+/*
+ * A legacy file of @node with a dynamic PD (INIT_CREATE) and the test
+ * module open (*@simtest): the fd, or a negative errno.
+ */
+int frpc_legacy_open_simtest(const char *node, uint32_t *simtest);
+/* FASTRPC_IOCTL_ALLOC_DMA_BUFF: the dma-buf fd, or a negative errno */
+int frpc_legacy_alloc(int fd, uint64_t size);
 /* DMA_BUF_IOCTL_SYNC start (@end false) or end of a CPU access, read+write */
 int frpc_dmabuf_sync(int dmabuf_fd, int end);
 

@@ -423,24 +423,6 @@ static void settle(int fd)
 	}
 }
 
-/* A cdsp file with a dynamic PD and simtest open */
-static int open_pd(const char *dom, uint32_t *simtest)
-{
-	int fd = frpc_open_domain(dom, NULL, NULL, 0), ret;
-
-	if (fd < 0)
-		return fd;
-	ret = frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
-				DRM_FASTRPC_PROCESS_UNSIGNED);
-	if (!ret)
-		ret = frpc_module_open(fd, FRPC_SIMTEST_URI, simtest);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	return fd;
-}
-
 /*
  * Sum of the @prefix* keys (e.g. "drm-total-") of the fdinfo of @fd, in
  * bytes; -1 when there is none.
@@ -997,7 +979,7 @@ static int echo_on_new_file(uint64_t len, uint32_t seed, int *fdp)
 	uint32_t st;
 	int fd, ret;
 
-	fd = open_pd("cdsp", &st);
+	fd = frpc_open_simtest("cdsp", &st);
 	if (fd < 0)
 		return fd;
 	ret = bo_new(fd, len, &a);
@@ -1255,7 +1237,7 @@ TEST_F(cdsp, prime_other_process)
 
 		/* dfd is inherited (exec would drop it, fork does not) */
 		close(self->fd);
-		fd = open_pd("cdsp", &st);
+		fd = frpc_open_simtest("cdsp", &st);
 		if (fd < 0)
 			_exit(10);
 		if (frpc_prime_import(fd, dfd, &h))
@@ -1291,7 +1273,7 @@ TEST_F(cdsp, prime_other_device)
 	int afd, dfd, ret;
 
 	NEED_BUFARGS(self->fd, self->simtest);
-	afd = open_pd("adsp", &st);
+	afd = frpc_open_simtest("adsp", &st);
 	if (afd == -ENOENT)
 		SKIP(return, "no adsp device");
 	ASSERT_LE(0, afd) TH_LOG("adsp: %s", strerror(-afd));
@@ -1433,7 +1415,7 @@ TEST_F_TIMEOUT(cdsp, isolation_read_iova, 60)
 		int fd;
 
 		close(self->fd);
-		fd = open_pd("cdsp", &st);
+		fd = frpc_open_simtest("cdsp", &st);
 		if (fd < 0 || bo_new(fd, bsize, &b))
 			_exit(10);
 		fill_pattern(b.map, bsize, 82);
@@ -1682,7 +1664,7 @@ TEST_F_TIMEOUT(cdsp, map_many, 300)
 	s_pages0 = sim_counter(_metadata, "smmu_pages");
 	d_bo0 = drv_counter(_metadata, self->fd, "bo_maps");
 	d_maps0 = drv_counter(_metadata, self->fd, "dsp_maps");
-	fd = open_pd("cdsp", &st);
+	fd = frpc_open_simtest("cdsp", &st);
 	ASSERT_LE(0, fd) TH_LOG("second cdsp file: %s", strerror(-fd));
 
 	/* n buffers mapped at once */
@@ -1823,7 +1805,7 @@ TEST_F(cdsp, map_unmap_errors)
 	EXPECT_EQ(EINVAL, errno);
 
 	/* Another file cannot unmap it */
-	ofd = open_pd("cdsp", &st);
+	ofd = frpc_open_simtest("cdsp", &st);
 	ASSERT_LE(0, ofd);
 	EXPECT_EQ(-ENOENT, frpc_unmap(ofd, addr));
 	close(ofd);
@@ -1976,7 +1958,7 @@ TEST_F_TIMEOUT(cdsp, killed_caller_with_buffer, 60)
 		int fd;
 
 		close(self->fd);
-		fd = open_pd("cdsp", &st);
+		fd = frpc_open_simtest("cdsp", &st);
 		if (fd < 0 || bo_new(fd, MiB, &b) || bo_new(fd, 8 * PAGE, &m))
 			_exit(10);
 		/* A DSP mapping too, left for the close to undo */

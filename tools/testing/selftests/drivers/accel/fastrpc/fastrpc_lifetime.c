@@ -328,94 +328,9 @@ static int sim_read_at(int fd, uint32_t simtest, uint64_t addr, void *buf,
 				&out, 1, 0, NULL);
 }
 
-/* A cdsp file with a dynamic PD and simtest open */
-static int open_pd(uint32_t *simtest)
-{
-	int fd = frpc_open_domain("cdsp", NULL, NULL, 0), ret;
-
-	if (fd < 0)
-		return fd;
-	ret = frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
-				DRM_FASTRPC_PROCESS_UNSIGNED);
-	if (!ret)
-		ret = frpc_module_open(fd, FRPC_SIMTEST_URI, simtest);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	return fd;
-}
-
 /* ------------------------------------------------------------------ */
 /* Legacy face                                                        */
 /* ------------------------------------------------------------------ */
-
-static void set_arg(struct fastrpc_invoke_args *a, const void *p,
-		    uint64_t len, int fd)
-{
-	a->ptr = (uintptr_t)p;
-	a->length = len;
-	a->fd = fd;
-	a->attr = 0;
-}
-
-/* 0 or -errno */
-static int legacy_invoke(int fd, uint32_t handle, uint32_t sc,
-			 struct fastrpc_invoke_args *args)
-{
-	struct fastrpc_invoke inv = {
-		.handle = handle,
-		.sc = sc,
-		.args = (uintptr_t)args,
-	};
-
-	return ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv) ? -errno : 0;
-}
-
-/* A legacy file with a dynamic PD and simtest open: fd or -errno */
-static int legacy_open(uint32_t *simtest)
-{
-	struct fastrpc_init_create init = { 0 };
-	struct fastrpc_invoke_args a[4];
-	struct { uint32_t urilen, dlerrlen; } in;
-	struct { int32_t handle, dlerr; } out = { -1, -1 };
-	static const char uri[] = FRPC_SIMTEST_URI;
-	char errtxt[64] = "";
-	int fd, ret;
-
-	fd = open(LEGACY_NODE, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = ioctl(fd, FASTRPC_IOCTL_INIT_CREATE, &init) ? -errno : 0;
-	if (!ret) {
-		in.urilen = sizeof(uri);
-		in.dlerrlen = sizeof(errtxt);
-		set_arg(&a[0], &in, sizeof(in), -1);
-		set_arg(&a[1], uri, sizeof(uri), -1);
-		set_arg(&a[2], &out, sizeof(out), -1);
-		set_arg(&a[3], errtxt, sizeof(errtxt), -1);
-		ret = legacy_invoke(fd, FRPC_HANDLE_REMOTECTL1,
-				    FRPC_SC(FRPC_REMOTECTL1_OPEN1, 2, 2), a);
-	}
-	if (!ret && out.dlerr)
-		ret = -ENOENT;
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	*simtest = out.handle;
-	return fd;
-}
-
-/* FASTRPC_IOCTL_ALLOC_DMA_BUFF: the dma-buf fd or -errno */
-static int legacy_alloc(int fd, uint64_t size)
-{
-	struct fastrpc_alloc_dma_buf req = { .fd = -1, .size = size };
-
-	if (ioctl(fd, FASTRPC_IOCTL_ALLOC_DMA_BUFF, &req))
-		return -errno;
-	return req.fd;
-}
 
 /* simtest echo of the dma-buf @bfd mapped at @p into @out */
 static int legacy_echo_fd(int fd, uint32_t simtest, int bfd, void *p,
@@ -423,9 +338,9 @@ static int legacy_echo_fd(int fd, uint32_t simtest, int bfd, void *p,
 {
 	struct fastrpc_invoke_args a[2];
 
-	set_arg(&a[0], p, len, bfd);
-	set_arg(&a[1], out, len, -1);
-	return legacy_invoke(fd, simtest, FRPC_SC(FRPC_SIMTEST_ECHO, 1, 1), a);
+	frpc_legacy_arg(&a[0], p, len, bfd);
+	frpc_legacy_arg(&a[1], out, len, -1);
+	return frpc_legacy_invoke(fd, simtest, FRPC_SC(FRPC_SIMTEST_ECHO, 1, 1), a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -594,7 +509,7 @@ static int legacy_round(void *p, unsigned int i)
 		bfd = frpc_dma_heap_alloc("system", PAGE);
 		r->heap_rounds++;
 	} else {
-		bfd = legacy_alloc(r->lfd, PAGE);
+		bfd = frpc_legacy_alloc(r->lfd, PAGE);
 		r->alloc_rounds++;
 	}
 	if (bfd < 0)
@@ -654,7 +569,7 @@ TEST_F_TIMEOUT(cdsp, flat_memory_legacy, 280)
 
 	if (!have_legacy())
 		SKIP(return, LEGACY_NODE " does not exist");
-	lr->lfd = legacy_open(&lr->simtest);
+	lr->lfd = frpc_legacy_open_simtest(LEGACY_NODE, &lr->simtest);
 	ASSERT_LE(0, lr->lfd) TH_LOG("legacy open: %s", strerror(-lr->lfd));
 	flat_loop(_metadata, self->fd, "legacy fd", legacy_round, lr);
 	ksft_print_msg("legacy fd: %u dma-heap and %u ALLOC_DMA_BUFF buffers\n",
@@ -735,7 +650,7 @@ TEST_F(cdsp, dmabuf_released)
 	EXPECT_EQ(objs, drv_counter(_metadata, self->fd, "objects"));
 
 	/* By fd in a legacy call, then closed */
-	lfd = legacy_open(&lst);
+	lfd = frpc_legacy_open_simtest(LEGACY_NODE, &lst);
 	if (lfd < 0) {
 		ksft_print_msg("no legacy file (%s): legacy part skipped\n",
 			       strerror(-lfd));
@@ -776,7 +691,7 @@ static void killed_caller(struct __test_metadata *_metadata, int self_fd,
 	ASSERT_LE(0, bfd) TH_LOG("heap alloc: %s", strerror(-bfd));
 	ino = fd_ino(bfd);
 	if (shared) {
-		pfd = open_pd(&pst);
+		pfd = frpc_open_simtest("cdsp", &pst);
 		ASSERT_LE(0, pfd) TH_LOG("second file: %s", strerror(-pfd));
 	}
 	bo0 = drv_counter(_metadata, self_fd, "bo_maps");
@@ -793,7 +708,7 @@ static void killed_caller(struct __test_metadata *_metadata, int self_fd,
 		close(sync[0]);
 		close(go[1]);
 		if (!shared)
-			fd = open_pd(&st);
+			fd = frpc_open_simtest("cdsp", &st);
 		if (fd < 0)
 			_exit(10);
 		if (write(sync[1], &tok, 1) != 1 || read(go[0], &tok, 1) != 1)
@@ -1023,11 +938,11 @@ TEST_F(cdsp, map_keeps)
 	/* Legacy MEM_MAP of a dma-buf, fd closed, until MEM_UNMAP */
 	if (!have_legacy())
 		SKIP(return, LEGACY_NODE " does not exist");
-	lfd = legacy_open(&lst);
+	lfd = frpc_legacy_open_simtest(LEGACY_NODE, &lst);
 	ASSERT_LE(0, lfd) TH_LOG("legacy open: %s", strerror(-lfd));
 	settle(self->fd);
 	take(_metadata, self->fd, &s0);
-	bfd = legacy_alloc(lfd, size);
+	bfd = frpc_legacy_alloc(lfd, size);
 	ASSERT_LE(0, bfd) TH_LOG("ALLOC_DMA_BUFF: %s", strerror(-bfd));
 	objs = drv_counter(_metadata, self->fd, "objects");
 	EXPECT_EQ(s0.objects + 1, objs);
@@ -1059,10 +974,10 @@ TEST_F(cdsp, map_keeps)
 		};
 
 		memset(rd, 0, sizeof(rd));
-		set_arg(&a[0], &r, sizeof(r), -1);
-		set_arg(&a[1], rd, PAGE, -1);
-		ret = legacy_invoke(lfd, lst,
-				    FRPC_SC(FRPC_SIMTEST_READ_AT, 1, 1), a);
+		frpc_legacy_arg(&a[0], &r, sizeof(r), -1);
+		frpc_legacy_arg(&a[1], rd, PAGE, -1);
+		ret = frpc_legacy_invoke(lfd, lst,
+					 FRPC_SC(FRPC_SIMTEST_READ_AT, 1, 1), a);
 		EXPECT_EQ(0, ret) TH_LOG("legacy read_at: %s", strerror(-ret));
 		EXPECT_EQ(-1, check_bytes(rd, PAGE, 0xc3));
 	}
@@ -1099,9 +1014,9 @@ static void *slow_call_fn(void *p)
 	struct slow_call *c = p;
 
 	if (c->legacy)
-		c->ret = legacy_invoke(c->fd, c->handle,
-				       FRPC_SC(FRPC_SIMTEST_ECHO, 1, 1),
-				       c->largs);
+		c->ret = frpc_legacy_invoke(c->fd, c->handle,
+					    FRPC_SC(FRPC_SIMTEST_ECHO, 1, 1),
+					    c->largs);
 	else
 		c->ret = echo_args(c->fd, c->handle, c->in, c->out);
 	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
@@ -1180,7 +1095,7 @@ TEST_F(cdsp, dmabuf_call_only)
 		close(bfd);
 		SKIP(return, LEGACY_NODE " does not exist");
 	}
-	lfd = legacy_open(&lst);
+	lfd = frpc_legacy_open_simtest(LEGACY_NODE, &lst);
 	ASSERT_LE(0, lfd) TH_LOG("legacy open: %s", strerror(-lfd));
 	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, bfd, 0);
 	ASSERT_NE(MAP_FAILED, map);
@@ -1188,8 +1103,8 @@ TEST_F(cdsp, dmabuf_call_only)
 	c.fd = lfd;
 	c.legacy = 1;
 	c.handle = lst;
-	set_arg(&c.largs[0], (uint8_t *)map + PAGE, PAGE, bfd);
-	set_arg(&c.largs[1], out, PAGE, -1);
+	frpc_legacy_arg(&c.largs[0], (uint8_t *)map + PAGE, PAGE, bfd);
+	frpc_legacy_arg(&c.largs[1], out, PAGE, -1);
 	slow_bo_maps(_metadata, self->fd, &c, 800, &during, &after);
 	EXPECT_EQ(bo0 + 1, during);
 	EXPECT_EQ(bo0, after) TH_LOG("legacy: the dma-buf stayed mapped");

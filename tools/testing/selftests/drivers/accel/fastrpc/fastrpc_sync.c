@@ -217,89 +217,6 @@ static int fill_args(int fd, uint32_t simtest, uint32_t *pattern,
 				1, timeout_ms, NULL);
 }
 
-/* A cdsp file with a dynamic PD and simtest open */
-static int open_pd(uint32_t *simtest)
-{
-	int fd = frpc_open_domain("cdsp", NULL, NULL, 0), ret;
-
-	if (fd < 0)
-		return fd;
-	ret = frpc_process_init(fd, DRM_FASTRPC_PROCESS_DYNAMIC,
-				DRM_FASTRPC_PROCESS_UNSIGNED);
-	if (!ret)
-		ret = frpc_module_open(fd, FRPC_SIMTEST_URI, simtest);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	return fd;
-}
-
-static void set_arg(struct fastrpc_invoke_args *a, const void *p,
-		    uint64_t len, int fd)
-{
-	a->ptr = (uintptr_t)p;
-	a->length = len;
-	a->fd = fd;
-	a->attr = 0;
-}
-
-static int legacy_invoke(int fd, uint32_t handle, uint32_t sc,
-			 struct fastrpc_invoke_args *args)
-{
-	struct fastrpc_invoke inv = {
-		.handle = handle,
-		.sc = sc,
-		.args = (uintptr_t)args,
-	};
-
-	return ioctl(fd, FASTRPC_IOCTL_INVOKE, &inv) ? -errno : 0;
-}
-
-/* A legacy file with a dynamic PD and simtest open: fd or -errno */
-static int legacy_open(uint32_t *simtest)
-{
-	struct fastrpc_init_create init = { 0 };
-	struct fastrpc_invoke_args a[4];
-	struct { uint32_t urilen, dlerrlen; } in;
-	struct { int32_t handle, dlerr; } out = { -1, -1 };
-	static const char uri[] = FRPC_SIMTEST_URI;
-	char errtxt[64] = "";
-	int fd, ret;
-
-	fd = open(LEGACY_NODE, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = ioctl(fd, FASTRPC_IOCTL_INIT_CREATE, &init) ? -errno : 0;
-	if (!ret) {
-		in.urilen = sizeof(uri);
-		in.dlerrlen = sizeof(errtxt);
-		set_arg(&a[0], &in, sizeof(in), -1);
-		set_arg(&a[1], uri, sizeof(uri), -1);
-		set_arg(&a[2], &out, sizeof(out), -1);
-		set_arg(&a[3], errtxt, sizeof(errtxt), -1);
-		ret = legacy_invoke(fd, FRPC_HANDLE_REMOTECTL1,
-				    FRPC_SC(FRPC_REMOTECTL1_OPEN1, 2, 2), a);
-	}
-	if (!ret && out.dlerr)
-		ret = -ENOENT;
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	*simtest = out.handle;
-	return fd;
-}
-
-static int legacy_alloc(int fd, uint64_t size)
-{
-	struct fastrpc_alloc_dma_buf req = { .fd = -1, .size = size };
-
-	if (ioctl(fd, FASTRPC_IOCTL_ALLOC_DMA_BUFF, &req))
-		return -errno;
-	return req.fd;
-}
-
 /*
  * A call run by a thread: the accel face with @in/@out, or the legacy
  * face with @largs and @sc.
@@ -321,7 +238,7 @@ static void *bg_call_fn(void *p)
 
 	c->t0 = frpc_now_us();
 	if (c->legacy)
-		c->ret = legacy_invoke(c->fd, c->handle, c->sc, c->largs);
+		c->ret = frpc_legacy_invoke(c->fd, c->handle, c->sc, c->largs);
 	else
 		c->ret = frpc_invoke_args(c->fd, c->handle, c->method, &c->in,
 					  1, &c->out, 1, c->timeout_ms, NULL);
@@ -774,7 +691,7 @@ TEST_F(cdsp, cpu_access_sync)
 	}
 
 	/* Another file, another session: two mappings */
-	fd2 = open_pd(&st2);
+	fd2 = frpc_open_simtest("cdsp", &st2);
 	ASSERT_LE(0, fd2) TH_LOG("second file: %s", strerror(-fd2));
 	ASSERT_EQ(0, frpc_prime_import(fd2, b.dfd, &h2));
 	ASSERT_EQ(0, echo_args(fd2, st2, frpc_arg_gem(h2, 0, PAGE),
@@ -1181,7 +1098,7 @@ TEST_F_TIMEOUT(cdsp, fence_signalled_on_timeout, 60)
 
 		close(sync[0]);
 		close(go[1]);
-		fd = open_pd(&st2);
+		fd = frpc_open_simtest("cdsp", &st2);
 		if (fd < 0 || frpc_prime_import(fd, b.dfd, &h))
 			_exit(10);
 		tok = 1;
@@ -1232,7 +1149,7 @@ TEST_F(cdsp, fastrpc_fences_not_waited)
 
 	XBO_NEW(self->fd, PAGE, 0, &b);
 	memset(&c2, 0, sizeof(c2));
-	fd2 = open_pd(&c2.handle);
+	fd2 = frpc_open_simtest("cdsp", &c2.handle);
 	ASSERT_LE(0, fd2) TH_LOG("second file: %s", strerror(-fd2));
 	memset(&c1, 0, sizeof(c1));
 	c1.fd = self->fd;
@@ -1281,10 +1198,10 @@ TEST_F(cdsp, legacy_face_fences)
 
 	if (!have_legacy())
 		SKIP(return, LEGACY_NODE " does not exist");
-	lfd = legacy_open(&lst);
+	lfd = frpc_legacy_open_simtest(LEGACY_NODE, &lst);
 	ASSERT_LE(0, lfd) TH_LOG("legacy open: %s", strerror(-lfd));
-	fa = legacy_alloc(lfd, PAGE);
-	fb = legacy_alloc(lfd, PAGE);
+	fa = frpc_legacy_alloc(lfd, PAGE);
+	fb = frpc_legacy_alloc(lfd, PAGE);
 	ASSERT_LE(0, fa);
 	ASSERT_LE(0, fb);
 	pa = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fa, 0);
@@ -1298,8 +1215,8 @@ TEST_F(cdsp, legacy_face_fences)
 	c.legacy = 1;
 	c.handle = lst;
 	c.sc = FRPC_SC(FRPC_SIMTEST_ECHO, 1, 1);
-	set_arg(&c.largs[0], pa, PAGE, fa);
-	set_arg(&c.largs[1], pb, PAGE, fb);
+	frpc_legacy_arg(&c.largs[0], pa, PAGE, fa);
+	frpc_legacy_arg(&c.largs[1], pb, PAGE, fb);
 
 	/* A writer on the input holds the call */
 	ASSERT_EQ(0, fence_cmd("add %d write", fa));
@@ -1317,8 +1234,8 @@ TEST_F(cdsp, legacy_face_fences)
 		hfd = frpc_dma_heap_alloc("system", PAGE);
 		ASSERT_LE(0, hfd);
 		ASSERT_EQ(0, fence_cmd("add %d write", hfd));
-		set_arg(&c.largs[0], NULL, PAGE, hfd);
-		set_arg(&c.largs[1], out, PAGE, -1);
+		frpc_legacy_arg(&c.largs[0], NULL, PAGE, hfd);
+		frpc_legacy_arg(&c.largs[1], out, PAGE, -1);
 		blocked_then_released(_metadata, self->fd, &c, "legacy dma-heap input");
 		close(hfd);
 	}
