@@ -4,6 +4,7 @@
 # of a variant's build ($OUT/<arch>-<variant>/include), with the arch's
 # compiler (gcc, or aarch64-linux-gnu-gcc for arm64-vm):
 #   user/bin/fastrpc_demo           tools/accel/fastrpc/fastrpc_demo.c + the helper library
+#   user/bin/fastrpc_info           tools/accel/fastrpc/fastrpc_info.c + the helper library
 #   user/bin/fastrpc_bench          tools/accel/fastrpc/fastrpc_bench.c + fastrpc_bench_*.c
 #                                   + the helper library
 #   user/selftests/<name>           each tools/testing/selftests/drivers/accel/fastrpc/*.c
@@ -13,6 +14,8 @@
 #   user/legacy/fastrpc_legacy      the legacy UAPI suite (misc/fastrpc.h), self-contained
 #   user/legacy/fastrpc_legacy32    the same built -m32 (the drivers' .compat_ioctl);
 #                                   needs the i386 libc (gcc-12-multilib)
+#   user/libfastrpc/                the qualcomm/fastrpc library and its calculator
+#                                   client (build-libfastrpc.sh; x86_64 only)
 # The -m32 programs are x86_64's only: the arm64 VM kernel has no COMPAT.
 # The helper library: tools/accel/fastrpc/fastrpc_util.c and fastrpc_listener.c.
 # Whatever source exists is built; each build is one test in the results.
@@ -80,6 +83,10 @@ if [ -f "$UT/fastrpc_demo.c" ]; then
 else
 	log "tools/accel/fastrpc/fastrpc_demo.c missing: no demo"
 fi
+# fastrpc-info: what each DSP domain has and who uses it
+if [ -f "$UT/fastrpc_info.c" ]; then
+	cc_prog "$art/user/bin/fastrpc_info" "$UT/fastrpc_info.c"
+fi
 # The benchmark times with the TSC and runs on x86_64 only (make bench)
 if [ -f "$UT/fastrpc_bench.c" ] && [ "$ARCH" = x86_64 ]; then
 	# and the other parts of the bench, fastrpc_bench_*.c
@@ -113,4 +120,8 @@ for s in "$ST"/*.sh; do
 	cp "$s" "$art/user/selftests/"
 	chmod +x "$art/user/selftests/$(basename "$s")"
 done
+# The FastRPC library applications use, and its calculator client (x86_64)
+if [ "$ARCH" = x86_64 ]; then
+	"$HARNESS_DIR/build-libfastrpc.sh" "$1" || rc=1
+fi
 exit $rc

@@ -9,6 +9,8 @@ PKGS=(gcc make libc6-dev flex bison libelf-dev libssl-dev bc cpio kmod
 	rsync xz-utils python3 perl sparse qemu-system-x86 busybox-static
 	linux-source-6.12 gcc-aarch64-linux-gnu gcc-12-multilib util-linux coreutils
 	patch
+	# the FastRPC userspace library (build-libfastrpc.sh)
+	autoconf automake libtool pkg-config libyaml-dev libbsd-dev
 	# the arm64 VM (arm64.sh): qemu-system-aarch64, static arm64 userspace
 	qemu-system-arm libc6-dev-arm64-cross)
 

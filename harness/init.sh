@@ -439,6 +439,7 @@ run_legacy_accel() { # the suite against fastrpc_accel's legacy face
 	sim_create $LEGACY_SECURE_SIM cdsp1 2 1 1
 	legacy_nodes accel
 	legacy_suite accel
+	lib_run libfastrpc-legacy-accel legacy
 }
 
 run_legacy() { # the suite against the old driver
@@ -484,6 +485,8 @@ run_legacy() { # the suite against the old driver
 	# (protocol.md §6 #10): let the compute-cb probes finish.
 	sleep 1
 	legacy_suite old
+	lib_run libfastrpc-legacy-old legacy
+	lib_same libfastrpc-legacy-identical libfastrpc-legacy-accel libfastrpc-legacy-old
 }
 
 legacy_restore() {
@@ -528,11 +531,127 @@ legacy_restore() {
 	fi
 }
 
+# Library phase: the calculator client (fastrpc_calculator, written
+# against the public remote.h/rpcmem.h API) through the FastRPC library
+# applications use (harness/build-libfastrpc.sh): the unmodified library on
+# the legacy nodes of fastrpc_accel and of the old driver
+# (libfastrpc-legacy-accel, libfastrpc-legacy-old), then the library with
+# our accel backend on /dev/accel (libfastrpc-accel, chosen by
+# FASTRPC_BACKEND=accel, and libfastrpc-accel-auto, chosen because the
+# legacy nodes are gone). The answers of each pair of runs must be the same
+# line for line (TAP comments aside: they hold the timings). The DSP
+# (cdsp0) loads the calculator from the host, through the library's own
+# listener thread and its apps_std. parse-results.py files these checks
+# under the groups libfastrpc-legacy and libfastrpc-accel. x86_64 only.
+LIB_CLIENT=/tests/bin/fastrpc_calculator
+LIB_ITERS=1000
+lib_exec() { # lib_exec <build> [VAR=value...] -- [client args]: run the client
+	fl=$1
+	shift
+	lenv=""
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		lenv="$lenv $1"
+		shift
+	done
+	shift
+	cfg=/sys/kernel/config/fastrpc-sim/cdsp0/loader
+	loader=$(cat $cfg)
+	echo host >$cfg
+	# shellcheck disable=SC2086
+	env LD_LIBRARY_PATH=/usr/lib/fastrpc/$fl:/lib/x86_64-linux-gnu $lenv \
+		timeout $TEST_TIMEOUT $LIB_CLIENT "$@"
+	lrc=$?
+	echo "$loader" >$cfg
+	return $lrc
+}
+
+lib_run() { # lib_run <name> <build> [VAR=value...]: one TAP block
+	n=$1 fl=$2
+	shift 2
+	[ "$(uname -m)" = x86_64 ] || return 0
+	if [ ! -x $LIB_CLIENT ] || [ ! -d /usr/lib/fastrpc/$fl ]; then
+		check fail "exit-$n" "the client or the library's $fl build is missing (not built)"
+		return
+	fi
+	sd=/sys/kernel/debug/fastrpc_sim/cdsp0
+	loads=$(cat $sd/host_loads)
+	echo "HARNESS-TAP-BEGIN $n"
+	lib_exec $fl "$@" -- -i $LIB_ITERS >/tmp/$n.tap 2>/tmp/$n.err
+	rc=$?
+	cat /tmp/$n.tap
+	head -n 40 /tmp/$n.err | sed 's/^/# stderr: /'
+	echo "HARNESS-TAP-END $n rc=$rc"
+	tap_verdict "$n" $rc
+	# the DSP fetched the calculator from the host through the library
+	loads2=$(cat $sd/host_loads)
+	if [ "$loads2" -gt "$loads" ]; then
+		check ok "$n-host-load" "host_loads $loads -> $loads2"
+	else
+		check fail "$n-host-load" "the DSP loaded nothing through the library (host_loads $loads -> $loads2, load_missing $(cat $sd/load_missing))"
+	fi
+}
+
+lib_same() { # lib_same <check> <run a> <run b>: the same answers
+	[ "$(uname -m)" = x86_64 ] || return 0
+	if [ ! -s /tmp/$2.tap ] || [ ! -s /tmp/$3.tap ]; then
+		check fail "$1" "a run has no output"
+		return
+	fi
+	grep -v '^#' /tmp/$2.tap >/tmp/$2.ans
+	grep -v '^#' /tmp/$3.tap >/tmp/$3.ans
+	if cmp -s /tmp/$2.ans /tmp/$3.ans; then
+		check ok "$1" "$2 and $3: $(grep -c '^ok' /tmp/$2.ans) identical answers"
+	else
+		diff /tmp/$2.ans /tmp/$3.ans | sed "s/^/# $1: /"
+		check fail "$1" "$2 and $3 answered differently"
+	fi
+}
+
+lib_accel() { # the accel backend: asked for, then chosen for lack of legacy nodes
+	[ "$(uname -m)" = x86_64 ] || return 0
+	lib_run libfastrpc-accel accel FASTRPC_BACKEND=accel
+	rm -f /dev/fastrpc-*
+	lib_run libfastrpc-accel-auto accel
+	if [ -f /tmp/libfastrpc-legacy-accel.tap ]; then
+		lib_same libfastrpc-accel-identical libfastrpc-legacy-accel libfastrpc-accel
+	fi
+	lib_same libfastrpc-accel-auto-identical libfastrpc-accel libfastrpc-accel-auto
+}
+
+# make demo: the calculator through the FastRPC library on both faces of
+# fastrpc_accel (the legacy nodes, then /dev/accel through the library's
+# accel backend), then fastrpc_demo on the accel UAPI directly.
+demo_run() {
+	for fl in legacy accel; do
+		echo "HARNESS-DEMO-BEGIN"
+		if [ $fl = legacy ]; then
+			echo "== the FastRPC library (libcdsprpc) on /dev/fastrpc-cdsp"
+			lib_exec legacy -- -d
+		else
+			echo "== the same program and library API, through the library's accel backend on /dev/accel"
+			lib_exec accel FASTRPC_BACKEND=accel -- -d
+		fi
+		rc=$?
+		echo "HARNESS-DEMO-END rc=$rc"
+		if [ $rc = 0 ]; then
+			check ok demo-library-$fl
+		else
+			check fail demo-library-$fl "exit status $rc"
+		fi
+	done
+	echo "HARNESS-DEMO-BEGIN"
+	echo "== fastrpc_demo: the accel UAPI without the library"
+	echo "HARNESS-DEMO-END"
+	run_program demo
+}
+
 # Benchmark (harness_mode=bench, not a test): fastrpc_bench's inline
 # versus zero-copy table, then the driver comparison: the columns "accel"
 # and "legacy" on our driver, the column "old-legacy" after swapping it for
 # the old driver as run_legacy does (legacy_restore swaps back), then the
-# table of the three columns (fastrpc_bench -r) between the BENCH markers.
+# table of the three columns (fastrpc_bench -r) between the BENCH markers,
+# and the calculator's per-call times through the FastRPC library on the
+# same three (bench_lib).
 # The bench's cdsp0 has BENCH_SESSIONS context banks: its rows of 1, 2 and
 # 4 processes calling at once need a session each, besides the bench's own.
 BENCH_BIN=/tests/bin/fastrpc_bench
@@ -554,6 +673,14 @@ bench_column() { # bench_column mode: one column into $BENCH_DIR/<mode>.txt
 		check fail "bench-$1" "exit status $brc"
 	fi
 	return $brc
+}
+
+bench_lib() { # bench_lib <column> <build> [VAR=value...]: the library's per-call times
+	c=$1
+	shift
+	[ -x $LIB_CLIENT ] || return 0
+	lib_exec "$@" -- -i 5000 2>&1 | grep '^# per-call' |
+		sed "s/^# /$c: /" >$BENCH_DIR/lib-$c.txt
 }
 
 bench_swap_old() { # fastrpc_accel out, the old driver in, sims back up
@@ -611,8 +738,11 @@ bench_run() {
 		bench_bad="$bench_bad sizes"
 	bench_column accel || bench_bad="$bench_bad accel"
 	bench_column legacy || bench_bad="$bench_bad legacy"
+	bench_lib legacy legacy
+	bench_lib accel accel FASTRPC_BACKEND=accel
 	if bench_swap_old; then
 		bench_column old-legacy || bench_bad="$bench_bad old-legacy"
+		bench_lib old-legacy legacy
 	else
 		bench_bad="$bench_bad old-driver"
 	fi
@@ -622,6 +752,9 @@ bench_run() {
 	echo
 	$BENCH_BIN -r $BENCH_DIR/old-legacy.txt $BENCH_DIR/legacy.txt $BENCH_DIR/accel.txt
 	brc=$?
+	echo
+	echo "The calculator through the FastRPC library (fastrpc_calculator, 5000 calls each):"
+	cat $BENCH_DIR/lib-old-legacy.txt $BENCH_DIR/lib-legacy.txt $BENCH_DIR/lib-accel.txt 2>/dev/null
 	echo "HARNESS-BENCH-END rc=$brc"
 	[ $brc = 0 ] || bench_bad="$bench_bad table"
 	if [ -z "$bench_bad" ]; then
@@ -634,7 +767,7 @@ bench_run() {
 setup
 case $MODE in
 demo)
-	run_program demo
+	demo_run
 	teardown
 	;;
 bench)
@@ -650,6 +783,11 @@ shell)
 *)
 	if [ -n "$ONLY" ]; then
 		run_selftests
+		# the library phase on our driver alone
+		if selected libfastrpc-legacy; then
+			lib_run libfastrpc-legacy-accel legacy
+		fi
+		selected libfastrpc-accel && lib_accel
 		teardown
 		kmemleak
 		dmesg_clean
@@ -664,6 +802,7 @@ shell)
 		run_legacy_accel
 		run_legacy
 		legacy_restore
+		lib_accel
 	else
 		check fail legacy-phase "fastrpc_sim not loaded"
 	fi

@@ -5,7 +5,8 @@
 # selftests in /tests/selftests, the simulated DSP's firmware file in
 # /lib/firmware; the legacy phase's fastrpc_legacy in
 # /tests/legacy and the old driver's modules in /lib/modules/legacy (when
-# the kernel has it: not arm64-vm's).
+# the kernel has it: not arm64-vm's); the FastRPC library, its C library
+# and its calculator client (x86_64).
 # arm64: the arm64 busybox-static that deps.sh extracts ($ARM64_BUSYBOX); it
 # does not run here, so the applet list is the host's busybox's, the same
 # Debian package for amd64.
@@ -44,6 +45,20 @@ printf 'root:x:0:\nfastrpc:x:4242:\n' >"$root/etc/group"
 cp -a "$art/modules/." "$root/lib/modules/"
 [ -d "$art/user/bin" ] && cp -a "$art/user/bin/." "$root/tests/bin/"
 [ -d "$art/user/selftests" ] && cp -a "$art/user/selftests/." "$root/tests/selftests/"
+# The FastRPC library (build-libfastrpc.sh): its two builds in
+# /usr/lib/fastrpc/{legacy,accel}, the C library it needs at its usual
+# paths, the calculator client in /tests/bin and the file the DSP's loader
+# fetches in /usr/lib/dsp, where the library looks by default.
+lf=$art/user/libfastrpc
+if [ -d "$lf" ]; then
+	mkdir -p "$root/usr/lib/fastrpc" "$root/usr/lib/dsp"
+	cp -a "$lf/sysroot/." "$root/"
+	for fl in legacy accel; do
+		[ -d "$lf/$fl" ] && cp -a "$lf/$fl" "$root/usr/lib/fastrpc/"
+	done
+	cp -a "$lf/bin/." "$root/tests/bin/"
+	cp -a "$lf/dsp/." "$root/usr/lib/dsp/"
+fi
 # The legacy phase: fastrpc_legacy and the old driver's modules from the
 # build dir (a missing one is reported by init.sh as a failed check).
 mkdir -p "$root/tests/legacy" "$root/lib/modules/legacy"

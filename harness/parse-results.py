@@ -173,6 +173,20 @@ def console_clean(text):
             (len(bad), bad[0][:200]))
 
 
+LIBRARY = re.compile(r'^(?:exit-)?libfastrpc-(legacy|accel)\b')
+
+
+def result_group(group, name):
+    """The group of a result: the FastRPC library's checks (init.sh's
+    library phase) have theirs, libfastrpc-legacy and libfastrpc-accel, with
+    the run's name appended for runs other than x86_64 base."""
+    m = LIBRARY.match(name)
+    if not m:
+        return group
+    g = 'libfastrpc-' + m.group(1)
+    return g if group == 'vm-x86_64-base' else '%s-%s' % (g, group[3:])
+
+
 def main():
     args = sys.argv[1:]
     check_console = '--console-clean' in args
@@ -261,17 +275,19 @@ def main():
     if resf:
         with open(resf, 'a') as f:
             for st, name, det in final:
-                f.write('%s %s %s %s\n' % (st, group, name, det))
+                f.write('%s %s %s %s\n' % (st, result_group(group, name), name, det))
     fails = [r for r in final if r[0] == 'FAIL']
     npass = sum(1 for r in final if r[0] == 'PASS')
     nskip = sum(1 for r in final if r[0] == 'SKIP')
     print('=== %s: %d passed, %d failed, %d skipped (log: %s)' %
           (group, npass, len(fails), nskip, logf))
     for st, name, det in fails:
-        print('  NOT OK  %s/%s%s' % (group, name, ' -- ' + det if det else ''))
+        print('  NOT OK  %s/%s%s' % (result_group(group, name), name,
+                                     ' -- ' + det if det else ''))
     for st, name, det in final:
         if st != 'FAIL':
-            print('  %-7s %s/%s%s' % ('ok' if st == 'PASS' else 'skip', group, name,
+            print('  %-7s %s/%s%s' % ('ok' if st == 'PASS' else 'skip',
+                                       result_group(group, name), name,
                                        ' -- ' + det if det else ''))
     for ln in legacy_table(taps):
         print(ln)
