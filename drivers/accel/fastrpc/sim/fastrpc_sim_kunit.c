@@ -2695,50 +2695,22 @@ static void fastrpc_sim_test_rev_hostile(struct kunit *test)
 }
 
 /*
- * No listener: a call that needs the host fails at once; next2 without
- * init2 gets AEE_EBADSTATE.
+ * A listener that has not called init2 yet: next2 gets AEE_EBADSTATE, and
+ * calls that need the host wait for it, as the FastRPC library opens
+ * modules while its listener thread starts; init2 serves them. After exit
+ * they fail at once.
  */
 static void fastrpc_sim_test_rev_no_listener(struct kunit *test)
 {
 	struct fastrpc_sim_test *t = test->priv;
 	struct fastrpc_sim_test_lsn *l;
 	__le64 len = cpu_to_le64(4096);
-	struct fastrpc_sim_test_call c;
+	struct fastrpc_sim_test_call c, o;
+	u64 grow_ctx, open_ctx;
 	u32 handle, ret;
 
 	handle = fastrpc_sim_test_simtest(test, 100);
 	fastrpc_sim_test_connect(test);
-
-	c = (struct fastrpc_sim_test_call) {
-		.pid = 100,
-		.handle = handle,
-		.sc = FASTRPC_SC(12, 1, 1),
-		.len = { sizeof(len), sizeof(u64) },
-		.data = { &len },
-	};
-	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
-			FASTRPC_SIM_TEST_ERPC);
-
-	t->dsp->host_loader = true;
-	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
-			FASTRPC_SIM_TEST_ERPC);
-	{
-		__le32 hdr[2] = {
-			cpu_to_le32(sizeof(FASTRPC_SIM_TEST_CALC_URI)),
-			cpu_to_le32(64),
-		};
-		struct fastrpc_sim_test_call o = {
-			.pid = 100,
-			.handle = FASTRPC_HANDLE_REMOTECTL1,
-			.sc = FASTRPC_SC(2, 2, 2),
-			.len = { sizeof(hdr), sizeof(FASTRPC_SIM_TEST_CALC_URI),
-				 8, 64 },
-			.data = { hdr, FASTRPC_SIM_TEST_CALC_URI },
-		};
-
-		KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &o),
-				FASTRPC_SIM_TEST_ERPC);
-	}
 
 	/* next2 before init2 */
 	l = fastrpc_sim_test_lsn_new(test, 100, FASTRPC_SIM_TEST_SLOT(0));
@@ -2746,6 +2718,45 @@ static void fastrpc_sim_test_rev_no_listener(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, l->ctx, &ret));
 	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_EBADSTATE);
 	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_CALLS), 0);
+
+	/* grow and a load from the host wait for the listener */
+	c = (struct fastrpc_sim_test_call) {
+		.pid = 100,
+		.handle = handle,
+		.sc = FASTRPC_SC(12, 1, 1),
+		.len = { sizeof(len), sizeof(u64) },
+		.data = { &len },
+	};
+	grow_ctx = fastrpc_sim_test_send(test, &c, FASTRPC_SIM_TEST_SLOT(2));
+	t->dsp->host_loader = true;
+	open_ctx = fastrpc_sim_test_open_send(test, 100,
+					      FASTRPC_SIM_TEST_CALC_URI, &o);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, grow_ctx));
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, open_ctx));
+
+	/* init2 then next2: the listener gets the first reverse call */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_LISTENER1, 5),
+			0);
+	fastrpc_sim_test_lsn_send(test, l);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, l->ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_stat(test, FASTRPC_SIM_STAT_REVERSE_CALLS), 1);
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, grow_ctx));
+	KUNIT_EXPECT_TRUE(test, fastrpc_sim_test_parked(test, open_ctx));
+
+	/* exit: the waiting calls fail, the reverse call is dropped */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call0(test, 100,
+						     FASTRPC_HANDLE_CURRENT_PROCESS, 2),
+			0);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, grow_ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_ERPC);
+	KUNIT_ASSERT_TRUE(test, fastrpc_sim_test_wait(test, open_ctx, &ret));
+	KUNIT_EXPECT_EQ(test, ret, FASTRPC_SIM_TEST_ERPC);
+
+	/* and after exit, what needs the host fails at once */
+	KUNIT_EXPECT_EQ(test, fastrpc_sim_test_call(test, &c),
+			FASTRPC_SIM_TEST_ERPC);
 }
 
 /* exit answers the parked next2 calls; current_process's other methods */

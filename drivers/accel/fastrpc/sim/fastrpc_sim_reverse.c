@@ -978,7 +978,7 @@ static void fastrpc_sim_rev_answer(struct fastrpc_sim_call *call,
 }
 
 /*
- * The listener left, or never came: every job fails, its reverse call is
+ * The listener left (exit): every job fails, its reverse call is
  * dropped, and its forward call is answered.
  */
 static void fastrpc_sim_rev_fail_all(struct fastrpc_sim_rev *rev)
@@ -1325,6 +1325,9 @@ static void fastrpc_sim_rev_park(struct fastrpc_sim_call *call)
  *
  * With loader "host", the first open of a module in a PD reads its file,
  * lib<name>_skel.so, from the host through apps_std, while @call waits.
+ * A PD whose listener has not called init2 yet gets the request when it
+ * does: the FastRPC library starts its listener thread and opens modules
+ * at once, without waiting for init2.
  *
  * Return: whether @call may open the module; %FASTRPC_SIM_LOAD_WAIT if it
  * was parked.
@@ -1357,7 +1360,7 @@ enum fastrpc_sim_load fastrpc_sim_rev_load(struct fastrpc_sim_call *call,
 
 	if (!host || (rev->loaded & BIT(mod)))
 		return FASTRPC_SIM_LOAD_OK;
-	if (rev->listener != FASTRPC_SIM_LISTENER_UP)
+	if (rev->listener == FASTRPC_SIM_LISTENER_GONE)
 		return FASTRPC_SIM_LOAD_NO_HOST;
 
 	job = fastrpc_sim_job_alloc(FASTRPC_SIM_JOB_LOAD, call->id);
@@ -1380,7 +1383,7 @@ enum fastrpc_sim_load fastrpc_sim_rev_load(struct fastrpc_sim_call *call,
  * @len bytes or more, fills its first page with 0x67726f77, and answers
  * that address.
  *
- * Return: the retval: 0; %FASTRPC_SIM_ERPC without a listener;
+ * Return: the retval: 0; %FASTRPC_SIM_ERPC once the listener left;
  * AEE_ENOMEMORY if the host failed; AEE_EBADPARM for a bad request or an
  * address the PD does not have as heap.
  */
@@ -1448,7 +1451,7 @@ u32 fastrpc_sim_rev_grow(struct fastrpc_sim_call *call)
 
 	if (!len || len > FASTRPC_SIM_GROW_MAX)
 		return fastrpc_sim_bad_request(call, "bad grow length");
-	if (rev->listener != FASTRPC_SIM_LISTENER_UP)
+	if (rev->listener == FASTRPC_SIM_LISTENER_GONE)
 		return FASTRPC_SIM_ERPC;
 
 	job = fastrpc_sim_job_alloc(FASTRPC_SIM_JOB_GROW, call->id);

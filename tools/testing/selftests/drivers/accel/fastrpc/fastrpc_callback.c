@@ -14,8 +14,9 @@
  * does, simtest "grow" served by a forward map while the call waits (and
  * refused by the host), FARF messages reaching the host by level and
  * waiting in the DSP for a listener, current_process exit ending the
- * listener, thread_exit, a call that needs the host failing at once
- * without a listener, garbage answers of the host, sent by hand, failing
+ * listener, thread_exit, a load from the host waiting for a listener that
+ * has not started yet, a call that needs the host failing at once after
+ * the listener left, garbage answers of the host, sent by hand, failing
  * one reverse call only, and the apps_mem map and unmap of each face
  * served by hand. "hostile_requests" feeds the listener's request parser
  * malformed requests without any DSP.
@@ -692,14 +693,54 @@ TEST_F(cb, thread_exit_answered)
 	EXPECT_EQ(-ETIMEDOUT, frpc_listener_wait(self->l, 100));
 }
 
-/* No init2: what needs the host fails at once instead of waiting */
+struct opener {
+	int fd;
+	enum frpc_face face;
+	struct res r;
+	uint32_t h;
+	int done;
+};
+
+static void *opener_fn(void *arg)
+{
+	struct opener *o = arg;
+
+	o->r = open_module(o->fd, o->face, FRPC_CALCULATOR_URI, &o->h);
+	__atomic_store_n(&o->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * No init2 yet: a load from the host waits for the listener, as the FastRPC
+ * library opens modules while its listener thread starts.
+ */
+TEST_F(cb, load_waits_for_listener)
+{
+	struct opener o = { .fd = self->fd, .face = variant->face };
+	pthread_t t;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, opener_fn, &o));
+	usleep(300 * 1000);
+	EXPECT_EQ(0, __atomic_load_n(&o.done, __ATOMIC_ACQUIRE));
+	START_LISTENER();
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_TRUE(res_ok(o.r)) TH_LOG("open: %d 0x%x dlerr 0x%x", o.r.ret,
+					o.r.st, o.r.dlerr);
+	EXPECT_NE(0u, o.h);
+}
+
+/* After exit, what needs the host fails at once instead of waiting */
 TEST_F(cb, no_listener_fails_fast)
 {
 	uint64_t t0, addr = 0;
+	struct frpc_listener *l;
 	uint32_t h;
 	struct res r;
-	int fd;
+	int fd, ret;
 
+	START_LISTENER();
+	ASSERT_EQ(0, frpc_listener_stop(self->l));
+	self->l = NULL;
 	t0 = frpc_now_us();
 	r = open_module(self->fd, variant->face, FRPC_CALCULATOR_URI, &h);
 	EXPECT_FALSE(res_ok(r));
@@ -710,6 +751,9 @@ TEST_F(cb, no_listener_fails_fast)
 	ASSERT_LE(0, fd);
 	r = open_module(fd, variant->face, FRPC_SIMTEST_URI, &h);
 	ASSERT_TRUE(res_ok(r));
+	ret = frpc_listener_start(fd, variant->face, &self->opts, &l);
+	ASSERT_EQ(0, ret) TH_LOG("listener: %s", strerror(-ret));
+	ASSERT_EQ(0, frpc_listener_stop(l));
 	t0 = frpc_now_us();
 	r = grow(fd, variant->face, h, 64 * 1024, &addr);
 	EXPECT_EQ(DSP_ERPC, r.st) TH_LOG("grow: %d 0x%x", r.ret, r.st);

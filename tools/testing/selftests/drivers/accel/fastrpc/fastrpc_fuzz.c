@@ -879,9 +879,9 @@ static uint32_t gen_rhandle(struct ctx *c)
 /*
  * A call that may wait in the DSP for as long as the process lives, as
  * firmware makes it: the listeners' next2 (handles 3 and 7, methods 3 and
- * up), and simtest grow, which waits for the host to serve its heap once
- * the PD has a listener. The fuzzer serves no listener, so it sends such a
- * call to the loader (handle 0) instead.
+ * up), and simtest grow, which waits for a listener to serve its heap.
+ * The fuzzer serves no listener, so it sends such a call to the loader
+ * (handle 0) instead.
  */
 static uint32_t no_wait_handle(struct ctx *c, uint32_t handle,
 			       uint32_t method)
