@@ -33,8 +33,9 @@ mount -t devpts devpts /dev/pts 2>/dev/null
 MODE=check
 TEST_TIMEOUT=300
 # harness_only=<glob>[,<glob>...]: a development run of only the selftests
-# matching one of the globs (no KUnit, demo or legacy phase); never used by
-# make check.
+# matching one of the globs (no demo or legacy phase; the KUnit suites if a
+# glob matches "kunit", the library phase on our driver for
+# "libfastrpc-legacy" and "libfastrpc-accel"); never used by make check.
 ONLY=
 # harness_set=arm64|arm64-all: the arm64 VM's runs (harness/arm64.sh):
 # arm64_set below.
@@ -782,6 +783,10 @@ shell)
 	;;
 *)
 	if [ -n "$ONLY" ]; then
+		if selected kunit; then
+			run_kunit fastrpc_kunit.ko
+			run_kunit fastrpc_sim_kunit.ko
+		fi
 		run_selftests
 		# the library phase on our driver alone
 		if selected libfastrpc-legacy; then

@@ -8,9 +8,10 @@
  *
  * The library decides which kernel interface it speaks: the same binary runs
  * on the legacy /dev/fastrpc-* nodes (of either driver) and, with the
- * library's accel backend, on /dev/accel. Each check prints one TAP line
- * whose text depends only on the answers, so two runs can be compared
- * line by line; timings are TAP comments ("#").
+ * library's accel backend, on /dev/accel. Each check prints one TAP line,
+ * its answers after the name ("ok 3 - name # answers"), whose text depends
+ * only on the answers, so two runs can be compared line by line; timings
+ * are TAP comment lines.
  *
  * Usage: fastrpc_calculator [-d] [-i iterations]
  *   -d  demo: tell what happens instead of printing TAP
@@ -55,7 +56,7 @@ static void result(int ok, const char *name, const char *fmt, ...)
 	else
 		printf("%sok %d - %s", ok ? "" : "not ", ntest, name);
 	if (fmt) {
-		printf(": ");
+		printf(demo ? ": " : " # ");
 		va_start(ap, fmt);
 		vprintf(fmt, ap);
 		va_end(ap);
