@@ -14,9 +14,9 @@
 #   bin/fastrpc_calculator  tools/accel/fastrpc/fastrpc_calculator.c, linked
 #                         against the library's public headers and libcdsprpc;
 #                         the same binary runs on both builds (LD_LIBRARY_PATH)
-#   dsp/libcalculator_skel.so  what the DSP's loader fetches from the host: an
-#                         ELF stand-in, the simulated DSP runs its built-in
-#                         calculator once the file loads
+#   dsp/lib{calculator,simtest}_skel.so  what the DSP's loader fetches from
+#                         the host: ELF stand-ins, the simulated DSP runs its
+#                         built-in module once the file loads
 #   sysroot/              the C library and the other shared libraries these
 #                         need, at their paths on this host
 # x86_64 only (the arm64 VM's userspace is static busybox). Each build is a
@@ -120,8 +120,10 @@ else
 	result FAIL "$GRP" fastrpc_calculator "gcc failed, see $lg"
 	exit 1
 fi
-echo 'int calculator_skel_stand_in;' >"$dst/dsp/skel.c"
-gcc -shared -fPIC -o "$dst/dsp/libcalculator_skel.so" "$dst/dsp/skel.c"
+for m in calculator simtest; do
+	echo "int ${m}_skel_stand_in;" >"$dst/dsp/skel.c"
+	gcc -shared -fPIC -o "$dst/dsp/lib${m}_skel.so" "$dst/dsp/skel.c"
+done
 rm "$dst/dsp/skel.c"
 
 # The shared libraries all of it needs, from this host (the VM has no

@@ -441,6 +441,10 @@ run_legacy_accel() { # the suite against fastrpc_accel's legacy face
 	legacy_nodes accel
 	legacy_suite accel
 	lib_run libfastrpc-legacy-accel legacy
+	# the library with the series keeps its legacy backend unchanged
+	lib_run libfastrpc-accel-series-legacy accel FASTRPC_BACKEND=legacy
+	lib_same libfastrpc-accel-series-legacy-identical libfastrpc-legacy-accel \
+		libfastrpc-accel-series-legacy
 }
 
 run_legacy() { # the suite against the old driver
@@ -536,8 +540,10 @@ legacy_restore() {
 # against the public remote.h/rpcmem.h API) through the FastRPC library
 # applications use (harness/build-libfastrpc.sh): the unmodified library on
 # the legacy nodes of fastrpc_accel and of the old driver
-# (libfastrpc-legacy-accel, libfastrpc-legacy-old), then the library with
-# our accel backend on /dev/accel (libfastrpc-accel, chosen by
+# (libfastrpc-legacy-accel, libfastrpc-legacy-old), the library with our
+# series on the legacy nodes, its legacy backend asked for
+# (libfastrpc-accel-series-legacy), then with its accel backend on
+# /dev/accel (libfastrpc-accel, chosen by
 # FASTRPC_BACKEND=accel, and libfastrpc-accel-auto, chosen because the
 # legacy nodes are gone). The answers of each pair of runs must be the same
 # line for line (TAP comments aside: they hold the timings). The DSP

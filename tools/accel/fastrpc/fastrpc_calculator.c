@@ -4,7 +4,8 @@
  * the public API of the qualcomm/fastrpc library only (remote.h, rpcmem.h):
  * remote_handle64_open() of the calculator's URI, sum and max through
  * remote_handle64_invoke() on rpcmem and on ordinary buffers, fastrpc_mmap(),
- * capability queries through remote_handle_control(), several threads.
+ * capability queries through remote_handle_control(), several threads; and
+ * the simulated DSP's test module growing its heap through the library.
  *
  * The library decides which kernel interface it speaks: the same binary runs
  * on the legacy /dev/fastrpc-* nodes (of either driver) and, with the
@@ -32,6 +33,8 @@
 #include "rpcmem.h"
 
 #define CALC_URI	"file:///libcalculator_skel.so?calculator_skel_handle_invoke&_modver=1.0&_dom=cdsp"
+#define SIMTEST_URI	"file:///libsimtest_skel.so?simtest_skel_handle_invoke&_modver=1.0&_dom=cdsp"
+#define SIMTEST_GROW	12
 #define NOSUCH_URI	"file:///libnosuch_skel.so?nosuch_skel_handle_invoke&_modver=1.0&_dom=cdsp"
 #define CALC_SUM	2
 #define CALC_MAX	3
@@ -262,6 +265,56 @@ static void check_mmap(remote_handle64 h)
 	vec_free(v, 1);
 }
 
+/* A vector that starts inside an rpcmem buffer: passed as a range of it */
+static void check_offset(remote_handle64 h)
+{
+	uint32_t n = 1000, skip = 17, i;
+	int32_t *v = vec_alloc(n + skip, 1);
+	int64_t sum = 0, want = 0;
+	int ret;
+
+	if (!v) {
+		result(0, "rpcmem_offset", "rpcmem_alloc failed");
+		return;
+	}
+	for (i = 0; i < n + skip; i++) {
+		v[i] = i < skip ? 1000000 : (int32_t)(i * 5);
+		if (i >= skip)
+			want += v[i];
+	}
+	ret = calc_sum(h, v + skip, n * sizeof(*v), &sum);
+	result(!ret && sum == want, "rpcmem_offset", "rc=0x%x %" PRId64, ret, sum);
+	vec_free(v, 1);
+}
+
+/*
+ * The simulator's test module asks its host for more heap (apps_mem, served
+ * by the library's listener, which maps memory into the DSP process).
+ */
+static void check_grow(void)
+{
+	uint64_t len = 64 * 1024, addr = 0;
+	remote_handle64 h = 0;
+	remote_arg pra[2];
+	int ret, r2 = -1;
+
+	ret = remote_handle64_open(SIMTEST_URI, &h);
+	if (!ret) {
+		pra[0].buf.pv = &len;
+		pra[0].buf.nLen = sizeof(len);
+		pra[1].buf.pv = &addr;
+		pra[1].buf.nLen = sizeof(addr);
+		r2 = remote_handle64_invoke(h, REMOTE_SCALARS_MAKE(SIMTEST_GROW, 1, 1),
+					    pra);
+		remote_handle64_close(h);
+	}
+	result(!ret && !r2 && addr && !(addr & 4095), "dsp_heap_grow",
+	       "open rc=0x%x grow rc=0x%x, %s page-aligned address", ret, r2,
+	       addr && !(addr & 4095) ? "a" : "no");
+	say("the DSP grew its heap by %" PRIu64 " KiB through the library's listener",
+	    len / 1024);
+}
+
 struct worker {
 	pthread_t thread;
 	remote_handle64 h;
@@ -403,8 +456,10 @@ int main(int argc, char **argv)
 	check_sum_max(h, "malloc", 0, 1000);
 	check_sum_max(h, "rpcmem", 1, 1 << 20);
 	check_sum_max(h, "rpcmem", 1, 0);
+	check_offset(h);
 	check_errors(h);
 	check_mmap(h);
+	check_grow();
 	check_threads(h);
 	if (iters > 0) {
 		time_calls(h, iters, 1);
