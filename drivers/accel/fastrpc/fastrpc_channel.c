@@ -24,6 +24,7 @@
 #include "fastrpc_invoke.h"
 #include "fastrpc_proto.h"
 #include "fastrpc_rheap.h"
+#include "fastrpc_trace.h"
 
 /**
  * fastrpc_reply_classify() - check a message from the DSP against the table
@@ -181,6 +182,8 @@ static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
 	call->match.answered = true;
 	complete(&call->done);
 	fastrpc_uncount(channel->fdev, FASTRPC_CNT_IN_FLIGHT);
+	if (call->quota)
+		fastrpc_quota_busy_end(call->quota);
 	/* The table's reference, taken in fastrpc_channel_submit() */
 	fastrpc_call_put_deferred(call);
 }
@@ -193,12 +196,15 @@ static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
  * and completes every call in the table with -EPIPE. Calls submitted later
  * fail with -EPIPE. Does not wait for the callers of those calls: what they
  * use stays valid until they drop it.
+ *
+ * Return: the number of calls completed with -EPIPE.
  */
-void fastrpc_channel_stop(struct fastrpc_channel *channel)
+unsigned int fastrpc_channel_stop(struct fastrpc_channel *channel)
 {
 	struct rpmsg_endpoint *ept;
 	struct fastrpc_call *call;
 	unsigned long flags, index;
+	unsigned int failed = 0;
 
 	down_write(&channel->send_lock);
 	ept = channel->ept;
@@ -211,9 +217,13 @@ void fastrpc_channel_stop(struct fastrpc_channel *channel)
 
 	spin_lock_irqsave(&channel->lock, flags);
 	channel->dead = true;
-	xa_for_each(&channel->calls, index, call)
+	xa_for_each(&channel->calls, index, call) {
 		fastrpc_channel_complete_locked(channel, call, -EPIPE, 0);
+		failed++;
+	}
 	spin_unlock_irqrestore(&channel->lock, flags);
+
+	return failed;
 }
 
 /**
@@ -261,9 +271,14 @@ int fastrpc_channel_submit(struct fastrpc_channel *channel,
 	/* Put when answered, in fastrpc_channel_complete_locked() */
 	kref_get(&call->ref);
 	fastrpc_count(fdev, FASTRPC_CNT_IN_FLIGHT);
+	if (call->quota)
+		fastrpc_quota_busy_begin(call->quota);
 	spin_unlock_irqrestore(&channel->lock, flags);
 
 	msg->ctx = cpu_to_le64(call->match.ctx);
+	trace_fastrpc_invoke_start(fdev->label, call->client, !msg->pid,
+				   le32_to_cpu(msg->handle),
+				   le32_to_cpu(msg->sc), call->match.ctx);
 	ret = rpmsg_send(channel->ept, msg, sizeof(*msg));
 	if (ret) {
 		spin_lock_irqsave(&channel->lock, flags);

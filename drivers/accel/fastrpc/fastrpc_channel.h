@@ -142,7 +142,7 @@ struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 					       bool secure);
 void fastrpc_channel_start(struct fastrpc_channel *channel,
 			   struct rpmsg_endpoint *ept);
-void fastrpc_channel_stop(struct fastrpc_channel *channel);
+unsigned int fastrpc_channel_stop(struct fastrpc_channel *channel);
 struct fastrpc_channel *fastrpc_channel_get(struct fastrpc_channel *channel);
 void fastrpc_channel_put(struct fastrpc_channel *channel);
 bool fastrpc_channel_is_dead(struct fastrpc_channel *channel);

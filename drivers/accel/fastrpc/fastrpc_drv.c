@@ -268,8 +268,18 @@ static const struct file_operations fastrpc_accel_fops = {
 	.show_fdinfo = drm_show_fdinfo,
 };
 
+/*
+ * DRM client usage stats (Documentation/gpu/drm-usage-stats.rst and
+ * Documentation/accel/fastrpc/observability.rst): the memory of the
+ * file's buffer objects, and the DSP busy time of its calls as engine
+ * "dsp".
+ */
 static void fastrpc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
+	struct fastrpc_file *ffile = file->driver_priv;
+
+	drm_printf(p, "drm-engine-dsp:\t%llu ns\n",
+		   fastrpc_quota_busy_ns(ffile->quota));
 	drm_show_memory_stats(p, file);
 }
 

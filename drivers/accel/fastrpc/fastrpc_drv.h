@@ -97,6 +97,14 @@ struct fastrpc_quota;
  * ``fastrpc_channel.lock`` (spinlock, taken in the rpmsg callback)
  *   protects the context table, the sequence counter and the state of each
  *   call in the table (context word, answered, result).
+ * ``fastrpc_quota.busy_lock`` (spinlock)
+ *   protects a client's DSP busy time; taken under ``fastrpc_channel.lock``
+ *   when a call enters or leaves the table, and alone by fdinfo.
+ *
+ * debugfs ``sessions`` pins each busy context bank with a use of one of its
+ * slots under ``fastrpc_channel.session_lock``, then takes the bank's
+ * ``maps_lock`` without it; it reads the clients under the lock of
+ * ``fastrpc_device.clients`` with each ``fastrpc_file.proc_lock`` nested.
  *
  * Order: ``fastrpc_devices_lock`` -> ``fastrpc_device.lock`` ->
  * ``fastrpc_file.lock`` -> ``fastrpc_file.calls_sem`` ->
@@ -105,7 +113,7 @@ struct fastrpc_quota;
  * ``fastrpc_cb.maps_lock`` -> (the object's reservation lock, dma-buf
  * locks) -> ``fastrpc_channel.session_lock`` ->
  * ``fastrpc_channel.send_lock`` -> ``fastrpc_file.proc_lock`` ->
- * ``fastrpc_channel.lock``. Whatever lock the transport holds around the
+ * ``fastrpc_channel.lock`` -> ``fastrpc_quota.busy_lock``. Whatever lock the transport holds around the
  * callback (it may be a spinlock in hard IRQ context) comes before
  * ``fastrpc_channel.lock``.
  * Functions that expect a lock held end in ``_locked`` and assert it.

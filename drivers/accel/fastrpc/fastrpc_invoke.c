@@ -20,6 +20,7 @@
  */
 
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
@@ -46,6 +47,7 @@
 #include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
 #include "fastrpc_session.h"
+#include "fastrpc_trace.h"
 
 /* Largest accepted &drm_fastrpc_invoke.arg_size */
 #define FASTRPC_ARG_MAX_SIZE	4096
@@ -93,8 +95,10 @@ struct fastrpc_quota *fastrpc_quota_alloc(void)
 	struct fastrpc_quota *quota;
 
 	quota = kzalloc(sizeof(*quota), GFP_KERNEL);
-	if (quota)
+	if (quota) {
 		kref_init(&quota->ref);
+		spin_lock_init(&quota->busy_lock);
+	}
 	return quota;
 }
 
@@ -111,6 +115,60 @@ void fastrpc_quota_put(struct fastrpc_quota *quota)
 {
 	if (quota)
 		kref_put(&quota->ref, fastrpc_quota_release);
+}
+
+/**
+ * fastrpc_quota_busy_begin() - a call of the client enters a context table
+ * @quota: the client's record
+ *
+ * Called with IRQs off, under &fastrpc_channel.lock.
+ */
+void fastrpc_quota_busy_begin(struct fastrpc_quota *quota)
+{
+	spin_lock(&quota->busy_lock);
+	if (!quota->busy_calls++)
+		quota->busy_since = ktime_get_ns();
+	spin_unlock(&quota->busy_lock);
+}
+
+/**
+ * fastrpc_quota_busy_end() - a call of the client leaves its context table
+ * @quota: the client's record
+ *
+ * The DSP answered the call, or the call failed (channel stopped, process
+ * dead or released). Called with IRQs off, under &fastrpc_channel.lock.
+ */
+void fastrpc_quota_busy_end(struct fastrpc_quota *quota)
+{
+	spin_lock(&quota->busy_lock);
+	if (!WARN_ON_ONCE(!quota->busy_calls) && !--quota->busy_calls)
+		quota->busy_ns += ktime_get_ns() - quota->busy_since;
+	spin_unlock(&quota->busy_lock);
+}
+
+/**
+ * fastrpc_quota_busy_ns() - DSP busy time of a client
+ * @quota: the client's record
+ *
+ * The time during which the client had at least one call sent to the DSP
+ * and not answered yet, the calls in flight now included: it never goes
+ * down, and it grows by at most the time that passed. Calls the client
+ * gave up on count until the DSP answers them.
+ *
+ * Return: the busy time in ns.
+ */
+u64 fastrpc_quota_busy_ns(struct fastrpc_quota *quota)
+{
+	unsigned long flags;
+	u64 ns;
+
+	spin_lock_irqsave(&quota->busy_lock, flags);
+	ns = quota->busy_ns;
+	if (quota->busy_calls)
+		ns += ktime_get_ns() - quota->busy_since;
+	spin_unlock_irqrestore(&quota->busy_lock, flags);
+
+	return ns;
 }
 
 /* A limit of 0 is no limit */
@@ -697,6 +755,12 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 out_put:
 	if (excl)
 		up_read(&user_file->calls_sem);
+	/* Only a call that was sent has a context word */
+	if (call->match.ctx)
+		trace_fastrpc_invoke_end(channel->fdev->label, call->client,
+					 params->handle, params->sc,
+					 call->match.ctx, ret,
+					 params->dsp_status);
 	/* Other devices wait no longer; with an error if the DSP may go on */
 	fastrpc_fence_end(call->fence,
 			  call->abandoned ? -ECANCELED : 0);

@@ -7,6 +7,7 @@
 
 #include <linux/completion.h>
 #include <linux/kref.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -88,12 +89,23 @@ struct fastrpc_call_params {
  * @abandoned: calls whose caller gave up before the DSP answered, not freed
  *	yet
  * @abandoned_bytes: payload bytes of the @abandoned calls
+ * @busy_lock: protects @busy_calls, @busy_since and @busy_ns; taken with
+ *	IRQs off, after &fastrpc_channel.lock
+ * @busy_calls: calls of the client in a context table now
+ * @busy_since: when @busy_calls last went from 0 to 1, ktime_get_ns()
+ * @busy_ns: time the client had a call in a context table, up to the last
+ *	time @busy_calls went to 0 (see fastrpc_quota_busy_ns())
  */
 struct fastrpc_quota {
 	struct kref ref;
 	atomic_t calls;
 	atomic_t abandoned;
 	atomic64_t abandoned_bytes;
+
+	spinlock_t busy_lock; /* protects busy_calls, busy_since, busy_ns */
+	u32 busy_calls;
+	u64 busy_since;
+	u64 busy_ns;
 };
 
 /**
@@ -165,6 +177,9 @@ struct fastrpc_call {
 
 struct fastrpc_quota *fastrpc_quota_alloc(void);
 void fastrpc_quota_put(struct fastrpc_quota *quota);
+void fastrpc_quota_busy_begin(struct fastrpc_quota *quota);
+void fastrpc_quota_busy_end(struct fastrpc_quota *quota);
+u64 fastrpc_quota_busy_ns(struct fastrpc_quota *quota);
 int fastrpc_dsp_result_to_errno(u32 retval);
 void fastrpc_call_put_deferred(struct fastrpc_call *call);
 int fastrpc_call_sync(struct fastrpc_channel *channel,

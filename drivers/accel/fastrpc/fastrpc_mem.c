@@ -33,6 +33,7 @@
 #include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
 #include "fastrpc_session.h"
+#include "fastrpc_trace.h"
 
 static unsigned int map_cache_entries = 32;
 module_param(map_cache_entries, uint, 0644);
@@ -629,6 +630,9 @@ static int fastrpc_mem_map_call_locked(struct fastrpc_file *ffile,
 
 	ret = fastrpc_proc_init_call_locked(ffile, sc, args,
 					    fastrpc_sc_nbufs(sc), &dsp_status);
+	trace_fastrpc_map(ffile->fdev->label, ffile->client_id, req->fd,
+			  req->flags, req->heap, le64_to_cpu(page.addr), req->len,
+			  ret ? 0 : le64_to_cpu(vaddr), ret);
 	if (fastrpc_proc_unanswered(ret, dsp_status)) {
 		/* The DSP may have mapped it: keep it until the release */
 		dsp->lost = true;
@@ -899,13 +903,18 @@ int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 	 * semaphore, one its caller gave up on is still in the table. Holding
 	 * it keeps new calls from starting until the DSP unmapped the range.
 	 */
-	if (!down_write_trylock(&ffile->calls_sem))
-		return -EBUSY;
-	if (fastrpc_channel_client_busy(ffile->channel, ffile->client_id))
+	if (down_write_trylock(&ffile->calls_sem)) {
+		if (fastrpc_channel_client_busy(ffile->channel,
+						ffile->client_id))
+			ret = -EBUSY;
+		else
+			ret = fastrpc_mem_unmap_locked(ffile, dsp);
+		up_write(&ffile->calls_sem);
+	} else {
 		ret = -EBUSY;
-	else
-		ret = fastrpc_mem_unmap_locked(ffile, dsp);
-	up_write(&ffile->calls_sem);
+	}
+	trace_fastrpc_unmap(ffile->fdev->label, ffile->client_id, dsp->fd,
+			    dsp->heap, dsp->dsp_addr, dsp->len, ret);
 	if (ret)
 		return ret;
 

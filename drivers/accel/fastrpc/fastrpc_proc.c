@@ -28,6 +28,7 @@
 #include "fastrpc_proto.h"
 #include "fastrpc_rheap.h"
 #include "fastrpc_session.h"
+#include "fastrpc_trace.h"
 
 static_assert(DRM_FASTRPC_DSP_ATTR_COUNT == FASTRPC_DSP_ATTR_COUNT);
 
@@ -276,6 +277,8 @@ int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
 	ret = fastrpc_proc_init_call_locked(ffile,
 					    FASTRPC_SC(method, ARRAY_SIZE(args), 0),
 					    args, ARRAY_SIZE(args), &dsp_status);
+	trace_fastrpc_pd_create(ffile->fdev->label, ffile->client_id,
+				"dynamic", attrs, ret, dsp_status);
 	if (!ret)
 		return 0;
 
@@ -307,6 +310,9 @@ int fastrpc_proc_attach_locked(struct fastrpc_file *ffile, u32 pd)
 	ret = fastrpc_proc_init_call_locked(ffile,
 					    FASTRPC_SC(FASTRPC_RMID_INIT_ATTACH, 1, 0),
 					    &arg, 1, &dsp_status);
+	trace_fastrpc_pd_create(ffile->fdev->label, ffile->client_id,
+				pd == FASTRPC_PD_SENSORS ? "sensors" : "root",
+				0, ret, dsp_status);
 	if (ret)
 		fastrpc_proc_set_pd_locked(ffile, FASTRPC_PD_ROOT);
 	return ret;
@@ -396,6 +402,8 @@ int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 					    FASTRPC_SC(FASTRPC_RMID_INIT_CREATE_STATIC,
 						       ARRAY_SIZE(args), 0),
 					    args, ARRAY_SIZE(args), &dsp_status);
+	trace_fastrpc_pd_create(ffile->fdev->label, ffile->client_id, "static",
+				0, ret, dsp_status);
 	if (ret) {
 		fastrpc_proc_set_pd_locked(ffile, FASTRPC_PD_ROOT);
 		/* Refused: nothing on the DSP uses the heap */
@@ -604,10 +612,10 @@ out_exit:
 void fastrpc_proc_release(struct fastrpc_file *ffile)
 {
 	struct drm_device *drm = ffile->drm;
-	bool dsp_forgot = true;
+	bool dsp_forgot = true, sent = false;
 	u32 dsp_status = 0;
+	int ret = 0, idx;
 	__le32 pgid;
-	int ret, idx;
 
 	mutex_lock(&ffile->lock);
 	if (!ffile->session)
@@ -625,6 +633,7 @@ void fastrpc_proc_release(struct fastrpc_file *ffile)
 						    FASTRPC_SC(FASTRPC_RMID_INIT_RELEASE, 1, 0),
 						    &arg, 1, &dsp_status);
 		drm_dev_exit(idx);
+		sent = true;
 		if (ret)
 			drm_dbg_driver(drm, "client %u: release: %d (%#x)\n",
 				       ffile->client_id, ret, dsp_status);
@@ -641,6 +650,8 @@ void fastrpc_proc_release(struct fastrpc_file *ffile)
 		if (!dsp_forgot)
 			fastrpc_proc_keep_init_mem_locked(ffile);
 	}
+	trace_fastrpc_pd_release(ffile->fdev->label, ffile->client_id, sent, ret,
+				 dsp_status);
 	fastrpc_proc_unbind_locked(ffile, dsp_forgot);
 
 out_unlock:

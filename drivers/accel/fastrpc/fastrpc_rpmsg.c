@@ -28,6 +28,7 @@
 #include "fastrpc_proc.h"
 #include "fastrpc_rheap.h"
 #include "fastrpc_rpmsg.h"
+#include "fastrpc_trace.h"
 
 /**
  * fastrpc_rpmsg_channel() - the channel of a device bound to this driver
@@ -164,6 +165,7 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 
 	drm_info(&fdev->drm, "%s: %s channel up\n", dev_name(&rpdev->dev),
 		 secure ? "secure" : "non-secure");
+	trace_fastrpc_channel_up(fdev->label, dev_name(&rpdev->dev), secure);
 	return 0;
 
 err_stop:
@@ -180,12 +182,14 @@ static void fastrpc_rpmsg_remove(struct rpmsg_device *rpdev)
 {
 	struct fastrpc_channel *channel = dev_get_drvdata(&rpdev->dev);
 	struct fastrpc_device *fdev = channel->fdev;
+	unsigned int failed;
 
 	/* No new legacy file; open ones see the channel stop */
 	fastrpc_legacy_unregister(channel);
 	fastrpc_device_detach(fdev, channel);
 	/* Every call fails now; nothing waits for their callers */
-	fastrpc_channel_stop(channel);
+	failed = fastrpc_channel_stop(channel);
+	trace_fastrpc_channel_down(fdev->label, dev_name(&rpdev->dev), failed);
 	/*
 	 * The DSP forgot everything: give back what was kept for it while the
 	 * context banks can still unmap it.
