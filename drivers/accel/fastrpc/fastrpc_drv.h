@@ -113,9 +113,9 @@ struct fastrpc_quota;
  * ``fastrpc_cb.maps_lock`` -> (the object's reservation lock, dma-buf
  * locks) -> ``fastrpc_channel.session_lock`` ->
  * ``fastrpc_channel.send_lock`` -> ``fastrpc_file.proc_lock`` ->
- * ``fastrpc_channel.lock`` -> ``fastrpc_quota.busy_lock``. Whatever lock the transport holds around the
- * callback (it may be a spinlock in hard IRQ context) comes before
- * ``fastrpc_channel.lock``.
+ * ``fastrpc_channel.lock`` -> ``fastrpc_quota.busy_lock``. Whatever lock
+ * the transport holds around the callback (it may be a spinlock in hard IRQ
+ * context) comes before ``fastrpc_channel.lock``.
  * Functions that expect a lock held end in ``_locked`` and assert it.
  */
 
