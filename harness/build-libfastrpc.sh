@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The FastRPC userspace library that applications use (qualcomm/fastrpc,
-# the `development` snapshot in ../shared/vendor/qualcomm-fastrpc; a
+# the `development` snapshot in ../shared/vendor/qualcomm-fastrpc, or its
+# copy in $CACHE/vendor; a
 # dependency built from source, never copied into the project), in two
 # builds:
 #   legacy  the snapshot unmodified: it speaks /dev/fastrpc-*
@@ -28,17 +29,30 @@ parse_variant "${1:?usage: build-libfastrpc.sh base|debug}"
 [ "$ARCH" = x86_64 ] || { log "libfastrpc: x86_64 only, skipped for $ARCH"; exit 0; }
 GRP=build-libfastrpc
 [ "$V" = base ] || GRP=build-libfastrpc-$V
-VENDOR=${FASTRPC_LIB_VENDOR:-$REPO/../shared/vendor/qualcomm-fastrpc}
 SERIES=$REPO/tools/accel/fastrpc/libfastrpc
 art=$(art_dir "$ARCH" "$V")
 dst=$art/user/libfastrpc
 rm -rf "$dst"
 mkdir -p "$dst/bin" "$dst/dsp" "$dst/sysroot" "$art/user/logs"
 
-tarball=$(ls "$VENDOR"/fastrpc-development-*.tar.gz 2>/dev/null | head -n1 || true)
+# The snapshot: FASTRPC_LIB_VENDOR, else ../shared/vendor/qualcomm-fastrpc
+# beside the checkout; a copy is kept in the cache for checkouts elsewhere
+# (there is no network access to GitHub to fetch it from).
+tarball=
+for dir in ${FASTRPC_LIB_VENDOR:+"$FASTRPC_LIB_VENDOR"} \
+	"$REPO/../shared/vendor/qualcomm-fastrpc" "$CACHE/vendor"; do
+	for f in "$dir"/fastrpc-development-*.tar.gz; do
+		[ -f "$f" ] && tarball=$f && break 2
+	done
+done
 if [ -z "$tarball" ]; then
-	result FAIL "$GRP" snapshot "no fastrpc-development-*.tar.gz in $VENDOR"
+	result FAIL "$GRP" snapshot "no fastrpc-development-*.tar.gz in FASTRPC_LIB_VENDOR, ../shared/vendor/qualcomm-fastrpc or $CACHE/vendor"
 	exit 1
+fi
+if [ "$(dirname "$tarball")" != "$CACHE/vendor" ]; then
+	mkdir -p "$CACHE/vendor"
+	cmp -s "$tarball" "$CACHE/vendor/$(basename "$tarball")" ||
+		cp "$tarball" "$CACHE/vendor/"
 fi
 shopt -s nullglob
 patches=()
