@@ -81,36 +81,35 @@ static void say(const char *fmt, ...)
 	printf("\n");
 }
 
-/* calculator.sum(vec, &res): in0 the count, in1 the vector, out0 an s64 */
+/*
+ * calculator.sum(vec, &res) and calculator.max(vec, &res): in0 the count,
+ * in1 the vector, out0 the answer (an s64 sum, an s32 maximum)
+ */
+static int calc_call(remote_handle64 h, uint32_t method, const int32_t *vec,
+		     uint32_t vlen, void *res, uint32_t rlen)
+{
+	uint32_t n = vlen / sizeof(*vec);
+	remote_arg pra[3];
+
+	pra[0].buf.pv = &n;
+	pra[0].buf.nLen = sizeof(n);
+	pra[1].buf.pv = (void *)vec;
+	pra[1].buf.nLen = vlen;
+	pra[2].buf.pv = res;
+	pra[2].buf.nLen = rlen;
+	return remote_handle64_invoke(h, REMOTE_SCALARS_MAKE(method, 2, 1), pra);
+}
+
 static int calc_sum(remote_handle64 h, const int32_t *vec, uint32_t vlen,
 		    int64_t *res)
 {
-	uint32_t n = vlen / sizeof(*vec);
-	remote_arg pra[3];
-
-	pra[0].buf.pv = &n;
-	pra[0].buf.nLen = sizeof(n);
-	pra[1].buf.pv = (void *)vec;
-	pra[1].buf.nLen = vlen;
-	pra[2].buf.pv = res;
-	pra[2].buf.nLen = sizeof(*res);
-	return remote_handle64_invoke(h, REMOTE_SCALARS_MAKE(CALC_SUM, 2, 1), pra);
+	return calc_call(h, CALC_SUM, vec, vlen, res, sizeof(*res));
 }
 
-/* calculator.max(vec, &res): the same with an s32 answer */
 static int calc_max(remote_handle64 h, const int32_t *vec, uint32_t vlen,
 		    int32_t *res)
 {
-	uint32_t n = vlen / sizeof(*vec);
-	remote_arg pra[3];
-
-	pra[0].buf.pv = &n;
-	pra[0].buf.nLen = sizeof(n);
-	pra[1].buf.pv = (void *)vec;
-	pra[1].buf.nLen = vlen;
-	pra[2].buf.pv = res;
-	pra[2].buf.nLen = sizeof(*res);
-	return remote_handle64_invoke(h, REMOTE_SCALARS_MAKE(CALC_MAX, 2, 1), pra);
+	return calc_call(h, CALC_MAX, vec, vlen, res, sizeof(*res));
 }
 
 static int32_t *vec_alloc(uint32_t n, int rpcmem)
