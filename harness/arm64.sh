@@ -5,7 +5,8 @@
 #
 # The kernel is tinyconfig + configs/arm64-vm.config, cross-built with
 # aarch64-linux-gnu- (group build-arm64-vm: kernel, and modules, which also
-# fails when gcc warns about one of our files). Userspace is cross-built as
+# fails when gcc warns about one of our files, the driver's or the
+# simulator's in tools/testing/fastrpc). Userspace is cross-built as
 # for x86_64 (build-user.sh arm64-vm, static, no -m32 programs), the
 # initramfs holds Debian's arm64 busybox-static (deps.sh). The VM is
 # qemu-system-aarch64 -M virt under TCG.

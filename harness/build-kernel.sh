@@ -4,7 +4,9 @@
 # modules, install the UAPI headers, and snapshot the artifacts into
 # $OUT/<arch>-<variant>/:
 #   bzImage (x86_64) or Image (arm64), modules/*.ko (only when the module
-#   build succeeded), usr/include, config, status ("kernel=0|1 modules=0|1").
+#   build succeeded: the driver's, in-tree, and the simulator's, test
+#   modules built from tools/testing/fastrpc with M=), usr/include,
+#   config, status ("kernel=0|1 modules=0|1").
 # Exit: 0 all built, 2 kernel built but modules failed, 1 kernel failed.
 # On arm64, gcc warning about one of our files fails the "modules" test (the
 # modules are still used: exit 0).
@@ -53,6 +55,10 @@ locked_build() {
 	if [ $rc_k = 0 ]; then
 		log "$ARCH-$V: make modules"
 		make -C "$SRC" O="$b" "${MARGS[@]}" -j"$JOBS" modules >"$b/modules.log" 2>&1 || rc_m=$?
+		if [ $rc_m = 0 ]; then
+			log "$ARCH-$V: make M=$SIM_DIR modules (the simulator, $SIM_REL)"
+			sim_make "$ARCH" "$b" -j"$JOBS" modules >>"$b/modules.log" 2>&1 || rc_m=$?
+		fi
 		make -C "$SRC" O="$b" "${MARGS[@]}" headers_install >"$b/headers.log" 2>&1 ||
 			{ show_tail "$b/headers.log"; rc_k=1; }
 	fi
@@ -77,17 +83,32 @@ locked_build() {
 		echo "kernel=0 modules=1" >"$art/status"
 		return 2
 	fi
-	# Our modules, exactly the ones this build made, plus the modules they
-	# depend on (e.g. a DRM helper selected =m) in modules/deps/, with a
-	# <module>.deps file listing "name file" in load order.
+	# Our modules, exactly the ones this build made (the driver's in-tree,
+	# the simulator's with M=), plus the modules they depend on (e.g. a DRM
+	# helper selected =m) in modules/deps/, with a <module>.deps file
+	# listing "name file" in load order.
 	local m k n
+	local ours=()
 	declare -A KO=()
 	while read -r m; do
 		k=${m%.o}
 		k=${k%.ko}.ko
 		n=$(basename "$k" .ko)
 		KO[${n//-/_}]=$k
+		case $m in $DRV_REL/*) ours+=("$k") ;; esac
 	done <"$b/modules.order"
+	# An external module's modules.order names its objects by absolute path
+	while read -r m; do
+		k=${m%.o}
+		k=${k%.ko}.ko
+		case $k in
+		/*) k=${k#"$b"/} ;;
+		*) k=$SIM_DIR/$k ;;
+		esac
+		n=$(basename "$k" .ko)
+		KO[${n//-/_}]=$k
+		ours+=("$k")
+	done <"$b/$SIM_DIR/modules.order"
 	declare -A DONE=()
 	local order=()
 	visit() {
@@ -101,13 +122,7 @@ locked_build() {
 		order+=("$1")
 	}
 	mkdir -p "$art/modules/deps"
-	while read -r m; do
-		case $m in
-		$DRV_REL/*) ;;
-		*) continue ;;
-		esac
-		k=${m%.o}
-		k=${k%.ko}.ko
+	for k in "${ours[@]}"; do
 		n=$(basename "$k" .ko)
 		cp "$b/$k" "$art/modules/" || return 1
 		DONE=()
@@ -116,15 +131,18 @@ locked_build() {
 		: >"$art/modules/$n.deps"
 		for d in "${order[@]}"; do
 			[ "$d" = "${n//-/_}" ] && continue
-			case ${KO[$d]} in $DRV_REL/*) ;; *) cp "$b/${KO[$d]}" "$art/modules/deps/" || return 1 ;; esac
+			case ${KO[$d]} in
+			$DRV_REL/* | $SIM_DIR/*) ;;
+			*) cp "$b/${KO[$d]}" "$art/modules/deps/" || return 1 ;;
+			esac
 			echo "$d $(basename "${KO[$d]}")" >>"$art/modules/$n.deps"
 		done
-	done <"$b/modules.order"
+	done
 	echo "kernel=0 modules=0" >"$art/status"
 	# Our files compile warning-free on another arch too (x86_64's are
 	# lint.sh's, with W=1 and sparse). Only what this build compiled is
 	# seen: an unchanged file was checked by the build that compiled it.
-	if [ "$ARCH" != x86_64 ] && grep -E "$DRV_REL/[^ ]*: (warning|error):" "$b/modules.log" >&2; then
+	if [ "$ARCH" != x86_64 ] && grep -E "($DRV_REL|$SIM_DIR)/[^ ]*: (warning|error):" "$b/modules.log" >&2; then
 		log "$ARCH-$V: compiler warnings in our files"
 		return 3
 	fi

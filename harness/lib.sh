@@ -25,6 +25,13 @@ ARM64_BUSYBOX=$CACHE/busybox-arm64/bin/busybox
 # Files of our series that the kernel tree carries as symlinks.
 DRV_REL=drivers/accel/fastrpc
 UAPI_REL=include/uapi/drm/fastrpc_accel.h
+# The simulated DSP: test modules built against a build dir with M=, as
+# upstream's tools/testing/cxl, from a copy in the build dir (SIM_DIR): an
+# external module is built in its own directory, and neither the repo nor
+# the shared source tree may get objects (base, debug and arm64 build side
+# by side).
+SIM_REL=tools/testing/fastrpc
+SIM_DIR=tools-testing-fastrpc
 
 log() { printf '[harness] %s\n' "$*" >&2; }
 die() { printf '[harness] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -208,13 +215,37 @@ prune_build_dirs() { # prune_build_dirs arch variant builddir
 
 # The tree's symlinks point at one checkout at a time. When a build dir was
 # last built from another checkout, make's mtime checks could keep objects
-# built from the other checkout's sources: drop our objects then.
+# built from the other checkout's sources: drop our objects (and the
+# simulator's copy) then.
 claim_build_dir() { # claim_build_dir builddir
 	local b=$1
 	if [ "$(cat "$b/.fastrpc-repo" 2>/dev/null)" != "$REPO" ]; then
-		rm -rf "${b:?}/$DRV_REL" "$b/usr/include/drm/fastrpc_accel.h"
+		rm -rf "${b:?}/$DRV_REL" "${b:?}/$SIM_DIR" "$b/usr/include/drm/fastrpc_accel.h"
 		echo "$REPO" >"$b/.fastrpc-repo"
 	fi
+}
+
+# Copy the simulator's sources into a build dir (mtimes kept, so that make
+# rebuilds only what changed; the build's own files are kept) and print the
+# copy's path.
+sim_sync() { # sim_sync builddir
+	local d=$1/$SIM_DIR
+	mkdir -p "$d"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='.*.d' \
+		--exclude='modules.order' --exclude='Module.symvers' \
+		"$REPO/$SIM_REL/" "$d/" || return 1
+	echo "$d"
+}
+
+# make in the simulator's copy in a build dir: sim_make arch builddir args...
+sim_make() {
+	local arch=$1 b=$2 d margs
+	shift 2
+	d=$(sim_sync "$b") || return 1
+	margs=$(make_arch_args "$arch")
+	# shellcheck disable=SC2086
+	make -C "$SRC" O="$b" $margs M="$d" "$@"
 }
 
 # Run and time one step of a run (check.sh, arm64.sh): a line per step in

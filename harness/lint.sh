@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Lint tests, one test each (needs the x86_64 base build):
 #   checkpatch  scripts/checkpatch.pl --strict --no-tree -f on our .c/.h
+#               (the driver, the UAPI header and the simulator,
+#               tools/testing/fastrpc)
 #   kernel-doc  scripts/kernel-doc -none -Wall: no output allowed
-#   sparse-w1   make W=1 C=2 drivers/accel/fastrpc/ (our objects rebuilt):
-#               no gcc or sparse warning from our files
+#   sparse-w1   make W=1 C=2 drivers/accel/fastrpc/, then the same for the
+#               simulator's test modules (M=, as build-kernel.sh builds
+#               them; our objects rebuilt): no gcc or sparse warning from
+#               our files
 #   uapi-abi    include/uapi/drm/fastrpc_accel.h compiles as C90 (the kernel's
 #               own UAPI header test flags, no -pedantic) with -m32
 #               and -m64, every struct drm_fastrpc_* has the same size in
@@ -19,7 +23,7 @@ mkdir -p "$LOGD"
 rc=0
 fail() { result FAIL "$GRP" "$1" "${2:-} (log: $LOGD/$1.log)"; show_tail "$LOGD/$1.log" 30; rc=1; }
 
-mapfile -t FILES < <(cd "$REPO" && { find "$DRV_REL" -name '*.[ch]' -type f; echo "$UAPI_REL"; } | LC_ALL=C sort)
+mapfile -t FILES < <(cd "$REPO" && { find "$DRV_REL" "$SIM_REL" -name '*.[ch]' -type f; echo "$UAPI_REL"; } | LC_ALL=C sort)
 log "lint: ${#FILES[@]} files"
 
 # checkpatch
@@ -41,7 +45,7 @@ fi
 
 # sparse + W=1 on our objects, in the base build dir (C=2 checks every
 # source even when its object is up to date; W=1 recompiles ours).
-B=$BUILD_ROOT/x86_64-base
+B=$(readlink -f "$BUILD_ROOT/x86_64-base" || echo "$BUILD_ROOT/x86_64-base")
 if [ ! -f "$B/.fastrpc-config-ok" ] || [ ! -f "$B/vmlinux" ]; then
 	echo "no base kernel build in $B" >"$LOGD/sparse-w1.log"
 	fail sparse-w1 "base kernel not built"
@@ -51,12 +55,15 @@ else
 		flock 9
 		pin_source || exit 1
 		# Only the base build dir from here (see build-kernel.sh)
-		exec 8>>"$(readlink -f "$B").lock"
+		exec 8>>"$B.lock"
 		flock 8
 		flock -u 9
 		# Drop our objects so that gcc's W=1 warnings are shown every time.
-		{ [ ! -d "$B/$DRV_REL" ] || find "$B/$DRV_REL" -name '*.o' -delete; } &&
-			make -C "$SRC" O="$B" ARCH=x86_64 -j"$JOBS" W=1 C=2 "$DRV_REL/"
+		for d in "$B/$DRV_REL" "$B/$SIM_DIR"; do
+			[ ! -d "$d" ] || find "$d" -name '*.o' -delete
+		done
+		make -C "$SRC" O="$B" ARCH=x86_64 -j"$JOBS" W=1 C=2 "$DRV_REL/" &&
+			sim_make x86_64 "$B" -j"$JOBS" W=1 C=2 modules
 	) 9>>"$LOCK" >"$LOGD/sparse-w1.log" 2>&1 || rc=1
 	if [ $rc != "$src" ]; then
 		fail sparse-w1 "make failed"

@@ -78,9 +78,10 @@ awk -v n="$(grep -c '^endif' "$orig/Kconfig")" '
 	{ print }' "$orig/Kconfig" | put "$SRC/drivers/accel/Kconfig"
 grep -q 'drivers/accel/fastrpc/Kconfig' "$SRC/drivers/accel/Kconfig" ||
 	die "could not add our source line to drivers/accel/Kconfig"
-# Makefile: obj-y, not obj-$(CONFIG_DRM_ACCEL_FASTRPC): the simulator and the
-# KUnit modules are reached through our Makefile too, and each of them has
-# its own symbol. drivers/Makefile only descends here with CONFIG_DRM_ACCEL.
+# Makefile: obj-y, not obj-$(CONFIG_DRM_ACCEL_FASTRPC): the KUnit module is
+# reached through our Makefile too, with its own symbol (the simulator is not
+# in the tree: build-kernel.sh builds tools/testing/fastrpc with M=).
+# drivers/Makefile only descends here with CONFIG_DRM_ACCEL.
 # The harness builds bzImage with FASTRPC_HARNESS_KERNEL_ONLY=1 so that a
 # half-written Makefile of ours cannot break the kernel build (all of our
 # symbols are =m in the harness configs, so vmlinux never contains them).

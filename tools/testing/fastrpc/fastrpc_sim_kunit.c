@@ -31,7 +31,7 @@
 
 #include <kunit/test.h>
 
-#include "../fastrpc_proto.h"
+#include "fastrpc_proto.h"
 #include "fastrpc_sim.h"
 
 #define FASTRPC_SIM_TEST_PAGE		4096

@@ -43,7 +43,7 @@
 #include <linux/types.h>
 #include <linux/unaligned.h>
 
-#include "../fastrpc_proto.h"
+#include "fastrpc_proto.h"
 #include "fastrpc_sim.h"
 
 #define FASTRPC_SIM_EBADPARM	FASTRPC_DSP_ERR(FASTRPC_AEE_EBADPARM)

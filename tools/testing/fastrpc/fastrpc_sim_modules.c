@@ -19,7 +19,7 @@
 
 #include <kunit/visibility.h>
 
-#include "../fastrpc_proto.h"
+#include "fastrpc_proto.h"
 #include "fastrpc_sim.h"
 
 #define FASTRPC_SIM_EBADPARM	FASTRPC_DSP_ERR(FASTRPC_AEE_EBADPARM)

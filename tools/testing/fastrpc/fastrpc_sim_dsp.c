@@ -29,7 +29,7 @@
 
 #include <kunit/visibility.h>
 
-#include "../fastrpc_proto.h"
+#include "fastrpc_proto.h"
 #include "fastrpc_sim.h"
 
 /* The DSP adds the in-page offset of pv to pages[i].addr (4 KiB pages). */

@@ -35,7 +35,7 @@
 
 #include <kunit/visibility.h>
 
-#include "../fastrpc_proto.h"
+#include "fastrpc_proto.h"
 #include "fastrpc_sim.h"
 
 #define FASTRPC_SIM_MAX_REQS		4096
