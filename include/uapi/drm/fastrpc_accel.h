@@ -14,18 +14,18 @@ extern "C" {
 /**
  * DOC: FastRPC accel UAPI rules
  *
- * - One accel device (``/dev/accel/accelN``) exists per DSP domain. Find the
- *   one you want with %DRM_IOCTL_FASTRPC_QUERY and
- *   %DRM_FASTRPC_QUERY_DEVICE_INFO, never by its minor number.
+ * - Each DSP domain has an accel device (``/dev/accel/accelN``) and a
+ *   privileged one for the platform's daemons. Find the one you want with
+ *   %DRM_IOCTL_FASTRPC_QUERY and %DRM_FASTRPC_QUERY_DEVICE_INFO, never by
+ *   its minor number.
  * - Each open file is one client. A client creates or attaches to one
  *   process (protection domain, PD) on the DSP with
  *   %DRM_IOCTL_FASTRPC_PROCESS_INIT, and then calls remote methods with
  *   %DRM_IOCTL_FASTRPC_INVOKE. Closing the file releases the process.
  * - Ioctl ids are an append-only enum: new ioctls go at the end; entries are
  *   never re-ordered, replaced or removed.
- * - Structures only grow at the end. A field added later has zero as its
- *   "old behaviour" value, so an older binary that passes a shorter struct
- *   keeps working (DRM zero-extends it).
+ * - Structures grow only at the end, and zero in a new field means the
+ *   behaviour without it.
  * - Every flags, pad and reserved field is checked: a bit or value the
  *   driver does not know gives -EINVAL.
  * - Pointers are passed as __u64 user addresses. Arrays are passed as a
@@ -33,6 +33,61 @@ extern "C" {
  * - A DSP that goes away (subsystem restart) leaves the device in place:
  *   calls in flight fail with -EPIPE and new calls with -ENODEV until the
  *   DSP is back, after which a client must re-create its process.
+ * - Every ioctl fails with -EFAULT when its argument cannot be read or
+ *   written back, with -EINVAL for its number with another direction or
+ *   size, and with -ENODEV once the device is removed. Its other errors
+ *   are listed with its structure, those of calls to the DSP in "FastRPC
+ *   accel DSP calls".
+ */
+
+/**
+ * DOC: FastRPC accel DSP calls
+ *
+ * %DRM_IOCTL_FASTRPC_PROCESS_INIT, %DRM_IOCTL_FASTRPC_INVOKE,
+ * %DRM_IOCTL_FASTRPC_MAP, %DRM_IOCTL_FASTRPC_UNMAP and the
+ * %DRM_FASTRPC_QUERY_DSP_ATTRS query call the DSP and wait for its answer.
+ * INVOKE waits for up to &drm_fastrpc_invoke.timeout_ms; the others for up
+ * to the driver's ``kernel_timeout_ms`` (10 s by default), PROCESS_INIT, MAP
+ * and UNMAP even when the caller is killed. Besides their own errors, they
+ * fail with:
+ *
+ * - -ENODEV: the DSP is offline;
+ * - -EPIPE: the DSP went away during the call, or since the file's process
+ *   was created (%DRM_FASTRPC_PROCESS_STATE_LOST);
+ * - -ECONNRESET: the DSP reported the file's process dead
+ *   (%DRM_FASTRPC_PROCESS_STATE_DIED);
+ * - -EBUSY: 255 calls are in flight on the DSP's channel;
+ * - -ETIMEDOUT: the DSP did not answer in time;
+ * - -EINTR: the caller was killed while it waited for the answer (INVOKE
+ *   and the query) or for the transport to take the call;
+ * - -ENOMEM: out of memory;
+ * - the error of the transport (e.g. -EIO) when the call could not be sent;
+ * - the errno of the DSP's result ("FastRPC accel DSP results") when the
+ *   DSP method fails.
+ */
+
+/**
+ * DOC: FastRPC accel DSP results
+ *
+ * A DSP method that fails answers an AEE error code offset by 0x80000400.
+ * The call then fails with the errno of this table, and
+ * %DRM_IOCTL_FASTRPC_INVOKE reports the raw result in
+ * &drm_fastrpc_invoke.dsp_status:
+ *
+ * ==============  =====================  ============
+ * DSP result      AEE name               errno
+ * ==============  =====================  ============
+ * 0x80000402      ENOMEMORY              -ENOMEM
+ * 0x8000040d      EBADSTATE              -EBADFD
+ * 0x8000040e      EBADPARM               -EINVAL
+ * 0x80000414      EUNSUPPORTED           -EOPNOTSUPP
+ * 0x80000416      ERESOURCENOTFOUND      -ENOENT
+ * 0x80000427      ENOSUCH                -ENOENT
+ * 0x8000042c      EINVHANDLE             -EBADF
+ * 0x8000042e      EINTERRUPTED           -EINTR
+ * 0x8000043e      ENOSUCHMOD             -ENOENT
+ * anything else                          -EREMOTEIO
+ * ==============  =====================  ============
  */
 
 /**
@@ -88,13 +143,12 @@ enum drm_fastrpc_ioctl_id {
 /*
  * DRM_FASTRPC_QUERY_DSP_ATTRS: an array of %DRM_FASTRPC_DSP_ATTR_COUNT
  * __u32 capability values reported by the DSP, indexed by attribute id.
- * Entry 0 (domain support) is 1. Fails with -EOPNOTSUPP when the DSP does
- * not answer capability queries.
+ * Entry 0 (domain support) is 1.
  */
 #define DRM_FASTRPC_QUERY_DSP_ATTRS	1
 /*
  * DRM_FASTRPC_QUERY_PROCESS: &struct drm_fastrpc_process_info, the state of
- * the file's DSP process (since 1.3)
+ * the file's DSP process
  */
 #define DRM_FASTRPC_QUERY_PROCESS	2
 
@@ -104,8 +158,14 @@ enum drm_fastrpc_ioctl_id {
  * With @pointer 0, only @size is written: the full size of the answer.
  * Otherwise the first @size bytes of the answer are written to @pointer
  * (bytes past the answer's end are zeroed) and @size is set to the full
- * size of the answer. A @size above %DRM_FASTRPC_QUERY_MAX_SIZE gives
- * -EINVAL.
+ * size of the answer.
+ *
+ * Errors: -EINVAL for an unknown @type or a @size above
+ * %DRM_FASTRPC_QUERY_MAX_SIZE, -EFAULT when @pointer is not writable.
+ * %DRM_FASTRPC_QUERY_DSP_ATTRS asks the DSP once and keeps its answer; it
+ * fails with -EOPNOTSUPP when the DSP does not answer capability queries,
+ * -EBUSY when the file has no process and no session is free for the
+ * query, and the errors of DSP calls.
  */
 struct drm_fastrpc_query {
 	/** @type: In. DRM_FASTRPC_QUERY_* */
@@ -124,10 +184,10 @@ struct drm_fastrpc_query {
 /* DRM_FASTRPC_DEVICE_SECURE: the channel is a secure domain */
 #define DRM_FASTRPC_DEVICE_SECURE	(1 << 1)
 /*
- * DRM_FASTRPC_DEVICE_PRIVILEGED: the privileged device of the domain (its
- * parent is the root device "fastrpc-<domain>-privileged"): only its files
- * attach to the root PD, and only they create signed PDs on a secure
- * channel (Documentation/accel/fastrpc/privilege.rst)
+ * DRM_FASTRPC_DEVICE_PRIVILEGED: the privileged device of the domain: only
+ * its files attach to the root, sensors and audio PDs, use the domain's
+ * reserved memory and, on a secure channel, create signed PDs
+ * (Documentation/accel/fastrpc/privilege.rst)
  */
 #define DRM_FASTRPC_DEVICE_PRIVILEGED	(1 << 2)
 
@@ -192,12 +252,12 @@ struct drm_fastrpc_process_info {
 #define DRM_FASTRPC_PROCESS_DYNAMIC	0
 /* DRM_FASTRPC_PROCESS_ROOT: attach to the root (guest OS) PD */
 #define DRM_FASTRPC_PROCESS_ROOT	1
-/* DRM_FASTRPC_PROCESS_SENSORS: attach to the sensors PD (since 1.2) */
+/* DRM_FASTRPC_PROCESS_SENSORS: attach to the sensors PD */
 #define DRM_FASTRPC_PROCESS_SENSORS	2
 /*
  * DRM_FASTRPC_PROCESS_AUDIO: start, or attach to, the audio PD, a static PD
  * whose heap of %DRM_FASTRPC_AUDIO_HEAP_SIZE bytes comes from the domain's
- * reserved memory when the platform has some (since 1.3)
+ * reserved memory when the platform has some
  */
 #define DRM_FASTRPC_PROCESS_AUDIO	3
 
@@ -219,14 +279,19 @@ struct drm_fastrpc_process_info {
  * struct drm_fastrpc_process_init - create or attach to a DSP process
  *
  * Binds the file to a context-bank session and to a process on the DSP.
- * A file has at most one process: a second call gives -EALREADY. When no
- * session is free the call gives -EBUSY. The root, sensors and audio PDs are
- * only for files of the domain's privileged device
- * (DRM_FASTRPC_DEVICE_PRIVILEGED), and on a secure channel only they create
- * signed or debug-only PDs: -EACCES otherwise. The audio PD's heap is
- * allocated once per domain, by its first caller, and kept until the DSP
- * restarts; when it must be given to other virtual machines and cannot be,
- * the call gives -EOPNOTSUPP.
+ * The root, sensors and audio PDs are only for files of the privileged
+ * device (%DRM_FASTRPC_DEVICE_PRIVILEGED); on a secure channel, files of
+ * the other device only create unsigned PDs, on domains that run them.
+ * The audio PD's heap is allocated once per domain, by its first caller,
+ * and kept until the DSP restarts.
+ *
+ * Errors: -EINVAL for an unknown kind, unknown flags, a non-zero @pad, or
+ * flags or a shell for a kind other than dynamic; -E2BIG for a shell above
+ * %DRM_FASTRPC_SHELL_MAX_SIZE; -EACCES for a PD the file's device does not
+ * make; -EALREADY when the file has a process that is not dead or lost;
+ * -EBUSY when no session is free; -EFAULT when the shell is not readable;
+ * -EOPNOTSUPP when the audio PD's heap must be given to other virtual
+ * machines and cannot be; and the errors of DSP calls.
  */
 struct drm_fastrpc_process_init {
 	/** @kind: In. DRM_FASTRPC_PROCESS_* */
@@ -243,8 +308,8 @@ struct drm_fastrpc_process_init {
 
 	/**
 	 * @shell_size: In. Size of the image at @shell, at most
-	 * %DRM_FASTRPC_SHELL_MAX_SIZE (-E2BIG otherwise); 0 lets the DSP use
-	 * its built-in shell. Must be 0 for other kinds.
+	 * %DRM_FASTRPC_SHELL_MAX_SIZE; 0 lets the DSP use its built-in shell.
+	 * Must be 0 for other kinds.
 	 */
 	__u32 shell_size;
 
@@ -264,18 +329,15 @@ struct drm_fastrpc_process_init {
 					 DRM_FASTRPC_BUF_DMABUF)
 /*
  * DRM_FASTRPC_MAP_HEAP (&drm_fastrpc_map.flags only): give the range to the
- * DSP process's heap (the protocol's MMAP with ADD_PAGES) rather than map it
- * for DSP code to use (MEM_MAP)
+ * DSP process's heap (the protocol's MMAP with ADD_PAGES) rather than map
+ * it for DSP code to use (MEM_MAP)
  */
 #define DRM_FASTRPC_MAP_HEAP		(1 << 2)
 /*
- * DRM_FASTRPC_MAP_REMOTE_HEAP (&drm_fastrpc_map.flags only, since 1.3): give
- * the DSP @length bytes of the domain's reserved memory (the protocol's MMAP
- * with REMOTE_HEAP), as the audio PD asks for; no buffer kind is set and
- * @handle and @offset are 0. Only for files of the privileged device
- * (-EACCES otherwise); -ENODEV when the platform reserves no memory for the
- * DSP, -ENOMEM when it is used up, -EOPNOTSUPP when it must be given to other
- * virtual machines and cannot be. UNMAP gives it back.
+ * DRM_FASTRPC_MAP_REMOTE_HEAP (&drm_fastrpc_map.flags only, alone): give
+ * the DSP @length bytes of the domain's reserved memory (the protocol's
+ * MMAP with REMOTE_HEAP), as the audio PD asks for; @handle and @offset
+ * are 0. UNMAP gives it back.
  */
 #define DRM_FASTRPC_MAP_REMOTE_HEAP	(1 << 3)
 
@@ -289,24 +351,25 @@ struct drm_fastrpc_process_init {
  * With %DRM_FASTRPC_BUF_GEM or %DRM_FASTRPC_BUF_DMABUF, the argument is the
  * range [@offset, @offset + @length) of the buffer named by @handle. The DSP
  * reads and writes it in place through the file's context bank: nothing is
- * copied. The buffer is kept alive and mapped until the DSP has answered;
- * a buffer named by GEM handle may stay mapped in a bounded per-file cache
- * until its handle is closed. Before the DSP gets the call, the call waits
- * (up to @timeout_ms of &drm_fastrpc_invoke, or 10 s) for the fences of the
- * buffer's reservation object that other devices added, and while it runs
- * its own fence is there: Documentation/accel/fastrpc/memory.rst.
- * An unknown GEM handle gives -ENOENT, a descriptor that is not a dma-buf
- * -EBADF, a range past the end of the buffer -ERANGE; a buffer that the
- * context bank cannot see as one contiguous range gives -EINVAL.
+ * copied. The buffer stays mapped until the DSP has answered, and one named
+ * by GEM handle may stay mapped in a bounded per-file cache until its handle
+ * is closed. Before the call is sent, it waits (for up to @timeout_ms of
+ * &drm_fastrpc_invoke, or 10 s) for the fences other devices added to the
+ * buffer's reservation object, and it adds its own until the DSP answers
+ * (Documentation/accel/fastrpc/memory.rst).
  *
  * A handle argument (an in-handle or out-handle of the scalars word) always
- * names a buffer this way: without %DRM_FASTRPC_BUF_GEM or
- * %DRM_FASTRPC_BUF_DMABUF it gives -EINVAL, and an @offset or @length above
- * 0xffffffff gives -EOVERFLOW. The DSP gets {fd, @offset, @length}, where
- * fd is @handle as given (the GEM handle or the dma-buf fd: an opaque cookie
- * to the DSP, the one %DRM_IOCTL_FASTRPC_MAP sends for the buffer), and,
- * unless @length is 0, the whole of the buffer's mapping; nothing is copied
- * either way. An empty handle is checked, but nothing is mapped.
+ * names a buffer this way. The DSP gets {fd, @offset, @length}, fd being
+ * @handle as given (the cookie %DRM_IOCTL_FASTRPC_MAP sends for the buffer),
+ * and, unless @length is 0, the whole of the buffer's mapping.
+ *
+ * Errors (of the ioctl that names the buffer): -ENOENT for an unknown GEM
+ * handle, -EBADF for a descriptor that is not a dma-buf, -EOVERFLOW for a
+ * range that wraps around, -ERANGE for a range past the end of the buffer,
+ * -EINVAL for a buffer the context bank cannot see as one contiguous range,
+ * -EPIPE when the context bank went away with the DSP, -ENOMEM, or an error
+ * of the dma-buf's exporter. A handle argument without a buffer kind gives
+ * -EINVAL, with an @offset or @length above 0xffffffff -EOVERFLOW.
  */
 struct drm_fastrpc_arg {
 	/** @ptr: In. User address of an inline buffer; MBZ for buffers and handles */
@@ -325,7 +388,10 @@ struct drm_fastrpc_arg {
 	__u64 offset;
 };
 
-/** DRM_FASTRPC_ARG_MIN_SIZE - smallest accepted &drm_fastrpc_invoke.arg_size */
+/**
+ * DRM_FASTRPC_ARG_MIN_SIZE - smallest &drm_fastrpc_invoke.arg_size accepted,
+ * enough for inline arguments (ptr and length of &struct drm_fastrpc_arg)
+ */
 #define DRM_FASTRPC_ARG_MIN_SIZE	16
 
 /** DRM_FASTRPC_INLINE_MAX - largest total of inline argument bytes */
@@ -337,27 +403,27 @@ struct drm_fastrpc_arg {
  * @sc is the FastRPC scalars word: method in bits 28:24, the number of
  * in-buffers in bits 23:16, of out-buffers in bits 15:8, of in-handles in
  * bits 7:4 and of out-handles in bits 3:0. @args holds the in-buffers,
- * the out-buffers, the in-handles and the out-handles, in that order; a
- * buffer may be inline user memory or a range of a buffer object, a handle
- * is always a range of a buffer object (&struct drm_fastrpc_arg).
+ * the out-buffers, the in-handles and the out-handles, in that order
+ * (&struct drm_fastrpc_arg). When the DSP method fails, @dsp_status holds
+ * its raw result ("FastRPC accel DSP results"); inline out-buffers are then
+ * not written, while buffer-object out-arguments may have been changed in
+ * place by the DSP.
  *
- * Errors: -EINVAL for a malformed request, -EPERM for a handle reserved to
- * the kernel, -ENOTCONN before %DRM_IOCTL_FASTRPC_PROCESS_INIT, -EFAULT for
- * an argument that is not readable or writable user memory, -EOVERFLOW for
- * a range that wraps around, -E2BIG when the inline bytes exceed
- * %DRM_FASTRPC_INLINE_MAX, -ETIMEDOUT when @timeout_ms expires (or when a
- * buffer's fences did not signal in time), -EINTR when the caller is
- * killed (or a signal ends its wait for a buffer's fences), -ENODEV when
- * the DSP is offline, -EPIPE when it goes away during the call, -EIO (or
- * another error of the transport) when the message could not be sent,
- * -ENOMEM also when the payload does not fit in the caller's memory cgroup,
- * -EAGAIN when the file has too many calls unfinished, -EBUSY when its
- * abandoned calls (timed out or killed, still unanswered) reached their
- * limit; the limits are module parameters of the driver. When the DSP
- * method fails, @dsp_status holds its result and the call fails with the errno listed in
- * Documentation/accel/fastrpc/uapi.rst; inline out-buffers are then not
- * written, while buffer-object out-arguments are written in place by the
- * DSP and may have changed.
+ * Errors: -EINVAL for a malformed request (non-zero @flags or @pad, bits
+ * 31:29 of @sc set, @num_args not matching @sc, @arg_size out of bounds, a
+ * malformed argument or non-zero bytes past &struct drm_fastrpc_arg in an
+ * entry); -EPERM for handle 1, which is the kernel's; -ENOTCONN before
+ * %DRM_IOCTL_FASTRPC_PROCESS_INIT; -EFAULT when @args or an inline
+ * argument is not readable or writable user memory; -EOVERFLOW when an
+ * inline argument wraps around; -E2BIG when the inline bytes exceed
+ * %DRM_FASTRPC_INLINE_MAX; the errors of &struct drm_fastrpc_arg for a
+ * buffer; -ETIMEDOUT or -EINTR also when a buffer's fences did not signal
+ * in time or the caller was killed waiting for them; -ENOMEM also when the
+ * payload does not fit in the caller's memory cgroup; -EAGAIN when the file
+ * has ``max_calls_per_client`` calls unfinished; -EBUSY when its abandoned
+ * calls (timed out or killed, not answered yet) reach
+ * ``max_abandoned_per_client`` or ``max_abandoned_kb_per_client`` (module
+ * parameters of the driver); and the errors of DSP calls.
  */
 struct drm_fastrpc_invoke {
 	/** @handle: In. Remote handle of the module */
@@ -416,18 +482,15 @@ struct drm_fastrpc_invoke {
  * (its context bank) when a call or %DRM_IOCTL_FASTRPC_MAP first needs it,
  * and freed when its last handle, mapping and dma-buf are gone. It can be
  * exported with ``DRM_IOCTL_PRIME_HANDLE_TO_FD``.
+ *
+ * Errors: -EINVAL for a @size of 0 or above %DRM_FASTRPC_GEM_MAX_SIZE or
+ * unknown @flags, -ENOMEM.
  */
 struct drm_fastrpc_gem_create {
-	/**
-	 * @size: In. Size in bytes, rounded up to the page size; not 0, at
-	 * most %DRM_FASTRPC_GEM_MAX_SIZE (-EINVAL otherwise)
-	 */
+	/** @size: In. Size in bytes, rounded up to the page size */
 	__u64 size;
 
-	/**
-	 * @flags: In. 0 for a cached object, or %DRM_FASTRPC_GEM_WC (since
-	 * 1.4); other bits give -EINVAL
-	 */
+	/** @flags: In. 0 for a cached object, or %DRM_FASTRPC_GEM_WC */
 	__u32 flags;
 
 	/** @handle: Out. GEM handle of the new object */
@@ -438,7 +501,10 @@ struct drm_fastrpc_gem_create {
  * struct drm_fastrpc_gem_mmap_offset - get the mmap offset of an object
  *
  * Objects imported with ``DRM_IOCTL_PRIME_FD_TO_HANDLE`` cannot be mapped
- * through this device (-EINVAL): map them through their exporter.
+ * through this device: map them through their exporter.
+ *
+ * Errors: -EINVAL for non-zero @flags or an imported object, -ENOENT for
+ * an unknown @handle, -ENOMEM.
  */
 struct drm_fastrpc_gem_mmap_offset {
 	/** @handle: In. GEM handle */
@@ -458,14 +524,25 @@ struct drm_fastrpc_gem_mmap_offset {
  * address space of the file's DSP process, for DSP code that keeps using it
  * across calls, or, with %DRM_FASTRPC_MAP_HEAP, gives it to the process's
  * heap. The mapping holds the buffer and lasts until
- * %DRM_IOCTL_FASTRPC_UNMAP or until the file is closed. @offset and @length
- * must be page aligned (-EINVAL); errors for the buffer are those of
- * &struct drm_fastrpc_arg. Requires a process (-ENOTCONN).
+ * %DRM_IOCTL_FASTRPC_UNMAP or until the file's process is released. When
+ * the DSP does not answer, the buffer is held until then too.
+ *
+ * Errors: -EINVAL for unknown @flags, not exactly one buffer kind (without
+ * %DRM_FASTRPC_MAP_REMOTE_HEAP), a @length of 0, or an @offset or @length
+ * that is not page aligned; -ENOTCONN before
+ * %DRM_IOCTL_FASTRPC_PROCESS_INIT; -EINTR when the caller is killed
+ * while another MAP or PROCESS_INIT of the file holds it; the errors of
+ * &struct drm_fastrpc_arg for the buffer; the errors of DSP calls. With
+ * %DRM_FASTRPC_MAP_REMOTE_HEAP: -EINVAL for a non-zero @handle or @offset,
+ * -EACCES for a file of a device that is not privileged, -ENODEV when the
+ * platform reserves no memory for the DSP, -ENOMEM when it is used up,
+ * -EOPNOTSUPP when it must be given to other virtual machines and cannot
+ * be.
  */
 struct drm_fastrpc_map {
 	/**
 	 * @flags: In. One DRM_FASTRPC_BUF_* kind (what @handle is), and
-	 * optionally %DRM_FASTRPC_MAP_HEAP
+	 * optionally %DRM_FASTRPC_MAP_HEAP; or %DRM_FASTRPC_MAP_REMOTE_HEAP
 	 */
 	__u32 flags;
 
@@ -485,13 +562,19 @@ struct drm_fastrpc_map {
 /**
  * struct drm_fastrpc_unmap - unmap a buffer from the DSP process
  *
- * Undoes one %DRM_IOCTL_FASTRPC_MAP. An address that is not a mapping of
- * this file gives -ENOENT. While a call of the file to a module is in
- * flight the DSP may use the mapping, so the unmap is refused with -EBUSY;
- * a call whose caller gave up counts until the DSP answers it. Calls to the
- * DSP's system handles (0 and 2 to 9: loader, listener, current_process,
- * log, perf) do not count: they use no mapping, and a listener thread's
- * call waits for as long as the process lives (since 1.3).
+ * Undoes one %DRM_IOCTL_FASTRPC_MAP. While a call of the file to a module
+ * is in flight the DSP may use the mapping, so the unmap is refused; a call
+ * whose caller gave up counts until the DSP answers it. Calls to the DSP's
+ * system handles (0 and 2 to 9: loader, listener, current_process, log,
+ * perf) do not count: they use no mapping, and a listener thread's call
+ * waits for as long as the process lives. When the DSP refuses the unmap,
+ * the mapping stays.
+ *
+ * Errors: -EINVAL for non-zero @flags or @pad; -ENOTCONN before
+ * %DRM_IOCTL_FASTRPC_PROCESS_INIT; -ENOENT for an address that is not a
+ * mapping of the file; -EBUSY while a call of the file to a module is in
+ * flight; -EINTR when the caller is killed while a MAP or PROCESS_INIT of
+ * the file holds it; and the errors of DSP calls.
  */
 struct drm_fastrpc_unmap {
 	/** @dsp_addr: In. Address returned by %DRM_IOCTL_FASTRPC_MAP */
@@ -511,7 +594,7 @@ struct drm_fastrpc_unmap {
 #define DRM_IOCTL_FASTRPC_QUERY \
 	DRM_IOCTL_FASTRPC(WR, QUERY, query)
 #define DRM_IOCTL_FASTRPC_PROCESS_INIT \
-	DRM_IOCTL_FASTRPC(WR, PROCESS_INIT, process_init)
+	DRM_IOCTL_FASTRPC(W, PROCESS_INIT, process_init)
 #define DRM_IOCTL_FASTRPC_INVOKE \
 	DRM_IOCTL_FASTRPC(WR, INVOKE, invoke)
 #define DRM_IOCTL_FASTRPC_GEM_CREATE \
@@ -521,7 +604,7 @@ struct drm_fastrpc_unmap {
 #define DRM_IOCTL_FASTRPC_MAP \
 	DRM_IOCTL_FASTRPC(WR, MAP, map)
 #define DRM_IOCTL_FASTRPC_UNMAP \
-	DRM_IOCTL_FASTRPC(WR, UNMAP, unmap)
+	DRM_IOCTL_FASTRPC(W, UNMAP, unmap)
 
 #if defined(__cplusplus)
 }

@@ -134,7 +134,7 @@ static enum face op_face(enum op op)
 	return op < L_OPEN ? ACCEL : LEGACY;
 }
 
-/* Errnos each face documents (uapi.rst, legacy.rst) */
+/* Errnos each face documents (include/uapi/drm/fastrpc_accel.h, legacy.rst) */
 static const int accel_errnos[] = {
 	EINVAL, EPERM, ENOTCONN, EALREADY, EBUSY, ENOENT, EBADF, ERANGE,
 	E2BIG, EOVERFLOW, EFAULT, EOPNOTSUPP, ETIMEDOUT, EINTR, ENODEV, EPIPE,

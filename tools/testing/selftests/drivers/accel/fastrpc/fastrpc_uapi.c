@@ -42,7 +42,7 @@
 #define ECHO_MAX	65536
 #define GUARD		64
 
-/* Raw DSP results (errnos: Documentation/accel/fastrpc/uapi.rst) */
+/* Raw DSP results (errnos: include/uapi/drm/fastrpc_accel.h) */
 #define DSP_EBADPARM	FRPC_DSP_ERR(FRPC_AEE_EBADPARM)		/* 0x8000040e */
 #define DSP_EINVHANDLE	FRPC_DSP_ERR(FRPC_AEE_EINVHANDLE)	/* 0x8000042c */
 
