@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * FastRPC accel driver: payload layout of a call.
- *
- * Everything here is a pure function of its arguments: no locks, no user
- * memory, no devices. The KUnit tests in tests/ exercise it directly.
- */
+/* FastRPC accel driver: payload layout of a call; pure functions, KUnit-tested */
 
 #include <linux/align.h>
 #include <linux/export.h>
@@ -18,34 +13,14 @@
 #include "fastrpc_args.h"
 #include "fastrpc_proto.h"
 
-/**
- * fastrpc_args_check_range() - check that a user range does not wrap
- * @ptr: start address
- * @len: length in bytes; a zero-length range is always accepted
- *
- * Return: 0, or -EOVERFLOW when @ptr + @len wraps around.
- */
 int fastrpc_args_check_range(u64 ptr, u64 len)
 {
 	u64 end;
 
-	if (!len)
-		return 0;
-	if (check_add_overflow(ptr, len, &end))
-		return -EOVERFLOW;
-	return 0;
+	return check_add_overflow(ptr, len, &end) ? -EOVERFLOW : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_range);
 
-/**
- * fastrpc_args_check_buf() - check a range of a buffer object
- * @offset: offset into the object
- * @len: length in bytes; may be 0
- * @size: size of the object
- *
- * Return: 0, -EOVERFLOW when @offset + @len wraps around, or -ERANGE when
- * the range goes past the end of the object.
- */
 int fastrpc_args_check_buf(u64 offset, u64 len, u64 size)
 {
 	u64 end;
@@ -58,25 +33,12 @@ int fastrpc_args_check_buf(u64 offset, u64 len, u64 size)
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_buf);
 
-/**
- * fastrpc_layout_compute() - lay out the buffer arguments of a call
- * @layout: @layout->nbufs, @layout->bufs[i].len and .mapped, and
- *	@layout->nhandles and @layout->handles set by the caller; every other
- *	field is written
- *
- * The payload starts with the metadata for all N = @nbufs + @nhandles
- * arguments (40 bytes per argument plus 384 for fdlist and crclist, see
- * fastrpc_meta_len()); the inline data starts at the next 128-byte boundary
- * and every buffer argument's copy starts on a 128-byte boundary of its
- * own. Zero-length and mapped arguments take no space and mapped ones do
- * not count towards %DRM_FASTRPC_INLINE_MAX. Arguments never share bytes,
- * even when their user ranges overlap. Handle arguments are never copied:
- * they only take their place in the metadata.
- *
- * Return: 0, -EINVAL when there are more than %FASTRPC_MAX_BUFS buffer or
- * %FASTRPC_MAX_HANDLES handle arguments or a mapped handle's range is not
- * in its mapping, -E2BIG when the argument lengths add up to more than
- * %DRM_FASTRPC_INLINE_MAX, or -EOVERFLOW when an offset does not fit.
+/*
+ * The caller sets nbufs, bufs[].len/.mapped, nhandles and handles; the rest
+ * is written. Metadata for all arguments comes first, then each unmapped
+ * buffer's copy on its own 128-byte boundary. Copies never share bytes even
+ * when the user ranges overlap, so the DSP cannot see one argument's output
+ * in another's input.
  */
 int fastrpc_layout_compute(struct fastrpc_layout *layout)
 {
@@ -109,6 +71,7 @@ int fastrpc_layout_compute(struct fastrpc_layout *layout)
 			rec->offset = 0;
 			continue;
 		}
+		/* Before the size_t cast truncates on 32-bit */
 		if (rec->len > DRM_FASTRPC_INLINE_MAX)
 			return -E2BIG;
 		if (check_add_overflow(total, (size_t)rec->len, &total) ||
@@ -137,25 +100,11 @@ int fastrpc_layout_compute(struct fastrpc_layout *layout)
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_layout_compute);
 
-/**
- * fastrpc_layout_write_meta() - write the metadata of a payload
- * @layout: layout from fastrpc_layout_compute()
- * @payload: the payload buffer, at least @layout->size bytes, zeroed
- * @sid: stream id of the payload's context bank
- * @dma: device address of the payload
- *
- * For buffer argument i: rpra[i] = {device address of the copy, length},
- * list[i] = {1 (0 for an empty argument), i} and pages[i] = the device pages
- * spanned by the copy. A mapped argument is described the same way with its
- * own device address (&fastrpc_buf_rec.dma) instead of the copy's: the DSP
- * uses pages[i].addr plus the in-page offset of pv.
- *
- * For handle argument i (i from @layout->nbufs on), as drivers/misc/fastrpc.c
- * lays it out: rpra[i] = {fd, offset, length}, list[i] = {1 (0 for an empty
- * argument), i} and, when its buffer is mapped, pages[i] = the whole
- * mapping of the buffer; the DSP adds the offset itself.
- *
- * fdlist and crclist stay zero. Nothing written here is ever read back.
+/*
+ * @payload must be zeroed: fdlist and crclist stay zero. The DSP addresses
+ * a buffer as pages[i].addr plus the in-page offset of pv, and a mapped
+ * handle as its whole mapping plus rpra[i].dma.offset. Nothing written here
+ * is read back, so the DSP cannot redirect a copy.
  */
 void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 			       void *payload, u32 sid, dma_addr_t dma)

@@ -2,11 +2,9 @@
 /*
  * FastRPC accel driver: the channel to one DSP and its table of calls.
  *
- * A call enters the context table (an xarray indexed 1..255) under the
- * channel lock, with a 64-bit context word made of a per-channel sequence
- * number, the index and the PD type. The rpmsg callback completes it exactly
- * once: only a reply whose full context word matches a call that is still
- * unanswered does so; anything else is counted and dropped.
+ * A call's context word holds a per-channel sequence number, its table index
+ * and the PD type: only a reply matching all of it completes a call that is
+ * still unanswered, so each call completes exactly once.
  */
 
 #include <linux/bitfield.h>
@@ -26,19 +24,9 @@
 #include "fastrpc_rheap.h"
 #include "fastrpc_trace.h"
 
-/**
- * fastrpc_reply_classify() - check a message from the DSP against the table
- * @data: the message
- * @len: its length
- * @entry: what the call at the context word's index expects, NULL when
- *	there is no call at that index
- *
- * The caller looks @entry up with the index of the context word (only when
- * @len is large enough) and holds the channel lock across the lookup, this
- * check and the completion.
- *
- * Return: the verdict, %FASTRPC_REPLY_GOOD only for a reply that completes
- * the call of @entry.
+/*
+ * The caller holds the channel lock across the lookup of @entry (NULL when no
+ * call sits at the context word's index), this check and the completion.
  */
 enum fastrpc_reply_class
 fastrpc_reply_classify(const void *data, size_t len,
@@ -63,15 +51,6 @@ fastrpc_reply_classify(const void *data, size_t len,
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_reply_classify);
 
-/**
- * fastrpc_channel_create() - create the channel of an rpmsg device
- * @fdev: device of the channel's domain
- * @secure: the channel is a secure domain
- *
- * The channel sends and receives nothing until fastrpc_channel_start().
- *
- * Return: the channel with one reference, or an ERR_PTR().
- */
 struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 					       bool secure)
 {
@@ -98,12 +77,9 @@ struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 	return channel;
 }
 
-/**
- * fastrpc_channel_start() - give the channel its endpoint
- * @channel: the channel
- * @ept: an endpoint the caller created for the channel, whose callback hands
- *	messages to fastrpc_channel_receive(); the channel destroys it in
- *	fastrpc_channel_stop()
+/*
+ * @ept's callback feeds fastrpc_channel_receive(); fastrpc_channel_stop()
+ * destroys it.
  */
 void fastrpc_channel_start(struct fastrpc_channel *channel,
 			   struct rpmsg_endpoint *ept)
@@ -129,34 +105,18 @@ static void fastrpc_channel_release(struct kref *ref)
 	kfree(channel);
 }
 
-/**
- * fastrpc_channel_get() - take a reference to a channel
- * @channel: the channel
- *
- * Return: @channel.
- */
 struct fastrpc_channel *fastrpc_channel_get(struct fastrpc_channel *channel)
 {
 	kref_get(&channel->ref);
 	return channel;
 }
 
-/**
- * fastrpc_channel_put() - drop a reference to a channel
- * @channel: the channel, may be NULL
- */
 void fastrpc_channel_put(struct fastrpc_channel *channel)
 {
 	if (channel)
 		kref_put(&channel->ref, fastrpc_channel_release);
 }
 
-/**
- * fastrpc_channel_is_dead() - has the channel been stopped?
- * @channel: the channel
- *
- * Return: true once fastrpc_channel_stop() ran.
- */
 bool fastrpc_channel_is_dead(struct fastrpc_channel *channel)
 {
 	unsigned long flags;
@@ -169,7 +129,6 @@ bool fastrpc_channel_is_dead(struct fastrpc_channel *channel)
 	return dead;
 }
 
-/* Complete @call with @result and take it out of the table. */
 static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
 					    struct fastrpc_call *call,
 					    int result, u32 retval)
@@ -188,16 +147,10 @@ static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
 	fastrpc_call_put_deferred(call);
 }
 
-/**
- * fastrpc_channel_stop() - stop a channel whose rpmsg device goes away
- * @channel: the channel
- *
- * Waits for senders, destroys the endpoint (after which no callback runs)
- * and completes every call in the table with -EPIPE. Calls submitted later
- * fail with -EPIPE. Does not wait for the callers of those calls: what they
- * use stays valid until they drop it.
- *
- * Return: the number of calls completed with -EPIPE.
+/*
+ * Calls in the table and calls submitted later fail with -EPIPE. Does not
+ * wait for their callers: what they use stays valid until they drop it.
+ * Returns the number of calls failed.
  */
 unsigned int fastrpc_channel_stop(struct fastrpc_channel *channel)
 {
@@ -226,18 +179,6 @@ unsigned int fastrpc_channel_stop(struct fastrpc_channel *channel)
 	return failed;
 }
 
-/**
- * fastrpc_channel_submit() - put a call in the table and send it
- * @channel: the channel
- * @call: the call; the table takes its own reference
- * @msg: the message, complete but for its context word
- * @pd: PD type for the context word
- *
- * Return: 0 when the message was sent, -EPIPE when the channel is stopped,
- * -EBUSY when %FASTRPC_CTX_MAX_INDEX calls are in flight already, -ENOMEM,
- * or the error of rpmsg_send() (-EINTR for its TX timeout, so that the
- * syscall is never restarted).
- */
 int fastrpc_channel_submit(struct fastrpc_channel *channel,
 			   struct fastrpc_call *call, struct fastrpc_msg *msg,
 			   u32 pd)
@@ -285,6 +226,7 @@ int fastrpc_channel_submit(struct fastrpc_channel *channel,
 		if (!call->match.answered)
 			fastrpc_channel_complete_locked(channel, call, ret, 0);
 		spin_unlock_irqrestore(&channel->lock, flags);
+		/* rpmsg_send()'s TX wait: never restart the syscall */
 		if (ret == -ERESTARTSYS)
 			ret = -EINTR;
 		drm_dbg_driver(&fdev->drm, "send failed: %d\n", ret);
@@ -301,16 +243,9 @@ err_unlock_send:
 	return ret;
 }
 
-/**
- * fastrpc_channel_abandon() - the caller of a call gives up waiting
- * @channel: the channel
- * @call: the call
- *
- * The call stays in the table, payload included, until the DSP answers or
- * the channel is stopped.
- *
- * Return: true if the call was still unanswered, false if it completed in
- * the meantime (its result is then valid).
+/*
+ * The call stays in the table, payload included, until the DSP answers or the
+ * channel stops. False means it completed meanwhile and its result is valid.
  */
 bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
 			     struct fastrpc_call *call)
@@ -327,7 +262,6 @@ bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
 	return abandoned;
 }
 
-/* Complete every call of @client that waits for its reply with @err */
 static void fastrpc_channel_fail_client_locked(struct fastrpc_channel *channel,
 					       u32 client, int err)
 {
@@ -341,17 +275,11 @@ static void fastrpc_channel_fail_client_locked(struct fastrpc_channel *channel,
 			fastrpc_channel_complete_locked(channel, call, err, 0);
 }
 
-/**
- * fastrpc_channel_retire_client() - retire the calls of a released client
- * @channel: the channel
- * @client: client id whose process the DSP acknowledged releasing
- *
- * Once the DSP has answered INIT RELEASE for a client, it no longer runs
- * anything of that process, so it will neither answer nor touch the payload
- * of a call of that client that is still unanswered (its reply was lost, or
- * it was never sent back). Such calls are completed with -ECANCELED and give
- * back their payload and session. Only called at file close, when no caller
- * of that client can be waiting any more.
+/*
+ * Once the DSP acknowledged INIT RELEASE of @client it runs nothing of that
+ * process, so it neither answers nor touches the payload of its unanswered
+ * calls (reply lost or never sent). Called at file close, when no caller of
+ * @client can be waiting.
  */
 void fastrpc_channel_retire_client(struct fastrpc_channel *channel, u32 client)
 {
@@ -362,17 +290,9 @@ void fastrpc_channel_retire_client(struct fastrpc_channel *channel, u32 client)
 	spin_unlock_irqrestore(&channel->lock, flags);
 }
 
-/**
- * fastrpc_channel_client_busy() - does a client have calls in flight?
- * @channel: the channel
- * @client: client id
- *
- * Calls whose caller gave up count until the DSP answers them; calls to
- * system handles (fastrpc_handle_is_system()), which use no mapping of the
- * client, do not count.
- *
- * Return: true when a call of @client that may use its mappings waits for
- * its reply.
+/*
+ * Abandoned calls count until the DSP answers them; calls to system handles
+ * use no mapping of the client and do not count.
  */
 bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client)
 {
@@ -392,12 +312,7 @@ bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client)
 	return busy;
 }
 
-/*
- * A PD status notification. When the DSP reports the process of a client
- * in use dead (exit, kill or exception), remember it and fail that client's
- * calls with -ECONNRESET: the DSP answers none of them any more. Anything
- * else in a notification is only counted. Return: a process went down.
- */
+/* The DSP answers no call of a process it reports dead (exit, kill, crash). */
 static bool fastrpc_channel_pd_down_locked(struct fastrpc_channel *channel,
 					   const void *data, size_t len)
 {
@@ -428,24 +343,11 @@ static bool fastrpc_channel_pd_down_locked(struct fastrpc_channel *channel,
 	return true;
 }
 
-/**
- * fastrpc_channel_client_down() - did the DSP report a client's process dead?
- * @channel: the channel
- * @client: client id
- *
- * Return: true from the DSP's PD status notification until the client id is
- * given back.
- */
 bool fastrpc_channel_client_down(struct fastrpc_channel *channel, u32 client)
 {
 	return xa_load(&channel->pd_down, client);
 }
 
-/**
- * fastrpc_channel_forget_client() - forget a client id given back
- * @channel: the channel
- * @client: client id, no longer in use
- */
 void fastrpc_channel_forget_client(struct fastrpc_channel *channel,
 				   u32 client)
 {
@@ -457,16 +359,7 @@ void fastrpc_channel_forget_client(struct fastrpc_channel *channel,
 	spin_unlock_irqrestore(&channel->lock, flags);
 }
 
-/**
- * fastrpc_channel_receive() - handle a message from the DSP
- * @channel: the channel
- * @data: the message
- * @len: its length
- *
- * Runs in the rpmsg callback, possibly in atomic context. A good reply
- * completes its call exactly once; a notification that a client's process
- * died fails that client's calls; everything else is counted and dropped.
- */
+/* The rpmsg callback, possibly in atomic context. */
 void fastrpc_channel_receive(struct fastrpc_channel *channel,
 			     const void *data, size_t len)
 {

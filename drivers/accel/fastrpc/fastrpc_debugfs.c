@@ -1,18 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * FastRPC accel driver: debugfs.
- *
- * In /sys/kernel/debug/accel/fastrpc-<label>/, the directory of a domain's
- * ordinary device:
- *
- * ``counters``
- *   one "name value" line per counter of &enum fastrpc_counter.
- * ``sessions``
- *   who uses the domain's DSP, for fastrpc-info
- *   (Documentation/accel/fastrpc/tools.rst): "online 0|1", then, while
- *   online, "sessions N", "in_use N" and "free N" (session slots), a "cb"
- *   line per context bank and a "client" line per client id in use, on
- *   either face, each with "key value" pairs.
+ * ``sessions`` is read by fastrpc-info (Documentation/accel/fastrpc/tools.rst):
+ * keep its "key value" line format stable.
  */
 
 #include <linux/mm_types.h>
@@ -73,35 +62,18 @@ static int fastrpc_debugfs_counters_show(struct seq_file *m, void *data)
 	return 0;
 }
 
-/**
- * struct fastrpc_debugfs_cb - what ``sessions`` shows of a context bank
- * @cb: the context bank; valid while @pin is held
- * @sid: stream id
- * @nslots: number of slots
- * @busy: slots in use
- * @pin: a use of one of the bank's slots in use, taken for the read so that
- *	the bank and its owner stay; NULL when no slot is in use
- * @owner: the process (mm) whose files use the slots, while @pin is held
- * @tgid: a thread group whose tasks run in @owner, 0 when none is found
- *	(the process exited, or is not in the reader's pid namespace)
- * @bytes: bytes mapped on the bank: the driver's buffers (payloads, init
- *	memory, heaps, cached payloads) and the buffer objects
- */
 struct fastrpc_debugfs_cb {
 	struct fastrpc_cb *cb;
 	u32 sid;
 	u32 nslots;
 	u32 busy;
-	struct fastrpc_session *pin;
+	struct fastrpc_session *pin; /* slot use keeping cb and owner; or NULL */
 	struct mm_struct *owner;
-	pid_t tgid;
+	pid_t tgid; /* 0: exited or outside the reader's pid namespace */
 	u64 bytes;
 };
 
-/*
- * A process whose address space is @mm, as the reader's pid namespace
- * numbers it: the context banks know their users by address space.
- */
+/* Context banks know their users by address space only */
 static pid_t fastrpc_debugfs_mm_tgid(struct mm_struct *mm)
 {
 	struct task_struct *p, *t;
@@ -120,7 +92,7 @@ out_unlock:
 	return tgid;
 }
 
-/* Bytes mapped on a context bank; the caller holds a use of one of its slots */
+/* The caller holds a use of one of the bank's slots */
 static u64 fastrpc_debugfs_cb_bytes(struct fastrpc_cb *cb)
 {
 	struct fastrpc_payload_cache *cache = &cb->cache;
@@ -146,11 +118,6 @@ static u64 fastrpc_debugfs_cb_bytes(struct fastrpc_cb *cb)
 	return bytes;
 }
 
-/*
- * Snapshot the channel's context banks into @cbs (at most @max), pinning
- * each bank that has a slot in use with a use of that slot. Returns the
- * number of entries; *@total receives the number of banks.
- */
 static unsigned int fastrpc_debugfs_cbs_get(struct fastrpc_channel *channel,
 					    struct fastrpc_debugfs_cb *cbs,
 					    unsigned int max,
@@ -175,11 +142,7 @@ static unsigned int fastrpc_debugfs_cbs_get(struct fastrpc_channel *channel,
 		e->busy = cb->busy;
 		for (i = 0; i < cb->nslots && cb->busy; i++) {
 			if (refcount_read(&cb->slots[i].users)) {
-				/*
-				 * Under session_lock no use of a slot in
-				 * use can be the last to go: a use may be
-				 * added. It keeps the bank and its owner.
-				 */
+				/* Under session_lock a busy slot stays busy */
 				fastrpc_session_get(&cb->slots[i]);
 				e->pin = &cb->slots[i];
 				e->owner = cb->owner;
@@ -214,7 +177,6 @@ static const char *fastrpc_debugfs_pd_name(u32 pd)
 	}
 }
 
-/* The process of a session, from the snapshot of its context bank */
 static pid_t fastrpc_debugfs_session_tgid(struct fastrpc_session *session,
 					  const struct fastrpc_debugfs_cb *cbs,
 					  unsigned int n)
@@ -222,7 +184,6 @@ static pid_t fastrpc_debugfs_session_tgid(struct fastrpc_session *session,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		/* Both banks are alive: the file's session and the pin */
 		if (cbs[i].cb == session->cb && cbs[i].owner &&
 		    cbs[i].owner == session->cb->owner)
 			return cbs[i].tgid;
@@ -231,10 +192,8 @@ static pid_t fastrpc_debugfs_session_tgid(struct fastrpc_session *session,
 }
 
 /*
- * One "client" line per client id in use. The xarray's lock keeps each file
- * in it (a file leaves it before it is freed); its process state is read
- * under its proc_lock, as INVOKE does. A session of the file holds its slot,
- * so its context bank and the bank's owner stay while proc_lock is held.
+ * A file leaves the xarray before it is freed; its session holds its slot,
+ * so the bank and its owner stay while proc_lock is held.
  */
 static void fastrpc_debugfs_show_clients(struct seq_file *m,
 					 struct fastrpc_device *fdev,
@@ -331,7 +290,6 @@ static int fastrpc_debugfs_sessions_show(struct seq_file *m, void *data)
 			   cbs[i].bytes);
 
 out_clients:
-	/* Clients of a DSP that went away show as lost */
 	fastrpc_debugfs_show_clients(m, fdev, cbs, n);
 
 	fastrpc_debugfs_cbs_put(cbs, n);
@@ -345,10 +303,6 @@ static const struct drm_debugfs_info fastrpc_debugfs_list[] = {
 	{ "sessions", fastrpc_debugfs_sessions_show, 0 },
 };
 
-/**
- * fastrpc_debugfs_init() - create the debugfs files of a device
- * @fdev: the device, before it is registered
- */
 void fastrpc_debugfs_init(struct fastrpc_device *fdev)
 {
 	drm_debugfs_add_files(&fdev->drm, fastrpc_debugfs_list,

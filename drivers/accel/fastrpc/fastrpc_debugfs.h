@@ -1,7 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * FastRPC accel driver: debugfs.
- */
 #ifndef __FASTRPC_DEBUGFS_H__
 #define __FASTRPC_DEBUGFS_H__
 

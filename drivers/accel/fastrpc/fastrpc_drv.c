@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * FastRPC accel driver for Qualcomm Hexagon DSPs.
- *
- * One DRM accel device per DSP domain. It is created at the first probe of a
- * channel of its domain and lives until the module is unloaded; channels
- * (one per rpmsg device) attach to it and detach from it across subsystem
- * restarts, switching it online and offline.
+ * One accel device per DSP domain, created at the first channel probe and
+ * kept until module unload so it survives subsystem restarts: channels
+ * attach and detach, switching it online and offline.
  */
 
 #include <linux/device.h>
@@ -50,50 +47,21 @@ static const char * const fastrpc_domain_labels[FASTRPC_NUM_DOMAINS] = {
 static DEFINE_MUTEX(fastrpc_devices_lock); /* protects fastrpc_devices */
 static struct fastrpc_device *fastrpc_devices[FASTRPC_NUM_DOMAINS];
 
-/**
- * fastrpc_domain_from_label() - domain id of a device-tree label
- * @label: the ``label`` property of a channel node
- *
- * Return: DRM_FASTRPC_DOMAIN_*, or -EINVAL for an unknown label.
- */
 int fastrpc_domain_from_label(const char *label)
 {
 	return match_string(fastrpc_domain_labels, FASTRPC_NUM_DOMAINS, label);
 }
 
-/**
- * fastrpc_domain_runs_unsigned() - does a domain run unsigned PDs?
- * @domain_id: DRM_FASTRPC_DOMAIN_*
- *
- * Return: true for cdsp, cdsp1, gdsp0 and gdsp1.
- */
 bool fastrpc_domain_runs_unsigned(u32 domain_id)
 {
 	return domain_id >= DRM_FASTRPC_DOMAIN_CDSP;
 }
 
-/**
- * fastrpc_domain_label() - label of a domain
- * @domain_id: DRM_FASTRPC_DOMAIN_*, below %FASTRPC_NUM_DOMAINS
- *
- * Return: the label, e.g. "cdsp".
- */
 const char *fastrpc_domain_label(u32 domain_id)
 {
 	return fastrpc_domain_labels[domain_id];
 }
 
-/**
- * fastrpc_file_init() - set up the state of an open file
- * @ffile: the file, zeroed
- * @fdev: device of the file
- * @file: the DRM file of an accel file, NULL for a legacy node's file
- *
- * An accel file is privileged when it was opened on the privileged device;
- * the legacy face decides for its files.
- *
- * Return: 0 or -ENOMEM.
- */
 int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
 		      struct drm_file *file)
 {
@@ -114,17 +82,10 @@ int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
 	return 0;
 }
 
-/**
- * fastrpc_file_fini() - release a file's DSP process and tear down its state
- * @ffile: the file
- *
- * For an accel file, DRM released the file's handles already: the
- * mappings hold their objects.
- */
+/* DRM released an accel file's handles already: mappings hold their BOs */
 void fastrpc_file_fini(struct fastrpc_file *ffile)
 {
 	fastrpc_proc_release(ffile);
-	/* Calls that are still unanswered hold their own reference */
 	fastrpc_quota_put(ffile->quota);
 	mutex_destroy(&ffile->maps_lock);
 	mutex_destroy(&ffile->lock);
@@ -169,19 +130,13 @@ static const struct drm_ioctl_desc fastrpc_ioctls[] = {
 	FASTRPC_IOCTL(UNMAP, unmap, 0),
 };
 
-/*
- * DRM_IOCTL_VERSION of a 32-bit process: struct drm_version with 32-bit
- * pointers and lengths (drm_version32_t of drm_ioc32.c), 36 bytes.
- */
+/* sizeof(drm_version32_t) of drm_ioc32.c */
 #define FASTRPC_DRM_VERSION32_SIZE	36
 #define FASTRPC_DRM_IOCTL_VERSION32	_IOC(_IOC_READ | _IOC_WRITE, \
 					     DRM_IOCTL_BASE, 0x00, \
 					     FASTRPC_DRM_VERSION32_SIZE)
 
-/*
- * The DRM core ioctls an accel file takes. Their structures are the same
- * for 32-bit processes, DRM_IOCTL_VERSION aside.
- */
+/* Same layout for 32-bit processes */
 static const unsigned int fastrpc_core_cmds[] = {
 	DRM_IOCTL_GET_CAP,
 	DRM_IOCTL_GEM_CLOSE,
@@ -191,15 +146,10 @@ static const unsigned int fastrpc_core_cmds[] = {
 
 /*
  * An accel file has no DRM master, yet drm_ioctl() and drm_compat_ioctl()
- * run every core ioctl a primary node has for it (GET_UNIQUE and GET_MAGIC
- * dereference the missing master), and drm_compat_ioctl() picks its
- * translation routine by the command's number alone. So the driver takes
- * only whole command words (type, number, direction and size) it knows:
- * its own ioctls and the core ioctls above. A command of another type:
- * -ENOTTY, as from drm_ioctl(); the number of one of those ioctls, or of
- * any driver ioctl, with another direction or size: -EINVAL, as from
- * drm_ioctl() for an unknown driver ioctl; any other DRM core ioctl:
- * -ENOTTY. A structure that grows must list its old command words here.
+ * run every core ioctl of a primary node (GET_UNIQUE and GET_MAGIC
+ * dereference the missing master) and drm_compat_ioctl() translates by
+ * number alone: take only whole command words we know. A struct that grows
+ * must list its old command words here.
  */
 static int fastrpc_check_cmd(unsigned int cmd, bool compat)
 {
@@ -253,7 +203,6 @@ static long fastrpc_accel_compat_ioctl(struct file *filp, unsigned int cmd,
 #define fastrpc_accel_compat_ioctl NULL
 #endif
 
-/* DRM_ACCEL_FOPS with the driver's own ioctl entry points */
 static const struct file_operations fastrpc_accel_fops = {
 	.owner = THIS_MODULE,
 	.open = accel_open,
@@ -268,12 +217,6 @@ static const struct file_operations fastrpc_accel_fops = {
 	.show_fdinfo = drm_show_fdinfo,
 };
 
-/*
- * DRM client usage stats (Documentation/gpu/drm-usage-stats.rst and
- * Documentation/accel/fastrpc/observability.rst): the memory of the
- * file's buffer objects, and the DSP busy time of its calls as engine
- * "dsp".
- */
 static void fastrpc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	struct fastrpc_file *ffile = file->driver_priv;
@@ -284,10 +227,8 @@ static void fastrpc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 }
 
 /*
- * The parent of a DRM device. PRIME imports are attached to it, as the DRM
- * core does: it never does DMA, but an exporter that cannot wait for the
- * mapping to be asked for maps its dma-buf when it is attached, so it takes
- * any address and segments of any size.
+ * PRIME imports attach to the parent. It never does DMA, but an exporter
+ * may map its dma-buf at attach time, so accept any address and size.
  */
 static struct device *fastrpc_root_register(const char *name)
 {
@@ -298,7 +239,6 @@ static struct device *fastrpc_root_register(const char *name)
 	root = root_device_register(name);
 	if (IS_ERR(root))
 		return root;
-	/* Freed by devres when the root device is unregistered */
 	parms = devm_kzalloc(root, sizeof(*parms), GFP_KERNEL);
 	if (!parms) {
 		ret = -ENOMEM;
@@ -339,15 +279,13 @@ static void fastrpc_device_fini_clients(struct drm_device *drm, void *arg)
 	xa_destroy(&fdev->clients);
 }
 
-/* drmm action of the privileged device: it kept the ordinary one */
 static void fastrpc_device_put_drm(struct drm_device *drm, void *arg)
 {
 	drm_dev_put(arg);
 }
 
 /*
- * The privileged DRM device of @fdev (privilege.rst), under its own root
- * device so that udev tells the two apart by their parent. It holds a
+ * Its own root device lets udev tell the two nodes apart. It holds a
  * reference to the ordinary device, which owns @fdev.
  */
 static int fastrpc_device_create_priv(struct fastrpc_device *fdev)
@@ -363,7 +301,6 @@ static int fastrpc_device_create_priv(struct fastrpc_device *fdev)
 		return PTR_ERR(root);
 	dev_set_drvdata(root, fdev);
 
-	/* Freed by devres when the root device is unregistered */
 	priv = devm_drm_dev_alloc(root, &fastrpc_drm_driver,
 				  struct fastrpc_priv_drm, drm);
 	if (IS_ERR(priv)) {
@@ -402,7 +339,6 @@ static struct fastrpc_device *fastrpc_device_create(u32 domain_id)
 	if (IS_ERR(root))
 		return ERR_CAST(root);
 
-	/* Freed by devres when the root device is unregistered */
 	fdev = devm_drm_dev_alloc(root, &fastrpc_drm_driver,
 				  struct fastrpc_device, drm);
 	if (IS_ERR(fdev)) {
@@ -449,19 +385,10 @@ static void fastrpc_device_destroy(struct fastrpc_device *fdev)
 	drm_dev_unplug(&fdev->priv->drm);
 	drm_dev_unplug(&fdev->drm);
 	root_device_unregister(fdev->priv_root);
-	/* The last use of @fdev: it goes with the ordinary device */
+	/* Frees @fdev */
 	root_device_unregister(root);
 }
 
-/**
- * fastrpc_device_get_or_create() - the accel device of a domain
- * @domain_id: DRM_FASTRPC_DOMAIN_*
- *
- * Creates and registers the device at the first call for @domain_id. The
- * device lives until the module is unloaded.
- *
- * Return: the device, or an ERR_PTR().
- */
 struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id)
 {
 	struct fastrpc_device *fdev;
@@ -481,15 +408,6 @@ struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id)
 	return fdev;
 }
 
-/**
- * fastrpc_device_attach() - bind a channel to its domain's device
- * @fdev: the device
- * @channel: the channel
- *
- * The device goes online.
- *
- * Return: 0, or -EBUSY when the device has a channel already.
- */
 int fastrpc_device_attach(struct fastrpc_device *fdev,
 			  struct fastrpc_channel *channel)
 {
@@ -508,13 +426,6 @@ int fastrpc_device_attach(struct fastrpc_device *fdev,
 	return ret;
 }
 
-/**
- * fastrpc_device_detach() - unbind a channel from its domain's device
- * @fdev: the device
- * @channel: the channel, bound with fastrpc_device_attach()
- *
- * The device goes offline.
- */
 void fastrpc_device_detach(struct fastrpc_device *fdev,
 			   struct fastrpc_channel *channel)
 {
@@ -530,13 +441,7 @@ void fastrpc_device_detach(struct fastrpc_device *fdev,
 	fastrpc_channel_put(old);
 }
 
-/**
- * fastrpc_device_get_channel() - the channel of an online device
- * @fdev: the device
- *
- * Return: the channel with a reference for the caller, or NULL when the
- * device is offline.
- */
+/* Return: a reference to the channel, NULL while offline */
 struct fastrpc_channel *fastrpc_device_get_channel(struct fastrpc_device *fdev)
 {
 	struct fastrpc_channel *channel = NULL;
@@ -549,12 +454,6 @@ struct fastrpc_channel *fastrpc_device_get_channel(struct fastrpc_device *fdev)
 	return channel;
 }
 
-/**
- * fastrpc_device_is_online() - does the device have a channel?
- * @fdev: the device
- *
- * Return: true when a channel is attached.
- */
 bool fastrpc_device_is_online(struct fastrpc_device *fdev)
 {
 	bool online;
@@ -598,7 +497,7 @@ static void __exit fastrpc_exit(void)
 
 	unregister_rpmsg_driver(&fastrpc_rpmsg_driver);
 	platform_driver_unregister(&fastrpc_cb_driver);
-	/* Frees the calls still queued; they may hold the last channel refs */
+	/* Queued calls may hold the last channel references */
 	fastrpc_invoke_exit();
 
 	for (i = FASTRPC_NUM_DOMAINS - 1; i >= 0; i--) {

@@ -1,22 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * FastRPC accel driver: implicit synchronisation of call buffers.
- *
- * A call's buffer objects are shared through their reservation objects with
- * other devices. Before the DSP gets a call, the call waits for the fences
- * that order it after other devices' use of its buffers: the writers' for a
- * buffer the DSP reads, every fence for one it writes. While the call runs,
- * a fence of the call is in each buffer's reservation object, as a writer
- * for the buffers the DSP writes and as a reader for the others, so other
- * devices wait for the DSP in turn. The fence signals when the caller
- * returns.
- *
- * Calls complete in no particular order, so each fence has a fence context
- * of its own: dma_resv_add_fence() replaces an unsignalled fence by a later
- * one of the same context, which is only right for fences that signal in
- * order. A reservation object may keep a signalled fence, and call its
- * operations, long after the call: each fence holds a reference on the
- * module until it is freed.
+ * Calls complete out of order, so each fence has its own context. A
+ * reservation object may use a signalled fence's ops long after the call,
+ * so each fence pins the module until it is freed.
  */
 
 #include <linux/dma-fence.h>
@@ -28,11 +14,6 @@
 
 #include "fastrpc_fence.h"
 
-/**
- * struct fastrpc_fence - the fence of one call
- * @base: the fence
- * @lock: the fence's lock
- */
 struct fastrpc_fence {
 	struct dma_fence base;
 	spinlock_t lock; /* protects base */
@@ -51,7 +32,6 @@ static const char *fastrpc_fence_timeline_name(struct dma_fence *fence)
 static void fastrpc_fence_release(struct dma_fence *fence)
 {
 	dma_fence_free(fence);
-	/* The reference of fastrpc_fence_create() */
 	module_put(THIS_MODULE);
 }
 
@@ -61,14 +41,8 @@ static const struct dma_fence_ops fastrpc_fence_ops = {
 	.release = fastrpc_fence_release,
 };
 
-/* dma_fence_free() frees the whole of it */
 static_assert(offsetof(struct fastrpc_fence, base) == 0);
 
-/**
- * fastrpc_fence_create() - a fence for a call
- *
- * Return: the fence with a reference for the caller, or NULL without memory.
- */
 struct dma_fence *fastrpc_fence_create(void)
 {
 	struct fastrpc_fence *f;
@@ -84,21 +58,7 @@ struct dma_fence *fastrpc_fence_create(void)
 	return &f->base;
 }
 
-/**
- * fastrpc_fence_wait() - wait until the DSP may use a buffer
- * @resv: the buffer's reservation object
- * @write: the DSP writes the buffer: wait for every fence, not only writers
- * @intr: a signal ends the wait
- * @timeout: most jiffies to wait
- * @waited: set when there was a fence to wait for
- *
- * Fences of other calls of the driver are not waited for: calls to the DSP
- * are ordered by their callers, as they always were (two threads may have
- * the DSP write different parts of one buffer at once).
- *
- * Return: the jiffies left (at least 1), 0 when @timeout expired, or
- * -ERESTARTSYS when a signal came.
- */
+/* Skip our own fences: callers order their calls to the DSP themselves */
 long fastrpc_fence_wait(struct dma_resv *resv, bool write, bool intr,
 			long timeout, bool *waited)
 {
@@ -119,14 +79,6 @@ long fastrpc_fence_wait(struct dma_resv *resv, bool write, bool intr,
 	return timeout;
 }
 
-/**
- * fastrpc_fence_add() - publish a call's use of a buffer
- * @resv: the buffer's reservation object
- * @fence: the call's fence
- * @write: the DSP writes the buffer
- *
- * Return: 0, or -ENOMEM.
- */
 int fastrpc_fence_add(struct dma_resv *resv, struct dma_fence *fence,
 		      bool write)
 {
@@ -141,12 +93,7 @@ int fastrpc_fence_add(struct dma_resv *resv, struct dma_fence *fence,
 	return ret;
 }
 
-/**
- * fastrpc_fence_end() - signal a call's fence and drop the caller's reference
- * @fence: the fence, may be NULL
- * @error: 0, or the negative errno the call ended with when its caller gave
- *	up on it (the DSP may still be using the buffers then)
- */
+/* @error is set when the caller gave up: the DSP may still use the buffers */
 void fastrpc_fence_end(struct dma_fence *fence, int error)
 {
 	if (!fence)

@@ -1,7 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * FastRPC accel driver: implicit synchronisation of call buffers.
- */
 #ifndef __FASTRPC_FENCE_H__
 #define __FASTRPC_FENCE_H__
 

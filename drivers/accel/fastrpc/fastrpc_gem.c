@@ -2,24 +2,13 @@
 /*
  * FastRPC accel driver: buffer objects, PRIME and mappings on sessions.
  *
- * Objects of the device are shmem objects. The DRM device's parent is a
- * root device without DMA ops, so nothing is ever DMA-mapped on it: an
- * object is mapped on the context-bank device of each session that uses it
- * (&struct fastrpc_bo_map), with the whole object as one contiguous range
- * of that context bank's address space.
- *
- * PRIME goes through the DRM core: export with drm_gem_prime_export(), with
- * dma_buf_ops of the driver that add CPU access brackets (begin/end_cpu_access)
- * to the core's callbacks, so that a dma-buf of the device is recognised by
- * its ops before its private data is looked at. An import is made as
- * drm_gem_prime_import_dev() makes one, attached to the DRM device and
- * marked as an import (import_attach), and torn down by
- * drm_prime_gem_destroy(), but that attachment is not mapped: the DRM
- * device does no DMA, and a mapping for it would only cost cache
- * maintenance and overlap the mappings the DSP uses. Those are made on the
- * context-bank device of each session that uses the import
- * (&struct fastrpc_bo_map). A dma-buf named by fd for one call only is
- * attached to the session's device alone.
+ * The DRM device does no DMA: an object is mapped, as one contiguous range, on
+ * the context-bank device of each session that uses it (struct fastrpc_bo_map).
+ * The device's dma-bufs carry the driver's ops (the core's plus CPU access
+ * brackets), so they are recognised by their ops before priv is looked at. A
+ * PRIME import is attached to the DRM device as drm_gem_prime_import_dev()
+ * does, but never mapped there: that would only cost cache maintenance and
+ * overlap the mappings the DSP uses.
  */
 
 #include <linux/dma-buf.h>
@@ -75,7 +64,7 @@ static struct dma_buf *fastrpc_gem_prime_export(struct drm_gem_object *obj,
 	return dmabuf;
 }
 
-/* fdinfo: the pages of a shmem object exist once it was pinned or mapped */
+/* fdinfo: the pages of a shmem object exist once it is pinned or mapped */
 static enum drm_gem_object_status fastrpc_gem_status(struct drm_gem_object *obj)
 {
 	return READ_ONCE(to_fastrpc_bo(obj)->base.pages) ?
@@ -88,12 +77,9 @@ static size_t fastrpc_gem_rss(struct drm_gem_object *obj)
 }
 
 /*
- * drm_gem_shmem_fault() of 6.12 inserts page (address - vm_start) of the
- * object: it ignores where the mapping starts in the object, and a mapping
- * from an offset (mmap() of the DRM node at the object's fake offset plus N
- * pages, or of its dma-buf at offset N pages) would show the object from
- * its first page. fastrpc_gem_mmap() leaves the offset in the object in
- * vm_pgoff, so vmf->pgoff is the page of the object.
+ * 6.12's drm_gem_shmem_fault() ignores where the mapping starts in the object;
+ * fastrpc_gem_mmap() leaves that offset in vm_pgoff, so vmf->pgoff is the
+ * object's page.
  */
 static vm_fault_t fastrpc_gem_fault(struct vm_fault *vmf)
 {
@@ -130,11 +116,9 @@ static const struct vm_operations_struct fastrpc_gem_vm_ops = {
 };
 
 /*
- * &drm_gem_object_funcs.mmap, for mmap() of the DRM node and of the
- * object's dma-bufs: both drm_gem_mmap() and drm_gem_prime_mmap() pass the
- * object's fake offset in vm_pgoff (and checked the range); keep only the
- * offset in the object. The objects are never purged or evicted, so no
- * drm_vma_node_unmap() looks for the mapping at the fake offset.
+ * drm_gem_mmap() and drm_gem_prime_mmap() both pass the fake offset: keep the
+ * offset in the object. Objects are never purged or evicted, so nothing looks
+ * for the mapping at the fake offset.
  */
 static int fastrpc_gem_mmap(struct drm_gem_object *obj,
 			    struct vm_area_struct *vma)
@@ -175,14 +159,6 @@ static const struct drm_gem_object_funcs fastrpc_gem_funcs = {
 	.vm_ops = &fastrpc_gem_vm_ops,
 };
 
-/**
- * fastrpc_gem_create_object() - &drm_driver.gem_create_object
- * @drm: the DRM device
- * @size: size of the object
- *
- * Return: the embedded GEM object of a new &struct fastrpc_bo, or an
- * ERR_PTR().
- */
 struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,
 						 size_t size)
 {
@@ -250,16 +226,10 @@ static struct fastrpc_bo *fastrpc_gem_import_alloc(struct drm_device *drm,
 	return bo;
 }
 
-/**
- * fastrpc_gem_import_transient() - an object for a dma-buf named by fd
- * @drm: the DRM device
- * @dmabuf: a dma-buf of another exporter; the object takes a reference
- *
- * The object has no handle and is not a PRIME import: it lives for as long
- * as the call or DSP mapping that names the dma-buf, and is only attached
- * to the session's device.
- *
- * Return: the object with a reference for the caller, or an ERR_PTR().
+/*
+ * For a dma-buf named by fd: no handle and not a PRIME import. It lives as
+ * long as the call or DSP mapping naming it, attached only to the session's
+ * device.
  */
 struct drm_gem_object *fastrpc_gem_import_transient(struct drm_device *drm,
 						    struct dma_buf *dmabuf)
@@ -274,17 +244,7 @@ struct drm_gem_object *fastrpc_gem_import_transient(struct drm_device *drm,
 	return &bo->base.base;
 }
 
-/**
- * fastrpc_gem_from_dmabuf() - the object of one of the device's dma-bufs
- * @drm: the DRM device
- * @dmabuf: any dma-buf
- *
- * The dma-buf's private data is only looked at once its ops say that this
- * driver exported it.
- *
- * Return: the object with a reference for the caller, or NULL when @dmabuf
- * was not exported by @drm.
- */
+/* NULL unless @drm exported @dmabuf */
 struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
 					       struct dma_buf *dmabuf)
 {
@@ -299,35 +259,13 @@ struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
 	return obj;
 }
 
-/**
- * fastrpc_gem_dmabuf_vma_offset() - where a CPU mapping of a dma-buf starts
- * @dmabuf: a dma-buf
- * @vma: a mapping of @dmabuf's file
- *
- * Return: the offset in @dmabuf of the first byte of @vma.
- */
 u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
 				  struct vm_area_struct *vma)
 {
-	/*
-	 * As for any exporter that honours the offset of mmap(): for the
-	 * device's own objects, fastrpc_gem_mmap() removed the fake offset.
-	 */
+	/* fastrpc_gem_mmap() removed the fake offset of the device's objects */
 	return (u64)vma->vm_pgoff << PAGE_SHIFT;
 }
 
-/**
- * fastrpc_gem_prime_import() - &drm_driver.gem_prime_import
- * @drm: the DRM device
- * @dmabuf: the dma-buf to import
- *
- * A dma-buf of @drm gives its own object back. Any other dma-buf is
- * attached to the DRM device, as drm_gem_prime_import_dev() does, but not
- * mapped for it; sessions attach it to their own devices, and map it there,
- * when they use it (fastrpc_bo_map_create()).
- *
- * Return: the object with a reference for the caller, or an ERR_PTR().
- */
 struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 						struct dma_buf *dmabuf)
 {
@@ -355,64 +293,47 @@ struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 	return obj;
 }
 
-/*
- * A shmem object of @size bytes rounded up to pages. shmem reports an inode
- * it could not allocate as -ENOSPC; to the caller that is memory.
- */
-static struct drm_gem_shmem_object *
-fastrpc_gem_shmem_create(struct drm_device *drm, u64 size, bool wc)
+struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
+						 u64 size, bool wc)
 {
 	struct drm_gem_shmem_object *shmem;
 
-	shmem = drm_gem_shmem_create(drm, PAGE_ALIGN(size));
+	if (!size || size > DRM_FASTRPC_GEM_MAX_SIZE)
+		return ERR_PTR(-EINVAL);
+
+	shmem = drm_gem_shmem_create(&fdev->drm, PAGE_ALIGN(size));
+	/* shmem reports an inode it could not allocate as -ENOSPC: that is memory */
+	if (PTR_ERR_OR_ZERO(shmem) == -ENOSPC)
+		return ERR_PTR(-ENOMEM);
 	if (IS_ERR(shmem))
-		return PTR_ERR(shmem) == -ENOSPC ? ERR_PTR(-ENOMEM) : shmem;
+		return ERR_CAST(shmem);
 	/* Before any page is allocated or mapped */
 	shmem->map_wc = wc;
-	fastrpc_count(to_fastrpc_device(drm), FASTRPC_CNT_OBJECTS);
-	return shmem;
+	fastrpc_count(fdev, FASTRPC_CNT_OBJECTS);
+	return &shmem->base;
 }
 
-/**
- * fastrpc_ioctl_gem_create() - DRM_IOCTL_FASTRPC_GEM_CREATE
- * @drm: the DRM device
- * @data: &struct drm_fastrpc_gem_create
- * @file: the DRM file
- *
- * Return: 0, -EINVAL for a bad size or flags, or -ENOMEM.
- */
 int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
 			     struct drm_file *file)
 {
 	struct drm_fastrpc_gem_create *args = data;
-	struct drm_gem_shmem_object *shmem;
+	struct drm_gem_object *obj;
 	int ret;
 
 	if (args->flags & ~DRM_FASTRPC_GEM_WC)
 		return -EINVAL;
-	if (!args->size || args->size > DRM_FASTRPC_GEM_MAX_SIZE)
-		return -EINVAL;
 
-	shmem = fastrpc_gem_shmem_create(drm, args->size,
-					 args->flags & DRM_FASTRPC_GEM_WC);
-	if (IS_ERR(shmem))
-		return PTR_ERR(shmem);
+	obj = fastrpc_gem_create_kernel(to_fastrpc_device(drm), args->size,
+					args->flags & DRM_FASTRPC_GEM_WC);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
 
-	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
-	/* The handle holds the object now */
-	drm_gem_object_put(&shmem->base);
+	ret = drm_gem_handle_create(file, obj, &args->handle);
+	/* The handle keeps the object */
+	drm_gem_object_put(obj);
 	return ret;
 }
 
-/**
- * fastrpc_ioctl_gem_mmap_offset() - DRM_IOCTL_FASTRPC_GEM_MMAP_OFFSET
- * @drm: the DRM device
- * @data: &struct drm_fastrpc_gem_mmap_offset
- * @file: the DRM file
- *
- * Return: 0, -EINVAL for bad flags or an imported object, -ENOENT for an
- * unknown handle, or -ENOMEM.
- */
 int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
 				  struct drm_file *file)
 {
@@ -440,42 +361,7 @@ out_put:
 	return ret;
 }
 
-/**
- * fastrpc_gem_create_kernel() - a buffer object with no handle
- * @fdev: the device
- * @size: size in bytes, rounded up to pages
- * @wc: write-combined (%DRM_FASTRPC_GEM_WC), else cached
- *
- * Return: the object with a reference for the caller, ERR_PTR(-EINVAL) for
- * a size of 0 or above %DRM_FASTRPC_GEM_MAX_SIZE, or another ERR_PTR().
- */
-struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
-						 u64 size, bool wc)
-{
-	struct drm_gem_shmem_object *shmem;
-
-	if (!size || size > DRM_FASTRPC_GEM_MAX_SIZE)
-		return ERR_PTR(-EINVAL);
-
-	shmem = fastrpc_gem_shmem_create(&fdev->drm, size, wc);
-	if (IS_ERR(shmem))
-		return ERR_CAST(shmem);
-	return &shmem->base;
-}
-
-/**
- * fastrpc_gem_create_dmabuf_fd() - a new buffer object, as a dma-buf fd
- * @fdev: the device
- * @size: size in bytes, rounded up to pages
- * @wc: write-combined (%DRM_FASTRPC_GEM_WC), else cached
- * @fd_flags: flags of the new descriptor (O_CLOEXEC or not)
- *
- * The dma-buf is the object's own export, read-write: an accel file of the
- * device that imports it gets the object back.
- *
- * Return: the descriptor, -EINVAL for a size of 0 or above
- * %DRM_FASTRPC_GEM_MAX_SIZE, or another negative errno.
- */
+/* The object's own export: a file of the device importing it gets the object */
 int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
 				 bool wc, int fd_flags)
 {
@@ -488,7 +374,7 @@ int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
 		return PTR_ERR(obj);
 
 	dmabuf = fastrpc_gem_prime_export(obj, O_RDWR);
-	/* The dma-buf holds the object now */
+	/* The dma-buf keeps the object */
 	drm_gem_object_put(obj);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
@@ -499,7 +385,6 @@ int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
 	return fd;
 }
 
-/* An object of the device: pin its pages and map them on @dev */
 static int fastrpc_bo_map_shmem(struct fastrpc_bo_map *map, struct device *dev)
 {
 	struct drm_gem_shmem_object *shmem = &to_fastrpc_bo(map->obj)->base;
@@ -518,13 +403,10 @@ static int fastrpc_bo_map_shmem(struct fastrpc_bo_map *map, struct device *dev)
 	}
 
 	/*
-	 * An object may be mapped on several sessions at once (files of one
-	 * process, or of processes sharing it by PRIME), so its cache lines
-	 * are owned by no single mapping: the driver syncs explicitly, the
-	 * pages a call names around the call (fastrpc_bo_map_sync_for_device())
-	 * and the whole object in the CPU access brackets of its dma-buf. A
-	 * write-combined object is written around the CPU's caches: it is
-	 * cleaned of what its zeroing left there once, here.
+	 * Several sessions may map one object, so no mapping owns its cache
+	 * lines: the driver syncs explicitly, around calls and in the dma-buf's
+	 * CPU access brackets. A write-combined object is cleaned here, once,
+	 * of what its zeroing left in the caches.
 	 */
 	ret = dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL,
 			      shmem->map_wc ? 0 : DMA_ATTR_SKIP_CPU_SYNC);
@@ -557,7 +439,6 @@ static void fastrpc_bo_unmap_shmem(struct fastrpc_bo_map *map,
 	drm_gem_shmem_unpin(shmem);
 }
 
-/* An import: attach the dma-buf to @dev and map its whole scatterlist */
 static int fastrpc_bo_map_import(struct fastrpc_bo_map *map,
 				 struct device *dev)
 {
@@ -597,19 +478,9 @@ static void fastrpc_bo_unmap(struct fastrpc_bo_map *map)
 		fastrpc_bo_unmap_shmem(map, fastrpc_session_dev(map->session));
 }
 
-/**
- * fastrpc_bo_map_create() - map an object on a session's device
- * @obj: the object; the mapping takes a reference
- * @session: the session; the mapping takes a slot use
- *
- * The caller makes sure that @obj has no mapping on @session yet. The
- * whole object is mapped; it must come out as one contiguous range of the
- * context bank's address space. Without an IOMMU, an object whose pages are
- * scattered does not.
- *
- * Return: the mapping with one reference, ERR_PTR(-EINVAL) when the object
- * is not contiguous for the device, ERR_PTR(-EPIPE) when the device was
- * unbound, or another ERR_PTR().
+/*
+ * The caller makes sure @obj has no mapping on @session yet. Without an IOMMU,
+ * an object with scattered pages is not one contiguous range and fails.
  */
 struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 					     struct fastrpc_session *session)
@@ -710,22 +581,12 @@ static void fastrpc_bo_map_release(struct kref *ref)
 	kfree(map);
 }
 
-/**
- * fastrpc_bo_map_get() - take a reference to a mapping
- * @map: the mapping
- */
 void fastrpc_bo_map_get(struct fastrpc_bo_map *map)
 {
 	kref_get(&map->ref);
 }
 
-/**
- * fastrpc_bo_map_put() - drop a reference to a mapping, in process context
- * @map: the mapping, may be NULL
- *
- * The last reference unmaps the object from the session's device; nothing
- * may use the mapping on the DSP any more by then.
- */
+/* Process context; nothing may use the mapping on the DSP once it is freed */
 void fastrpc_bo_map_put(struct fastrpc_bo_map *map)
 {
 	if (map)
@@ -733,13 +594,9 @@ void fastrpc_bo_map_put(struct fastrpc_bo_map *map)
 }
 
 /*
- * Sync the pages of [@offset, @offset + @len) of a mapped object of the
- * device, for the DSP or for the CPU. Each entry of the scatterlist is
- * physically contiguous and its part of the object is contiguous in the
- * device's address space, so it is synced with one call. Imports are the
- * exporter's (CPU access to them is bracketed with DMA_BUF_IOCTL_SYNC), and
- * a write-combined object is written around the caches. On a cache-coherent
- * context bank the syncs do nothing.
+ * Each sg entry is contiguous both physically and in the device's address
+ * space: one sync each. Imports are the exporter's to sync (CPU access is
+ * bracketed with DMA_BUF_IOCTL_SYNC); write-combined objects bypass the caches.
  */
 static void fastrpc_bo_map_sync(struct fastrpc_bo_map *map, u64 offset,
 				u64 len, bool for_device)
@@ -783,29 +640,12 @@ out_unlock:
 	fastrpc_count_add(map->fdev, FASTRPC_CNT_SYNCED_BYTES, synced);
 }
 
-/**
- * fastrpc_bo_map_sync_for_device() - hand a range of an object to the DSP
- * @map: the mapping
- * @offset: start of the range in the object
- * @len: length of the range
- *
- * The pages the range spans are synced for the device; see
- * fastrpc_bo_map_sync().
- */
 void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map, u64 offset,
 				    u64 len)
 {
 	fastrpc_bo_map_sync(map, offset, len, true);
 }
 
-/**
- * fastrpc_bo_map_sync_for_cpu() - hand a range of an object back to the CPU
- * @map: the mapping
- * @offset: start of the range in the object
- * @len: length of the range
- *
- * See fastrpc_bo_map_sync_for_device().
- */
 void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map, u64 offset,
 				 u64 len)
 {
@@ -813,10 +653,9 @@ void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map, u64 offset,
 }
 
 /*
- * CPU access brackets of a dma-buf of the device: the whole object, on
- * every session it is mapped on and for every importer whose mapping the
- * dma-buf caches. Needed for an object that stays mapped on the DSP (a DSP
- * mapping, or a call its caller gave up on).
+ * The whole object, on every session and for every importer whose mapping the
+ * dma-buf caches: it may stay mapped on the DSP (a DSP mapping, or a call its
+ * caller gave up on).
  */
 static int fastrpc_gem_cpu_access(struct dma_buf *dmabuf,
 				  enum dma_data_direction dir, bool begin)
@@ -865,14 +704,9 @@ static int fastrpc_gem_end_cpu_access(struct dma_buf *dmabuf,
 	return fastrpc_gem_cpu_access(dmabuf, dir, false);
 }
 
-/**
- * fastrpc_bo_unmap_all() - undo every mapping on an unbound context bank
- * @cb: the context bank, whose channel is stopped
- *
- * Called when the context bank's device is unbound, before its DMA setup
- * goes away. The mappings stay (files and calls may still hold them) but
- * no longer map anything; their last reference only frees them. No new
- * mapping is made on @cb afterwards.
+/*
+ * Before the unbound bank's DMA setup goes away. The mappings stay, as files
+ * and calls may hold them, but map nothing; nothing new is mapped on @cb.
  */
 void fastrpc_bo_unmap_all(struct fastrpc_cb *cb)
 {

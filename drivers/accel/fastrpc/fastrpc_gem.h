@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * FastRPC accel driver: buffer objects, PRIME and mappings on sessions.
- */
+/* FastRPC accel driver: buffer objects, PRIME and mappings on sessions. */
 #ifndef __FASTRPC_GEM_H__
 #define __FASTRPC_GEM_H__
 
@@ -21,19 +19,9 @@ struct fastrpc_session;
 struct sg_table;
 struct vm_area_struct;
 
-/**
- * struct fastrpc_bo - a buffer object of a FastRPC device
- * @base: the shmem object; only @base.base is used for an import
- * @import: for an object imported from another exporter, the dma-buf; NULL
- *	for an object of this device. Besides the attachment a PRIME import
- *	makes to the DRM device (@base.base.import_attach, never mapped), it
- *	is attached and mapped on a session's context-bank device when a
- *	process first needs it there.
- * @lock: protects @maps
- * @maps: the object's mappings on sessions, &fastrpc_bo_map.bo_node
- */
 struct fastrpc_bo {
-	struct drm_gem_shmem_object base;
+	struct drm_gem_shmem_object base; /* only base.base for an import */
+	/* foreign dma-buf or NULL; mapped per session, not via the PRIME attach */
 	struct dma_buf *import;
 	struct mutex lock; /* protects maps */
 	struct list_head maps;
@@ -44,51 +32,28 @@ static inline struct fastrpc_bo *to_fastrpc_bo(struct drm_gem_object *obj)
 	return container_of(obj, struct fastrpc_bo, base.base);
 }
 
-/**
- * struct fastrpc_bo_map - a buffer object mapped on one session
- * @ref: references: the file's list (until the file's session is released),
- *	each call that uses the mapping until the DSP answered, each DSP
- *	mapping
- * @node: entry in &fastrpc_file.bo_maps while a use, a DSP mapping or the
- *	file's cache keeps the mapping there
- * @listed: on &fastrpc_file.bo_maps (the list holds a reference), under
- *	&fastrpc_file.maps_lock
- * @users: uses by calls or MAP requests that looked the mapping up on the
- *	file's list and have not given it back (fastrpc_mem_put_map())
- * @cached: in the file's cache of recently used mappings
- * @dsp_pins: DSP mappings of the file that use the mapping
- * @cb_node: entry in &fastrpc_cb.maps, under &fastrpc_cb.maps_lock
- * @bo_node: entry in &fastrpc_bo.maps
- * @unmapped: undone at the unbind of the context bank's device, under
- *	&fastrpc_cb.maps_lock
- * @fdev: device of the object, for the counters
- * @mm: the address space the pinned pages are charged to (a reference), or
- *	NULL
- * @obj: the object (a reference)
- * @session: the session (a slot use: the context bank and its device stay
- *	and the slot is not handed out while the object is mapped)
- * @attach: the dma-buf attachment to the session's device, for an import
- * @sgt: the scatterlist mapped on the session's device
- * @iova: device address of the object's first byte, without the stream id;
- *	the object is one contiguous range [@iova, @iova + @obj->size)
+/*
+ * References: the file's list (until its session is released), each call
+ * until the DSP answered, each DSP mapping.
  */
 struct fastrpc_bo_map {
 	struct kref ref;
-	struct list_head node;
-	bool listed;
-	unsigned int users;
+	/* under fastrpc_file.maps_lock: */
+	struct list_head node; /* in fastrpc_file.bo_maps */
+	bool listed; /* the list holds a reference */
+	unsigned int users; /* lookups not yet given back (fastrpc_mem_put_map()) */
 	bool cached;
 	unsigned int dsp_pins;
-	struct list_head cb_node;
-	struct list_head bo_node;
-	bool unmapped;
+	struct list_head cb_node; /* under fastrpc_cb.maps_lock */
+	struct list_head bo_node; /* under fastrpc_bo.lock */
+	bool unmapped; /* undone at unbind; under fastrpc_cb.maps_lock */
 	struct fastrpc_device *fdev;
-	struct mm_struct *mm;
-	struct drm_gem_object *obj;
-	struct fastrpc_session *session;
-	struct dma_buf_attachment *attach;
+	struct mm_struct *mm; /* pinned pages are charged to it; a reference */
+	struct drm_gem_object *obj; /* a reference */
+	struct fastrpc_session *session; /* a slot use: bank and device stay */
+	struct dma_buf_attachment *attach; /* imports only */
 	struct sg_table *sgt;
-	dma_addr_t iova;
+	dma_addr_t iova; /* one contiguous range, without the stream id */
 };
 
 struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,

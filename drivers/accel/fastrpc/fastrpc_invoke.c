@@ -2,20 +2,11 @@
 /*
  * FastRPC accel driver: remote calls.
  *
- * A call copies its inline in-buffers into a payload on the session's
- * device, taken from the context bank's payload cache or allocated (buffer
- * objects are only described there: the DSP uses them in place), goes
- * through the channel's context table and waits (killable, never
- * interruptible, so that it is never sent twice) for its reply. On success
- * the inline out-buffers are copied back using only the kernel's own record
- * of their place in the payload. Handle arguments name buffer objects that
- * the DSP uses in place, like mapped buffer arguments: nothing of theirs is
- * copied either way.
- *
- * The payload is memory of the driver's own, so a DSP restart (which
- * unmaps it from the context bank) never pulls it away from a caller that
- * is still copying. Calls a user makes count against per-client limits, so
- * that no client can fill the context table or pin unbounded memory with
+ * Waits are killable, never interruptible, so a call is never sent twice.
+ * Out-buffers are copied back using only the kernel's record of their place
+ * in the payload. The payload is the driver's own memory, so a DSP restart
+ * never pulls it away from a caller still copying. Per-client limits keep a
+ * client from filling the context table or pinning unbounded memory with
  * calls it abandoned.
  */
 
@@ -49,7 +40,6 @@
 #include "fastrpc_session.h"
 #include "fastrpc_trace.h"
 
-/* Largest accepted &drm_fastrpc_invoke.arg_size */
 #define FASTRPC_ARG_MAX_SIZE	4096
 
 static unsigned int kernel_timeout_ms = 10000;
@@ -72,24 +62,13 @@ module_param(max_abandoned_kb_per_client, uint, 0644);
 MODULE_PARM_DESC(max_abandoned_kb_per_client,
 		 "Payload KiB of those abandoned calls; at the limit new calls give -EBUSY (0: no limit, default 65536)");
 
-/* Frees calls whose last reference went in atomic context */
 static struct workqueue_struct *fastrpc_release_wq;
 
-/**
- * fastrpc_kernel_timeout_ms() - timeout of kernel-originated calls
- *
- * Return: the timeout in ms, at least 1.
- */
 u32 fastrpc_kernel_timeout_ms(void)
 {
 	return max(READ_ONCE(kernel_timeout_ms), 1U);
 }
 
-/**
- * fastrpc_quota_alloc() - the limits record of a new client
- *
- * Return: the record with one reference, or NULL.
- */
 struct fastrpc_quota *fastrpc_quota_alloc(void)
 {
 	struct fastrpc_quota *quota;
@@ -107,22 +86,13 @@ static void fastrpc_quota_release(struct kref *ref)
 	kfree(container_of(ref, struct fastrpc_quota, ref));
 }
 
-/**
- * fastrpc_quota_put() - drop a reference to a limits record
- * @quota: the record, may be NULL
- */
 void fastrpc_quota_put(struct fastrpc_quota *quota)
 {
 	if (quota)
 		kref_put(&quota->ref, fastrpc_quota_release);
 }
 
-/**
- * fastrpc_quota_busy_begin() - a call of the client enters a context table
- * @quota: the client's record
- *
- * Called with IRQs off, under &fastrpc_channel.lock.
- */
+/* Both called with IRQs off, under &fastrpc_channel.lock */
 void fastrpc_quota_busy_begin(struct fastrpc_quota *quota)
 {
 	spin_lock(&quota->busy_lock);
@@ -131,13 +101,6 @@ void fastrpc_quota_busy_begin(struct fastrpc_quota *quota)
 	spin_unlock(&quota->busy_lock);
 }
 
-/**
- * fastrpc_quota_busy_end() - a call of the client leaves its context table
- * @quota: the client's record
- *
- * The DSP answered the call, or the call failed (channel stopped, process
- * dead or released). Called with IRQs off, under &fastrpc_channel.lock.
- */
 void fastrpc_quota_busy_end(struct fastrpc_quota *quota)
 {
 	spin_lock(&quota->busy_lock);
@@ -146,17 +109,7 @@ void fastrpc_quota_busy_end(struct fastrpc_quota *quota)
 	spin_unlock(&quota->busy_lock);
 }
 
-/**
- * fastrpc_quota_busy_ns() - DSP busy time of a client
- * @quota: the client's record
- *
- * The time during which the client had at least one call sent to the DSP
- * and not answered yet, the calls in flight now included: it never goes
- * down, and it grows by at most the time that passed. Calls the client
- * gave up on count until the DSP answers them.
- *
- * Return: the busy time in ns.
- */
+/* Abandoned calls count until the DSP answers them */
 u64 fastrpc_quota_busy_ns(struct fastrpc_quota *quota)
 {
 	unsigned long flags;
@@ -171,13 +124,11 @@ u64 fastrpc_quota_busy_ns(struct fastrpc_quota *quota)
 	return ns;
 }
 
-/* A limit of 0 is no limit */
 static bool fastrpc_over_limit(s64 used, unsigned int limit, s64 unit)
 {
 	return limit && used >= limit * unit;
 }
 
-/* Count a new call of the client, or refuse it */
 static int fastrpc_quota_charge(struct fastrpc_quota *quota)
 {
 	if (fastrpc_over_limit(atomic_read(&quota->abandoned),
@@ -208,30 +159,6 @@ static void fastrpc_quota_uncharge(struct fastrpc_call *call)
 	fastrpc_quota_put(quota);
 }
 
-/**
- * fastrpc_dsp_result_to_errno() - map the result of a DSP method to an errno
- * @retval: the raw result from the DSP's reply
- *
- * ======================================== ===============
- * DSP result                               errno
- * ======================================== ===============
- * 0                                        0
- * FASTRPC_DSP_ERR(ENOMEMORY)               -ENOMEM
- * FASTRPC_DSP_ERR(EBADPARM)                -EINVAL
- * FASTRPC_DSP_ERR(EUNSUPPORTED)            -EOPNOTSUPP
- * FASTRPC_DSP_ERR(ERESOURCENOTFOUND),      -ENOENT
- * FASTRPC_DSP_ERR(ENOSUCH),
- * FASTRPC_DSP_ERR(ENOSUCHMOD)
- * FASTRPC_DSP_ERR(EINVHANDLE)              -EBADF
- * FASTRPC_DSP_ERR(EBADSTATE)               -EBADFD
- * FASTRPC_DSP_ERR(EINTERRUPTED)            -EINTR
- * anything else                            -EREMOTEIO
- * ======================================== ===============
- *
- * The raw value always reaches userspace in &drm_fastrpc_invoke.dsp_status.
- *
- * Return: the errno of the table.
- */
 int fastrpc_dsp_result_to_errno(u32 retval)
 {
 	switch (retval) {
@@ -260,12 +187,9 @@ int fastrpc_dsp_result_to_errno(u32 retval)
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_dsp_result_to_errno);
 
 /*
- * Clear a reused payload: [0, layout->size) must look to the DSP exactly as
- * a fresh zeroed allocation would, whatever earlier calls and the DSP (not
- * trusted) left in it: metadata, fdlist, crclist, padding, out-buffers and
- * the tail. Only the copies of the inline in-buffers are left alone, as
- * fastrpc_call_copy_in() overwrites each of them whole before the call is
- * sent (and the call is not sent when it fails).
+ * A reused payload must look like a fresh zeroed one, whatever other calls
+ * and the (untrusted) DSP left in it. In-buffer copies are skipped: copy-in
+ * overwrites each whole, and the call is not sent when it fails.
  */
 static void fastrpc_call_payload_clear(struct fastrpc_call *call, u32 inbufs)
 {
@@ -279,7 +203,6 @@ static void fastrpc_call_payload_clear(struct fastrpc_call *call, u32 inbufs)
 
 		if (!rec->len || rec->mapped)
 			continue;
-		/* Copies come in argument order, never overlapping */
 		if (WARN_ON_ONCE(rec->offset < pos)) {
 			pos = 0;
 			break;
@@ -290,12 +213,6 @@ static void fastrpc_call_payload_clear(struct fastrpc_call *call, u32 inbufs)
 	memset(payload + pos, 0, layout->size - pos);
 }
 
-/*
- * The payload buffer of a call: from the payload cache of the session's
- * context bank when it has one of the size, else newly allocated. Given
- * back to the cache only when the call is freed, so after the DSP answered
- * or went away.
- */
 static int fastrpc_call_payload_alloc(struct fastrpc_call *call, u32 inbufs)
 {
 	bool reused;
@@ -308,11 +225,6 @@ static int fastrpc_call_payload_alloc(struct fastrpc_call *call, u32 inbufs)
 	return ret;
 }
 
-static void fastrpc_call_payload_free(struct fastrpc_call *call)
-{
-	fastrpc_session_payload_put(call->session, &call->payload);
-}
-
 static void fastrpc_call_free(struct fastrpc_call *call)
 {
 	struct fastrpc_device *fdev = call->channel->fdev;
@@ -322,7 +234,7 @@ static void fastrpc_call_free(struct fastrpc_call *call)
 	for (i = 0; i < call->nmaps; i++)
 		fastrpc_bo_map_put(call->maps[i].map);
 	kfree(call->maps);
-	fastrpc_call_payload_free(call);
+	fastrpc_session_payload_put(call->session, &call->payload);
 	fastrpc_session_put(call->session);
 	fastrpc_quota_uncharge(call);
 	fastrpc_channel_put(call->channel);
@@ -355,12 +267,6 @@ static void fastrpc_call_put(struct fastrpc_call *call)
 	kref_put(&call->ref, fastrpc_call_release);
 }
 
-/**
- * fastrpc_call_put_deferred() - drop a reference to a call, in any context
- * @call: the call
- *
- * If it is the last one, the call is freed from a work item.
- */
 void fastrpc_call_put_deferred(struct fastrpc_call *call)
 {
 	kref_put(&call->ref, fastrpc_call_release_deferred);
@@ -385,7 +291,7 @@ static int fastrpc_call_copy_in(struct fastrpc_call *call,
 	return 0;
 }
 
-/* Uses only the kernel's record of offsets and lengths, never the payload's */
+/* The payload's own offsets and lengths are the DSP's: never used */
 static int fastrpc_call_copy_out(struct fastrpc_call *call,
 				 const struct fastrpc_karg *args, u32 inbufs)
 {
@@ -405,7 +311,6 @@ static int fastrpc_call_copy_out(struct fastrpc_call *call,
 	return 0;
 }
 
-/* The call holds every mapping it uses, with the range it names */
 static int fastrpc_call_take_maps(struct fastrpc_call *call,
 				  const struct fastrpc_karg *args, u32 nargs,
 				  u32 inbufs)
@@ -425,24 +330,18 @@ static int fastrpc_call_take_maps(struct fastrpc_call *call,
 	for (i = 0; i < nargs; i++) {
 		if (!args[i].map)
 			continue;
-		/* Put in fastrpc_call_free() */
 		fastrpc_bo_map_get(args[i].map);
 		call->maps[call->nmaps++] = (struct fastrpc_call_map) {
 			.map = args[i].map,
 			.offset = args[i].offset,
 			.len = args[i].len,
-			/* The DSP may write what a handle names */
 			.write = i >= inbufs,
 		};
 	}
 	return 0;
 }
 
-/*
- * Implicit synchronisation (fastrpc_fence.c): wait for the fences of the
- * call's buffers, for the call's timeout or 10 s, then publish the call's
- * own fence in them.
- */
+/* Implicit sync: wait for the buffers' fences, then publish the call's own */
 static int fastrpc_call_fences(struct fastrpc_call *call, u32 timeout_ms,
 			       bool killable)
 {
@@ -475,7 +374,6 @@ static int fastrpc_call_fences(struct fastrpc_call *call, u32 timeout_ms,
 	return 0;
 }
 
-/* The DSP gets the pages of the ranges the call names synced */
 static void fastrpc_call_sync_maps(struct fastrpc_call *call, bool for_device)
 {
 	u32 i;
@@ -491,7 +389,6 @@ static void fastrpc_call_sync_maps(struct fastrpc_call *call, bool for_device)
 	}
 }
 
-/* The caller gives up: the call counts against its client's limits */
 static void fastrpc_call_abandon(struct fastrpc_call *call)
 {
 	call->abandoned = true;
@@ -533,7 +430,6 @@ static int fastrpc_call_lock_file(struct fastrpc_file *ffile, bool killable)
 	return down_read_killable(&ffile->calls_sem) ? -EINTR : 0;
 }
 
-/* A handle argument as the DSP sees it: {fd, offset, len} and its mapping */
 static int fastrpc_call_handle_rec(const struct fastrpc_karg *arg,
 				   struct fastrpc_handle_rec *h)
 {
@@ -551,7 +447,6 @@ static int fastrpc_call_handle_rec(const struct fastrpc_karg *arg,
 	return 0;
 }
 
-/* One allocation: the layout, its buffer records, then its handle records */
 static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *args,
 						  u32 nbufs, u32 nhandles)
 {
@@ -560,9 +455,6 @@ static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *arg
 	size_t head;
 	u32 i;
 	int ret;
-
-	if (nbufs > FASTRPC_MAX_BUFS || nhandles > FASTRPC_MAX_HANDLES)
-		return ERR_PTR(-EINVAL);
 
 	head = struct_size(layout, bufs, nbufs);
 	layout = kzalloc(size_add(head, array_size(nhandles, sizeof(*handles))),
@@ -609,14 +501,7 @@ err_free:
  *
  * Out-buffers are written only when the DSP method succeeded.
  *
- * Return: 0 on success; -E2BIG, -EOVERFLOW or -EINVAL for arguments that do
- * not fit, -EFAULT for user memory that cannot be read or written, -ENOMEM
- * (also when the payload does not fit in the caller's memory cgroup),
- * -EPIPE when the channel is or goes away, -EBUSY when the context table is
- * full or the client's abandoned calls reached a limit, -EAGAIN when the
- * client has max_calls_per_client calls unfinished, -ETIMEDOUT, -EINTR
- * when killed, or the errno of the DSP's result
- * (fastrpc_dsp_result_to_errno()).
+ * Return: 0, a negative errno, or the DSP's result as an errno.
  */
 int fastrpc_call_sync(struct fastrpc_channel *channel,
 		      struct fastrpc_session *session,
@@ -640,7 +525,6 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	if (IS_ERR(layout))
 		return PTR_ERR(layout);
 
-	/* Handle arguments are never copied: only buffers are user memory */
 	for (i = 0; i < nbufs; i++) {
 		if (!params->args[i].map && params->args[i].user &&
 		    params->args[i].len &&
@@ -663,7 +547,6 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 			kfree(layout);
 			return ret;
 		}
-		/* The reference of fastrpc_quota_charge() */
 		call->quota = user_file->quota;
 	}
 	kref_init(&call->ref);
@@ -702,9 +585,8 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	fastrpc_session_dma_sync(session, &call->payload, true);
 
 	/*
-	 * No UNMAP of the file's DSP mappings while the DSP may use them. A
-	 * system handle's call does not use them, and the listener's waits
-	 * for as long as the process lives.
+	 * No UNMAP while the DSP may use the file's mappings. System handles do
+	 * not use them, and the listener's call waits as long as the process.
 	 */
 	if (user_file && !call->system) {
 		ret = fastrpc_call_lock_file(user_file, params->killable);
@@ -720,7 +602,6 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 		.sc = cpu_to_le32(params->sc),
 		.addr = cpu_to_le64(fastrpc_session_wire_addr(session,
 							      call->payload.dma)),
-		/* The buffer may be bigger: the DSP is told what the call uses */
 		.size = cpu_to_le64(layout->size),
 	};
 	ret = fastrpc_channel_submit(channel, call, &msg, params->pd);
@@ -739,11 +620,9 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	fastrpc_call_sync_maps(call, false);
 
 	/*
-	 * fdlist and crclist are not read. The old driver dropped a reference
-	 * to the mapping of every fd the DSP wrote in fdlist; the DSP is not
-	 * trusted, so here a mapping lives as long as the call (or DSP
-	 * mapping) that holds it, whatever the DSP writes. Out-handles carry
-	 * nothing back: the DSP wrote their buffers in place.
+	 * fdlist is not read: the DSP is not trusted to drop mapping
+	 * references, which live as long as the call or DSP mapping holding
+	 * them.
 	 */
 	params->dsp_status = call->retval;
 	ret = fastrpc_dsp_result_to_errno(call->retval);
@@ -755,17 +634,15 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 out_put:
 	if (excl)
 		up_read(&user_file->calls_sem);
-	/* Only a call that was sent has a context word */
 	if (call->match.ctx)
 		trace_fastrpc_invoke_end(channel->fdev->label, call->client,
 					 params->handle, params->sc,
 					 call->match.ctx, ret,
 					 params->dsp_status);
-	/* Other devices wait no longer; with an error if the DSP may go on */
+	/* An error if the DSP may still use the buffers */
 	fastrpc_fence_end(call->fence,
 			  call->abandoned ? -ECANCELED : 0);
 	call->fence = NULL;
-	/* The caller's reference; the table may still hold its own */
 	fastrpc_call_put(call);
 	return ret;
 }
@@ -795,7 +672,6 @@ static int fastrpc_invoke_read_arg(struct drm_file *file,
 
 	if (arg->ptr)
 		return -EINVAL;
-	/* An empty range is checked but sent like an empty inline argument */
 	ret = fastrpc_mem_get_map(file->driver_priv, session, arg->flags, arg->handle,
 				  arg->offset, arg->length, &karg->map);
 	if (ret)
@@ -805,11 +681,7 @@ static int fastrpc_invoke_read_arg(struct drm_file *file,
 	return 0;
 }
 
-/*
- * A handle argument names a buffer object like a mapped buffer argument;
- * the DSP gets @arg->handle, the GEM handle or dma-buf fd as given, as the
- * buffer's fd: the identifier %DRM_IOCTL_FASTRPC_MAP sends it too.
- */
+/* The DSP gets @arg->handle as the fd, as %DRM_IOCTL_FASTRPC_MAP sends it */
 static int fastrpc_invoke_read_handle(struct drm_file *file,
 				      struct fastrpc_session *session,
 				      const struct drm_fastrpc_arg *arg,
@@ -821,13 +693,11 @@ static int fastrpc_invoke_read_handle(struct drm_file *file,
 	    arg->flags == DRM_FASTRPC_BUF_FLAGS || arg->ptr)
 		return -EINVAL;
 
-	/* An empty range is checked, but nothing is mapped */
 	ret = fastrpc_mem_get_map(file->driver_priv, session, arg->flags,
 				  arg->handle, arg->offset, arg->length,
 				  &karg->map);
 	if (ret)
 		return ret;
-	/* Only a dma-buf of more than 4 GiB gets here */
 	if (arg->offset > U32_MAX || arg->length > U32_MAX)
 		return -EOVERFLOW;
 	karg->len = arg->length;
@@ -860,7 +730,7 @@ static int fastrpc_invoke_read_args(struct drm_file *file,
 		ret = copy_struct_from_user(&arg, sizeof(arg),
 					    uargs + (size_t)i * inv->arg_size,
 					    inv->arg_size);
-		/* Unknown trailing bytes are reserved fields: -EINVAL */
+		/* Unknown trailing bytes are reserved fields */
 		if (ret == -E2BIG)
 			return -EINVAL;
 		if (ret)
@@ -892,14 +762,6 @@ static int fastrpc_invoke_check(const struct drm_fastrpc_invoke *inv)
 	return 0;
 }
 
-/**
- * fastrpc_ioctl_invoke() - DRM_IOCTL_FASTRPC_INVOKE
- * @drm: the DRM device
- * @data: &struct drm_fastrpc_invoke
- * @file: the DRM file
- *
- * Return: 0 or a negative errno, see &struct drm_fastrpc_invoke.
- */
 int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
 			 struct drm_file *file)
 {
@@ -957,22 +819,12 @@ out_exit:
 	return ret;
 }
 
-/**
- * fastrpc_invoke_init() - set up what remote calls need at module load
- *
- * Return: 0 or -ENOMEM.
- */
 int fastrpc_invoke_init(void)
 {
 	fastrpc_release_wq = alloc_workqueue("fastrpc_release", 0, 0);
-	if (!fastrpc_release_wq)
-		return -ENOMEM;
-	return 0;
+	return fastrpc_release_wq ? 0 : -ENOMEM;
 }
 
-/**
- * fastrpc_invoke_exit() - free calls still queued for release, at unload
- */
 void fastrpc_invoke_exit(void)
 {
 	destroy_workqueue(fastrpc_release_wq);

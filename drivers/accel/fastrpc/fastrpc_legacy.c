@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * FastRPC accel driver: the legacy face, /dev/fastrpc-<domain>[-secure].
- *
- * Serves the UAPI of include/uapi/misc/fastrpc.h, with the structures,
- * numbers and error codes of drivers/misc/fastrpc.c, on the core of the
- * accel driver: a file of a legacy node is a &struct fastrpc_file like an
- * accel file, and every ioctl translates into the functions the accel
- * ioctls use. Nothing here builds a message for the DSP. See
- * Documentation/accel/fastrpc/legacy.rst.
+ * /dev/fastrpc-<domain>[-secure]: the UAPI of include/uapi/misc/fastrpc.h
+ * on the accel core (Documentation/accel/fastrpc/legacy.rst).
  */
 
 #include <linux/compat.h>
@@ -36,17 +30,13 @@
 #include "fastrpc_proto.h"
 #include "fastrpc_session.h"
 
-/* Limits of the legacy UAPI, as drivers/misc/fastrpc.c has them */
+/* Limits the legacy UAPI requires */
 #define FASTRPC_LEGACY_SHELL_MAX	SZ_2M
 #define FASTRPC_LEGACY_NAME_MAX		128
 #define FASTRPC_LEGACY_DOMAINS		5	/* adsp .. cdsp1 */
 #define FASTRPC_LEGACY_NODE_NAME	32
 
-/*
- * Where a 64-bit integer is 4-byte aligned (i386), the two structures with
- * tail padding are shorter and their ioctl numbers differ; everything before
- * the padding is laid out the same.
- */
+/* i386 layouts of the two structures with 64-bit tail padding */
 #define FASTRPC_MEM_MAP_SIZE32		60
 #define FASTRPC_MEM_UNMAP_SIZE32	44
 #define FASTRPC_IOCTL_MEM_MAP32		_IOC(_IOC_READ | _IOC_WRITE, 'R', 10, \
@@ -58,14 +48,7 @@ static_assert(offsetofend(struct fastrpc_mem_map, reserved) ==
 static_assert(offsetofend(struct fastrpc_mem_unmap, reserved) ==
 	      FASTRPC_MEM_UNMAP_SIZE32);
 
-/**
- * struct fastrpc_legacy_node - one legacy device node of a channel
- * @misc: the misc device
- * @channel: the channel; the node is removed before the channel stops
- * @secure: the node is the -secure one (or the only node of a secure
- *	channel)
- * @name: name of the node, "fastrpc-<label>[-secure]"
- */
+/* @channel: the node is removed before the channel stops */
 struct fastrpc_legacy_node {
 	struct miscdevice misc;
 	struct fastrpc_channel *channel;
@@ -73,23 +56,12 @@ struct fastrpc_legacy_node {
 	char name[FASTRPC_LEGACY_NODE_NAME];
 };
 
-/**
- * struct fastrpc_legacy - the legacy device nodes of a channel
- * @count: number of registered entries of @nodes
- * @nodes: the nodes
- */
 struct fastrpc_legacy {
 	unsigned int count;
 	struct fastrpc_legacy_node nodes[2];
 };
 
-/**
- * struct fastrpc_legacy_file - an open legacy node
- * @ffile: the core file; bound to a session and a client id from open()
- *	until release()
- * @secure_node: opened on a secure node
- * @has_pd: an INIT_* ioctl succeeded; written under @ffile.lock
- */
+/* @ffile is bound to a session from open() to release() */
 struct fastrpc_legacy_file {
 	struct fastrpc_file ffile;
 	bool secure_node;
@@ -116,15 +88,14 @@ static int fastrpc_legacy_open(struct inode *inode, struct file *filp)
 	}
 	lfile->secure_node = node->secure;
 	/*
-	 * The -secure node of a domain that has both is privileged; so is
-	 * the only node of one that has one: its daemons have no other way
-	 * in (privilege.rst).
+	 * The only node of a domain with one is privileged too: its daemons
+	 * have no other way in (privilege.rst).
 	 */
 	lfile->ffile.privileged =
 		node->secure ||
 		!fastrpc_domain_runs_unsigned(channel->fdev->domain_id);
 
-	/* As before: every open takes a session, or fails with -EBUSY */
+	/* The legacy UAPI: every open takes a session or fails with -EBUSY */
 	mutex_lock(&lfile->ffile.lock);
 	ret = fastrpc_proc_bind_locked(&lfile->ffile, channel);
 	mutex_unlock(&lfile->ffile.lock);
@@ -142,18 +113,14 @@ static int fastrpc_legacy_release(struct inode *inode, struct file *filp)
 {
 	struct fastrpc_legacy_file *lfile = filp->private_data;
 
-	/* Sends INIT RELEASE, as the old driver did for every file */
 	fastrpc_file_fini(&lfile->ffile);
 	kfree(lfile);
 	return 0;
 }
 
 /*
- * Where the legacy UAPI's user address of a dma-buf argument points in the
- * buffer: the offset of @ptr in the VMA that contains it (the caller's
- * mapping of the buffer), plus the VMA's own offset into @dmabuf when it
- * maps @dmabuf; with no VMA there, only the in-page offset of @ptr, as the
- * old driver did.
+ * Offset of @ptr in @dmabuf through the caller's VMA mapping it; with no
+ * such VMA, the in-page offset the legacy UAPI implies.
  */
 static int fastrpc_legacy_buf_offset(struct dma_buf *dmabuf, u64 ptr,
 				     u64 *offset)
@@ -176,11 +143,6 @@ static int fastrpc_legacy_buf_offset(struct dma_buf *dmabuf, u64 ptr,
 	return 0;
 }
 
-/*
- * The session mapping of [@ptr, @ptr + @len) of the dma-buf @fd. The
- * errors of the old driver's MEM_MAP and INIT_CREATE: dma_buf_get()'s for
- * a bad descriptor, -EINVAL for a range outside the buffer.
- */
 static int fastrpc_legacy_get_map(struct fastrpc_file *ffile,
 				  struct fastrpc_session *session, s32 fd,
 				  u64 ptr, u64 len, struct fastrpc_karg *karg)
@@ -189,7 +151,6 @@ static int fastrpc_legacy_get_map(struct fastrpc_file *ffile,
 	u64 offset;
 	int ret;
 
-	/* One lookup: the offset is of the buffer that is mapped */
 	dmabuf = dma_buf_get(fd);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
@@ -231,20 +192,16 @@ static int fastrpc_legacy_read_arg(struct fastrpc_file *ffile,
 	/* attr (FASTRPC_ATTR_SECUREMAP) is ignored: see legacy.rst */
 	ret = fastrpc_legacy_get_map(ffile, session, arg->fd, arg->ptr,
 				     arg->length, karg);
-	/* -EINVAL for every buffer error, as before; out of memory is not one */
+	/* The legacy UAPI reports every buffer error as -EINVAL */
 	if (ret && ret != -ENOMEM)
 		return -EINVAL;
 	return ret;
 }
 
 /*
- * A handle argument, laid out as the old driver did: @arg->fd is sent as
- * the buffer's fd, @arg->ptr as the offset into it and @arg->length as the
- * length. With a dma-buf fd (neither 0 nor -1) and a length, the buffer is
- * mapped and the DSP gets the whole of its mapping. Values the wire cannot
- * hold (more than 32 bits), which the old driver cut short, and a range
- * outside the buffer (which it did not check) give -EINVAL, like every
- * other buffer error of this face.
+ * The legacy UAPI sends fd, ptr and length as the handle's fd, offset and
+ * length; a dma-buf is mapped whole. Values wider than the wire's 32 bits
+ * or a range outside the buffer are rejected.
  */
 static int fastrpc_legacy_read_handle(struct fastrpc_file *ffile,
 				      struct fastrpc_session *session,
@@ -260,7 +217,6 @@ static int fastrpc_legacy_read_handle(struct fastrpc_file *ffile,
 	karg->fd = arg->fd;
 	karg->offset = arg->ptr;
 	karg->len = arg->length;
-	/* As before: with no fd or nothing to map, only the values are sent */
 	if (arg->fd == 0 || arg->fd == -1 || !arg->length)
 		return 0;
 
@@ -276,11 +232,9 @@ static int fastrpc_legacy_read_handle(struct fastrpc_file *ffile,
 }
 
 /*
- * The old driver returned the DSP's result as the ioctl's value. A value in
- * the range of the kernel's own error codes (include/linux/errno.h,
- * -ERESTARTSYS down to -ENOGRACE) must not leave the kernel: on the way
- * out -ERESTARTSYS and its kin restart the system call, which would send
- * the call to the DSP again. Such a result is -EREMOTEIO.
+ * The legacy UAPI returns the DSP's result as the ioctl's value; one in the
+ * kernel's errno range (-ERESTARTSYS and kin would restart the syscall and
+ * resend the call) becomes -EREMOTEIO.
  */
 static int fastrpc_legacy_dsp_result(u32 dsp_status)
 {
@@ -289,15 +243,6 @@ static int fastrpc_legacy_dsp_result(u32 dsp_status)
 	if (ret <= -ERESTARTSYS && ret >= -ENOGRACE)
 		return -EREMOTEIO;
 	return ret;
-}
-
-static void fastrpc_legacy_put_args(struct fastrpc_file *ffile,
-				    struct fastrpc_karg *kargs, u32 nargs)
-{
-	u32 i;
-
-	for (i = 0; i < nargs; i++)
-		fastrpc_mem_put_map(ffile, kargs[i].map);
 }
 
 static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
@@ -362,12 +307,12 @@ static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
 		.user_file = ffile,
 	};
 	ret = fastrpc_call_sync(proc.channel, proc.session, &params);
-	/* The DSP's result is the ioctl's value */
 	if (params.dsp_status)
 		ret = fastrpc_legacy_dsp_result(params.dsp_status);
 
 out_put_args:
-	fastrpc_legacy_put_args(ffile, kargs, nargs);
+	for (i = 0; i < nargs; i++)
+		fastrpc_mem_put_map(ffile, kargs[i].map);
 	kfree(kargs);
 out_put_proc:
 	fastrpc_proc_put(&proc);
@@ -376,7 +321,6 @@ out_free_uargs:
 	return ret;
 }
 
-/* Lock the file for ioctls that make INIT calls, as fastrpc_mem_lock_proc() */
 static int fastrpc_legacy_lock(struct fastrpc_legacy_file *lfile,
 			       struct fastrpc_proc_ref *proc)
 {
@@ -388,10 +332,7 @@ static int fastrpc_legacy_lock(struct fastrpc_legacy_file *lfile,
 	return ret;
 }
 
-/*
- * Lock the file for an INIT_* ioctl: -EALREADY once the file has a PD (the
- * old driver sent the request again and lost the first PD's memory).
- */
+/* A second INIT_* would leak the first PD's memory */
 static int fastrpc_legacy_lock_init(struct fastrpc_legacy_file *lfile,
 				    struct fastrpc_proc_ref *proc)
 {
@@ -408,10 +349,6 @@ static int fastrpc_legacy_lock_init(struct fastrpc_legacy_file *lfile,
 	return 0;
 }
 
-/*
- * Unlock the file after an INIT call; the old driver returned the DSP's
- * result of a failed call as the ioctl's value.
- */
 static int fastrpc_legacy_unlock(struct fastrpc_legacy_file *lfile,
 				 struct fastrpc_proc_ref *proc, int ret)
 {
@@ -428,7 +365,6 @@ static int fastrpc_legacy_init_attach(struct fastrpc_legacy_file *lfile,
 	struct fastrpc_proc_ref proc;
 	int ret;
 
-	/* The root and sensors PDs are for privileged nodes */
 	if (!lfile->ffile.privileged)
 		return -EACCES;
 	ret = fastrpc_legacy_lock_init(lfile, &proc);
@@ -441,9 +377,8 @@ static int fastrpc_legacy_init_attach(struct fastrpc_legacy_file *lfile,
 }
 
 /*
- * The old driver's only policy: a file of a non-secure node of a secure
- * channel may create an unsigned PD, on a domain that runs them, and
- * nothing else.
+ * The legacy UAPI's only policy: a non-secure node of a secure channel
+ * may create an unsigned PD, on a domain that runs them, and nothing else.
  */
 static bool fastrpc_legacy_rejected(struct fastrpc_legacy_file *lfile,
 				    u32 attrs)
@@ -480,7 +415,7 @@ static int fastrpc_legacy_init_create(struct fastrpc_legacy_file *lfile,
 	}
 
 	if (init.filelen && init.filefd) {
-		/* The DSP reads the shell from the dma-buf, in place */
+		/* The DSP reads the shell from the dma-buf in place */
 		ret = fastrpc_legacy_get_map(ffile, ffile->session, init.filefd,
 					     init.file, init.filelen, &shell);
 		if (ret)
@@ -508,7 +443,6 @@ static int fastrpc_legacy_init_create_static(struct fastrpc_legacy_file *lfile,
 	char *name;
 	int ret;
 
-	/* Static PDs and their heap are for privileged nodes */
 	if (!lfile->ffile.privileged)
 		return -EACCES;
 	if (copy_from_user(&init, argp, sizeof(init)))
@@ -543,9 +477,8 @@ static int fastrpc_legacy_alloc_dma_buf(struct fastrpc_legacy_file *lfile,
 		return -EFAULT;
 
 	/*
-	 * flags were never looked at; no O_CLOEXEC, as before. The old driver
-	 * gave coherent DMA memory, uncached where the context bank is not
-	 * coherent: applications never synced it, so neither do they here.
+	 * flags are ignored and there is no O_CLOEXEC, as the legacy UAPI
+	 * has it. Its users never sync this memory, so it is not synced.
 	 */
 	fd = fastrpc_gem_create_dmabuf_fd(lfile->ffile.fdev, req.size,
 					  lfile->ffile.channel->noncoherent,
@@ -554,42 +487,32 @@ static int fastrpc_legacy_alloc_dma_buf(struct fastrpc_legacy_file *lfile,
 		return fd;
 
 	req.fd = fd;
-	/* The fd is installed: the process exit closes it */
+	/* The fd is installed: process exit closes it */
 	if (copy_to_user(argp, &req, sizeof(req)))
 		return -EFAULT;
 	return 0;
 }
 
-/* The file's DSP mapping that was added last, for undoing it */
-static struct fastrpc_dsp_map *
-fastrpc_legacy_last_map_locked(struct fastrpc_file *ffile)
+/* Undo the DSP mapping just added when its address cannot be returned */
+static int fastrpc_legacy_reply_locked(struct fastrpc_file *ffile,
+				       void __user *argp, const void *req,
+				       size_t size)
 {
 	lockdep_assert_held(&ffile->lock);
 
-	return list_last_entry(&ffile->dsp_maps, struct fastrpc_dsp_map, node);
-}
-
-/* Undo the last DSP mapping of the file when its address cannot be told */
-static int fastrpc_legacy_mmap_reply_locked(struct fastrpc_file *ffile,
-					    void __user *argp,
-					    struct fastrpc_req_mmap *req,
-					    u64 dsp_addr)
-{
-	req->vaddrout = dsp_addr;
-	if (!copy_to_user(argp, req, sizeof(*req)))
+	if (!copy_to_user(argp, req, size))
 		return 0;
 	fastrpc_mem_dsp_unmap_locked(ffile,
-				     fastrpc_legacy_last_map_locked(ffile));
+				     list_last_entry(&ffile->dsp_maps,
+						     struct fastrpc_dsp_map,
+						     node));
 	ffile->dsp_status = 0;
 	return -EFAULT;
 }
 
 /*
- * MMAP with REMOTE_HEAP on a channel with reserved memory: the DSP gets
- * pages of it, as the old driver gave it pages of its reserved pool. The
- * reserved memory is for the privileged PDs, so for privileged nodes only.
- * Without reserved memory, the pages come from the file's context bank as
- * for ADD_PAGES.
+ * REMOTE_HEAP takes reserved memory, which is for privileged PDs; without
+ * it the pages come from the file's context bank as for ADD_PAGES.
  */
 static int fastrpc_legacy_mmap_rheap_locked(struct fastrpc_file *ffile,
 					    void __user *argp,
@@ -609,7 +532,8 @@ static int fastrpc_legacy_mmap_rheap_locked(struct fastrpc_file *ffile,
 					       req->fd, &dsp_addr);
 	if (ret)
 		return ret;
-	return fastrpc_legacy_mmap_reply_locked(ffile, argp, req, dsp_addr);
+	req->vaddrout = dsp_addr;
+	return fastrpc_legacy_reply_locked(ffile, argp, req, sizeof(*req));
 }
 
 static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
@@ -644,7 +568,7 @@ static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
 		goto out_unlock;
 	}
 
-	/* Only the DSP mapping below uses it: freed at MUNMAP */
+	/* Freed at MUNMAP */
 	map = fastrpc_bo_map_create(obj, ffile->session);
 	if (IS_ERR(map)) {
 		ret = PTR_ERR(map);
@@ -658,9 +582,11 @@ static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
 		.flags = req.flags,
 	};
 	ret = fastrpc_mem_dsp_map_locked(ffile, map, &mreq);
-	if (!ret)
-		ret = fastrpc_legacy_mmap_reply_locked(ffile, argp, &req,
-						       mreq.dsp_addr);
+	if (!ret) {
+		req.vaddrout = mreq.dsp_addr;
+		ret = fastrpc_legacy_reply_locked(ffile, argp, &req,
+						  sizeof(req));
+	}
 out_unlock:
 	ret = fastrpc_legacy_unlock(lfile, &proc, ret);
 out_put_obj:
@@ -707,7 +633,7 @@ static int fastrpc_legacy_mem_map(struct fastrpc_legacy_file *lfile,
 
 	if (copy_from_user(&req, argp, usize))
 		return -EFAULT;
-	/* version, attrs and reserved were never looked at */
+	/* version, attrs and reserved are ignored by the legacy UAPI */
 	if (!req.length)
 		return -EINVAL;
 
@@ -729,15 +655,9 @@ static int fastrpc_legacy_mem_map(struct fastrpc_legacy_file *lfile,
 		.vaddrin = req.vaddrin,
 	};
 	ret = fastrpc_mem_dsp_map_locked(ffile, buf.map, &mreq);
-	if (ret)
-		goto out_unlock;
-
-	req.vaddrout = mreq.dsp_addr;
-	if (copy_to_user(argp, &req, usize)) {
-		fastrpc_mem_dsp_unmap_locked(ffile,
-					     fastrpc_legacy_last_map_locked(ffile));
-		ffile->dsp_status = 0;
-		ret = -EFAULT;
+	if (!ret) {
+		req.vaddrout = mreq.dsp_addr;
+		ret = fastrpc_legacy_reply_locked(ffile, argp, &req, usize);
 	}
 out_unlock:
 	return fastrpc_legacy_unlock(lfile, &proc, ret);
@@ -791,7 +711,7 @@ static int fastrpc_legacy_get_dsp_info(struct fastrpc_legacy_file *lfile,
 	if (!attrs)
 		return -ENOMEM;
 	ret = fastrpc_proc_dsp_attrs(&lfile->ffile, attrs);
-	/* Attribute 0 is the library's to fill in, as before */
+	/* Attribute 0 is the library's to fill in */
 	if (!ret)
 		cap.capability = cap.attribute_id ? attrs[cap.attribute_id] : 0;
 	kfree(attrs);
@@ -803,10 +723,7 @@ static int fastrpc_legacy_get_dsp_info(struct fastrpc_legacy_file *lfile,
 	return 0;
 }
 
-/*
- * A file that made no process talks to the root PD: INVOKE, MMAP and
- * MEM_MAP reach it then. Only a file of a privileged node may.
- */
+/* A file with no process talks to the root PD: privileged nodes only */
 static bool fastrpc_legacy_root_denied(struct fastrpc_legacy_file *lfile,
 				       unsigned int cmd)
 {
@@ -871,10 +788,7 @@ static long fastrpc_legacy_do_ioctl(struct file *filp, unsigned int cmd,
 		ret = fastrpc_legacy_get_dsp_info(lfile, argp);
 		break;
 #ifdef CONFIG_COMPAT
-	/*
-	 * Only a 64-bit kernel has the short forms as commands of their own:
-	 * where a 64-bit integer is 4-byte aligned, they are the native ones.
-	 */
+	/* Where u64 is 4-byte aligned, the short forms are the native ones */
 	case FASTRPC_IOCTL_MEM_MAP32:
 		ret = fastrpc_legacy_mem_map(lfile, argp,
 					     FASTRPC_MEM_MAP_SIZE32);
@@ -885,11 +799,11 @@ static long fastrpc_legacy_do_ioctl(struct file *filp, unsigned int cmd,
 		break;
 #endif
 	default:
-		/* FREE_DMA_BUFF was never implemented */
+		/* FREE_DMA_BUFF is not implemented */
 		return -ENOTTY;
 	}
 
-	/* A file whose DSP went away gets what the old driver gave it */
+	/* The legacy UAPI reports a lost DSP as -EPIPE */
 	return ret == -ENODEV ? -EPIPE : ret;
 }
 
@@ -897,7 +811,6 @@ static long fastrpc_legacy_ioctl(struct file *filp, unsigned int cmd,
 				 unsigned long arg)
 {
 #ifdef CONFIG_COMPAT
-	/* The short forms are for 32-bit processes only */
 	if (cmd == FASTRPC_IOCTL_MEM_MAP32 || cmd == FASTRPC_IOCTL_MEM_UNMAP32)
 		return -ENOTTY;
 #endif
@@ -908,7 +821,6 @@ static long fastrpc_legacy_ioctl(struct file *filp, unsigned int cmd,
 static long fastrpc_legacy_compat_ioctl(struct file *filp, unsigned int cmd,
 					unsigned long arg)
 {
-	/* Every structure is the same for 32-bit processes but for its size */
 	return fastrpc_legacy_do_ioctl(filp, cmd, compat_ptr(arg));
 }
 #else
@@ -949,16 +861,9 @@ static int fastrpc_legacy_add_node(struct fastrpc_legacy *legacy,
 	return 0;
 }
 
-/**
- * fastrpc_legacy_register() - create the legacy device nodes of a channel
- * @channel: the channel, started, with its context banks bound
- *
- * The names are those of drivers/misc/fastrpc.c: for adsp, mdsp and sdsp
- * one node, "-secure" on a secure channel; for cdsp, cdsp1, gdsp0 and
- * gdsp1 both the plain and the "-secure" node.
- *
- * Return: 0, -ENOMEM, or the error of misc_register() (e.g. -EBUSY when
- * another driver has the name); no node is left registered then.
+/*
+ * Node names follow the legacy UAPI: adsp, mdsp and sdsp have one node,
+ * "-secure" on a secure channel; cdsp and later have both.
  */
 int fastrpc_legacy_register(struct fastrpc_channel *channel)
 {
@@ -982,13 +887,7 @@ int fastrpc_legacy_register(struct fastrpc_channel *channel)
 	return ret;
 }
 
-/**
- * fastrpc_legacy_unregister() - remove the legacy device nodes of a channel
- * @channel: the channel, before it stops
- *
- * No open() of the nodes runs any more when this returns; files already
- * open stay valid and see the channel go away like accel files.
- */
+/* Open files stay valid and see the channel go away like accel files */
 void fastrpc_legacy_unregister(struct fastrpc_channel *channel)
 {
 	struct fastrpc_legacy *legacy = channel->legacy;

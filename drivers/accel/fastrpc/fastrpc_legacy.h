@@ -1,7 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * FastRPC accel driver: the legacy /dev/fastrpc-* device nodes.
- */
 #ifndef __FASTRPC_LEGACY_H__
 #define __FASTRPC_LEGACY_H__
 

@@ -2,16 +2,10 @@
 /*
  * FastRPC accel driver: buffers of calls and DSP mappings.
  *
- * A buffer named by a call or by MAP (a GEM handle of the file or a dma-buf
- * fd) is mapped on the file's session when it is first needed and stays on
- * the file's list while something uses it: a call or MAP that looked it up
- * (&fastrpc_bo_map.users), a DSP mapping (&fastrpc_bo_map.dsp_pins), or the
- * file's cache of recently used buffers named by GEM handle
- * (&fastrpc_bo_map.cached). Users of one buffer share its mapping, so that
- * no two mappings of the same pages exist on one context bank. MAP adds a
- * mapping in the DSP process with INIT MEM_MAP, or gives the range to the
- * process's heap with INIT MMAP (ADD_PAGES); it lasts until UNMAP (INIT
- * MEM_UNMAP or MUNMAP) or until the DSP releases the process.
+ * A buffer is mapped on the file's session when first needed and stays on
+ * the file's list while a call or MAP uses it (users), a DSP mapping pins it
+ * (dsp_pins) or the file's cache holds it (cached). Users share one mapping
+ * so no two mappings of the same pages exist on one context bank.
  */
 
 #include <linux/dma-buf.h>
@@ -45,12 +39,7 @@ module_param(map_cache_mib, uint, 0644);
 MODULE_PARM_DESC(map_cache_mib,
 		 "Most MiB of buffer objects a file keeps mapped between calls");
 
-/*
- * The mapping of @obj, or of any import of the foreign dma-buf @dmabuf (an
- * import made for a dma-buf fd and one made by PRIME for the same dma-buf
- * share it), on @session, with a reference for the caller. A mapping found
- * becomes the most recently used one.
- */
+/* Imports of one foreign dma-buf (by fd or by PRIME) share a mapping */
 static struct fastrpc_bo_map *
 fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
 			    struct fastrpc_session *session,
@@ -76,10 +65,7 @@ fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
 	return NULL;
 }
 
-/*
- * A mapping nothing keeps on the file's list any more leaves it; the list's
- * reference moves to @put, to be dropped without the lock.
- */
+/* The list's reference moves to @put, to be dropped without the lock */
 static void fastrpc_mem_unlist_idle_locked(struct fastrpc_bo_map *map,
 					   struct list_head *put)
 {
@@ -89,7 +75,6 @@ static void fastrpc_mem_unlist_idle_locked(struct fastrpc_bo_map *map,
 	}
 }
 
-/* Take @map out of the file's cache */
 static void fastrpc_mem_uncache_locked(struct fastrpc_file *ffile,
 				       struct fastrpc_bo_map *map,
 				       struct list_head *put)
@@ -104,7 +89,6 @@ static void fastrpc_mem_uncache_locked(struct fastrpc_file *ffile,
 	fastrpc_mem_unlist_idle_locked(map, put);
 }
 
-/* Evict the least recently used mappings while the cache is over a limit */
 static void fastrpc_mem_evict_locked(struct fastrpc_file *ffile,
 				     struct list_head *put)
 {
@@ -124,7 +108,6 @@ static void fastrpc_mem_evict_locked(struct fastrpc_file *ffile,
 	}
 }
 
-/* Drop the references of mappings taken off the file's list */
 static void fastrpc_mem_put_list(struct list_head *put)
 {
 	struct fastrpc_bo_map *map, *tmp;
@@ -135,13 +118,7 @@ static void fastrpc_mem_put_list(struct list_head *put)
 	}
 }
 
-/*
- * The session mapping of [@offset, @offset + @len) of @obj (a reference,
- * dropped here; NULL for a dma-buf of another exporter) or @dmabuf, of
- * @size bytes, for a use given back with fastrpc_mem_put_map(). With @cache
- * the mapping stays in the file's cache after the caller is done with it.
- * See fastrpc_mem_get_map().
- */
+/* Consumes the reference to @obj (NULL for a foreign dma-buf) */
 static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 			       struct fastrpc_session *session,
 			       struct drm_gem_object *obj,
@@ -197,15 +174,6 @@ out_put:
 	return ret;
 }
 
-/**
- * fastrpc_mem_put_map() - give back a use of a mapping
- * @ffile: the file
- * @map: a mapping of fastrpc_mem_get_map() or fastrpc_mem_get_map_dmabuf(),
- *	may be NULL; the caller's reference is dropped
- *
- * A mapping that nothing else keeps on the file's list leaves it, and is
- * unmapped once calls still in flight are done with it.
- */
 void fastrpc_mem_put_map(struct fastrpc_file *ffile,
 			 struct fastrpc_bo_map *map)
 {
@@ -214,7 +182,7 @@ void fastrpc_mem_put_map(struct fastrpc_file *ffile,
 	if (!map)
 		return;
 	mutex_lock(&ffile->maps_lock);
-	/* Off the list already when the file's session was released */
+	/* Off the list already once the file's session is released */
 	if (map->listed) {
 		map->users--;
 		fastrpc_mem_unlist_idle_locked(map, &put);
@@ -225,11 +193,8 @@ void fastrpc_mem_put_map(struct fastrpc_file *ffile,
 }
 
 /*
- * A DSP mapping takes over @map and the caller's reference: the mapping
- * stays on the file's list, where calls find it, until the last DSP mapping
- * of it is undone. A mapping on the list was looked up for the caller: the
- * caller's use becomes the DSP mapping's. One not listed (a buffer of the
- * driver's own, legacy MMAP) is listed.
+ * The caller's use becomes the DSP mapping's pin. A map not yet listed (the
+ * driver's own buffer, legacy MMAP) is listed so calls find it.
  */
 static void fastrpc_mem_pin_map(struct fastrpc_file *ffile,
 				struct fastrpc_bo_map *map)
@@ -238,7 +203,6 @@ static void fastrpc_mem_pin_map(struct fastrpc_file *ffile,
 	if (map->listed) {
 		map->users--;
 	} else if (list_empty(&map->node)) {
-		/* Put when it leaves the list */
 		fastrpc_bo_map_get(map);
 		list_add_tail(&map->node, &ffile->bo_maps);
 		map->listed = true;
@@ -259,14 +223,7 @@ static void fastrpc_mem_unpin_map(struct fastrpc_file *ffile,
 	fastrpc_mem_put_list(&put);
 }
 
-/**
- * fastrpc_mem_forget_obj() - drop a file's cached mappings of an object
- * @ffile: the file
- * @obj: an object whose handle in the file is being closed
- *
- * The cache keeps no mapping of a buffer past its handle. Mappings held by
- * DSP mappings stay until those are undone; calls in flight keep theirs.
- */
+/* The cache keeps no mapping of a buffer past its handle */
 void fastrpc_mem_forget_obj(struct fastrpc_file *ffile,
 			    struct drm_gem_object *obj)
 {
@@ -281,24 +238,9 @@ void fastrpc_mem_forget_obj(struct fastrpc_file *ffile,
 	fastrpc_mem_put_list(&put);
 }
 
-/**
- * fastrpc_mem_get_map_dmabuf() - the session mapping of a range of a dma-buf
- * @ffile: the file
- * @session: the file's session
- * @dmabuf: the buffer; the caller keeps its reference
- * @offset: offset of the range in the buffer
- * @len: length of the range
- * @mapp: written: the mapping with a reference and a use for the caller
- *	(given back with fastrpc_mem_put_map()), or NULL for an empty range
- *	(nothing to map)
- *
- * fastrpc_mem_get_map() for a dma-buf the caller has looked up already, so
- * that what it learnt of the buffer (e.g. @offset) and the mapping are of
- * the same buffer, whatever happens to its descriptor meanwhile.
- *
- * Return: 0, -EOVERFLOW when the range wraps around, -ERANGE when it goes
- * past the end of the buffer, -EINVAL when the buffer is not one
- * contiguous range for the session's device, or -ENOMEM.
+/*
+ * For a dma-buf the caller already looked up, so that what it learnt of the
+ * buffer and the mapping are of the same buffer even if the fd is reused.
  */
 int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
 			       struct fastrpc_session *session,
@@ -320,21 +262,13 @@ int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
  * @handle: GEM handle of the file's DRM file, or dma-buf fd
  * @offset: offset of the range in the buffer
  * @len: length of the range
- * @mapp: written: the mapping with a reference and a use for the caller
- *	(given back with fastrpc_mem_put_map()), or NULL for an empty range
- *	(nothing to map)
+ * @mapp: written: the mapping with a reference and a use for the caller,
+ *	given back with fastrpc_mem_put_map(); NULL for an empty range
  *
- * The buffer is mapped on @session when it is first needed and shared by
- * its users; a buffer named by GEM handle stays in the file's cache after
- * its last use. A dma-buf exported by this device names its object; any
- * other dma-buf is imported for as long as it is used and found again
- * through its mapping.
+ * A buffer named by GEM handle stays in the file's cache after its last
+ * use. A foreign dma-buf is imported only while it is used.
  *
- * Return: 0, -ENOENT for an unknown GEM handle (or a file without GEM
- * handles), -EBADF for a descriptor that is not a dma-buf, -EOVERFLOW
- * when the range wraps around, -ERANGE when it goes past the end of the
- * buffer, -EINVAL when the buffer is not
- * one contiguous range for the session's device, or -ENOMEM.
+ * Return: 0 or a negative errno.
  */
 int fastrpc_mem_get_map(struct fastrpc_file *ffile,
 			struct fastrpc_session *session, u32 flags, u32 handle,
@@ -379,7 +313,6 @@ static void fastrpc_mem_kept_free(struct fastrpc_channel *channel,
 	kfree(kept);
 }
 
-/* Kept until the channel stops; given back at once if it stopped already */
 static void fastrpc_mem_keep(struct fastrpc_channel *channel,
 			     struct fastrpc_kept *kept)
 {
@@ -397,15 +330,7 @@ static void fastrpc_mem_keep(struct fastrpc_channel *channel,
 		fastrpc_count(channel->fdev, FASTRPC_CNT_KEPT);
 }
 
-/**
- * fastrpc_mem_keep_dma() - keep memory the DSP may still use until it restarts
- * @channel: the channel of the DSP
- * @session: the slot @buf is mapped on; the kept memory takes a use
- * @buf: the memory; handed over (not allocated afterwards)
- *
- * If no record can be allocated, the memory is leaked rather than freed
- * under the DSP (it stays mapped, and the slot taken, for good).
- */
+/* Takes over @buf; the kept memory takes a use of @session */
 void fastrpc_mem_keep_dma(struct fastrpc_channel *channel,
 			  struct fastrpc_session *session,
 			  struct fastrpc_dma *buf)
@@ -415,20 +340,14 @@ void fastrpc_mem_keep_dma(struct fastrpc_channel *channel,
 	if (!buf->vaddr)
 		return;
 	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
-	/* Put in fastrpc_mem_reclaim_kept() */
 	fastrpc_session_get(session);
 	kept->session = session;
 	fastrpc_session_dma_move(session, &kept->buf, buf);
 	fastrpc_mem_keep(channel, kept);
 }
 
-/**
- * fastrpc_mem_keep_map() - keep a buffer mapping the DSP may still use
- * @channel: the channel of the DSP
- * @map: the mapping; the caller's reference is handed over
- */
-void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
-			  struct fastrpc_bo_map *map)
+static void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
+				 struct fastrpc_bo_map *map)
 {
 	struct fastrpc_kept *kept;
 
@@ -437,7 +356,6 @@ void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
 	fastrpc_mem_keep(channel, kept);
 }
 
-/* Keep the reserved memory of a DSP mapping; @dsp->rbuf is handed over */
 static void fastrpc_mem_keep_rbuf(struct fastrpc_channel *channel,
 				  struct fastrpc_dsp_map *dsp)
 {
@@ -449,7 +367,6 @@ static void fastrpc_mem_keep_rbuf(struct fastrpc_channel *channel,
 	fastrpc_mem_keep(channel, kept);
 }
 
-/* Give back what a DSP mapping holds, once the DSP no longer uses it */
 static void fastrpc_mem_dsp_map_free(struct fastrpc_channel *channel,
 				     struct fastrpc_dsp_map *dsp)
 {
@@ -458,11 +375,7 @@ static void fastrpc_mem_dsp_map_free(struct fastrpc_channel *channel,
 	kfree(dsp);
 }
 
-/**
- * fastrpc_mem_reclaim_kept() - give back what was kept for a DSP
- * @channel: the channel, stopped (the DSP restarts or the driver unbinds),
- *	with its context banks still bound
- */
+/* @channel is stopped, with its context banks still bound */
 void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel)
 {
 	struct fastrpc_kept *kept, *tmp;
@@ -470,7 +383,6 @@ void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel)
 
 	mutex_lock(&channel->kept_lock);
 	list_splice_init(&channel->kept, &list);
-	/* Whatever a caller still keeps on the channel is given back at once */
 	channel->kept_reclaimed = true;
 	mutex_unlock(&channel->kept_lock);
 
@@ -481,18 +393,11 @@ void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel)
 	}
 }
 
-/**
- * fastrpc_mem_release_locked() - drop a file's mappings with its session
- * @ffile: the file, whose session is being released
- * @dsp_forgot: the DSP released the process (or is gone) and uses none of
- *	its DSP mappings any more
- *
- * DSP mappings are dropped without MEM_UNMAP: the DSP forgets them with the
- * process. When it may not have (@dsp_forgot false: RELEASE got no answer),
- * their buffers are kept on the channel, mapped, with the session slot,
- * until the DSP restarts. The file's
- * reference to every session mapping is dropped; calls still unanswered keep
- * theirs, so a mapping is unmapped once the DSP is done with it.
+/*
+ * No MEM_UNMAP: the DSP forgets mappings with the process. When it may not
+ * have (!@dsp_forgot: RELEASE got no answer), the buffers stay mapped on
+ * the channel until the DSP restarts. Unanswered calls keep their own
+ * references.
  */
 void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 {
@@ -531,18 +436,7 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 	fastrpc_mem_put_list(&maps);
 }
 
-/**
- * fastrpc_mem_lock_proc() - take a file's process and lock the file
- * @ffile: the file
- * @proc: written, as fastrpc_proc_get() does
- *
- * On success the file's lock is held and the file's process is the one
- * @proc refers to.
- *
- * Return: 0, an error of fastrpc_proc_get(), -EINTR when killed while
- * waiting for the file's lock, or -EPIPE when the process changed in
- * between (a new process after a DSP restart).
- */
+/* On success &fastrpc_file.lock is held and @proc is the file's process */
 int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 			  struct fastrpc_proc_ref *proc)
 {
@@ -552,7 +446,7 @@ int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 	if (ret)
 		return ret;
 
-	/* Another MAP or INIT of the file may hold it across a DSP call */
+	/* Held across DSP calls by MAP and INIT */
 	if (mutex_lock_killable(&ffile->lock)) {
 		fastrpc_proc_put(proc);
 		return -EINTR;
@@ -566,10 +460,6 @@ int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 	return 0;
 }
 
-/*
- * Map [@req->offset, @req->offset + @req->len) of @dsp->map into the DSP
- * process: INIT MEM_MAP, or INIT MMAP to give it to the process's heap.
- */
 static int fastrpc_mem_map_call_locked(struct fastrpc_file *ffile,
 				       const struct fastrpc_mem_req *req,
 				       struct fastrpc_dsp_map *dsp)
@@ -595,10 +485,7 @@ static int fastrpc_mem_map_call_locked(struct fastrpc_file *ffile,
 		.num = cpu_to_le32(sizeof(page)),
 		.data_len = 0,
 	};
-	/*
-	 * The page list describes exactly the range mapped. Reserved memory
-	 * goes by physical address, with no stream id.
-	 */
+	/* Reserved memory goes by physical address, with no stream id */
 	page = (struct fastrpc_phy_page) {
 		.addr = cpu_to_le64(dsp->map ?
 				    fastrpc_session_wire_addr(session,
@@ -645,15 +532,9 @@ static int fastrpc_mem_map_call_locked(struct fastrpc_file *ffile,
 	return 0;
 }
 
-/**
- * fastrpc_mem_dsp_map_locked() - map a buffer range into the file's process
- * @ffile: the file, with a process
- * @map: the buffer's mapping on the file's session; the caller's reference
- *	is handed over (kept by the DSP mapping, or dropped on error)
- * @req: what to map and how; @req->dsp_addr is written on success
- *
- * Return: 0, -ENOMEM, or the errno of the DSP call. A call that got no
- * answer keeps its mapping (unusable) until the process is released.
+/*
+ * Takes over the caller's reference to @map. A call that got no answer
+ * keeps its mapping, unusable, until the process is released.
  */
 int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 			       struct fastrpc_bo_map *map,
@@ -675,7 +556,6 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 	dsp->heap = req->heap;
 
 	fastrpc_mem_pin_map(ffile, map);
-	/* The DSP reads and writes the range from now on */
 	fastrpc_bo_map_sync_for_device(map, req->offset, req->len);
 	ret = fastrpc_mem_map_call_locked(ffile, req, dsp);
 	if (ret && !dsp->lost) {
@@ -686,7 +566,6 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 	}
 	dsp->offset = req->offset;
 
-	/* The DSP mapping holds the caller's reference to @map */
 	list_add_tail(&dsp->node, &ffile->dsp_maps);
 	fastrpc_count(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
 	if (!ret)
@@ -694,22 +573,7 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 	return ret;
 }
 
-/**
- * fastrpc_mem_dsp_map_rheap_locked() - give reserved memory to the DSP
- * @ffile: the file, with a process
- * @len: bytes wanted, a multiple of the page size
- * @fd: identifier sent with the request (the legacy fd, or -1)
- * @dsp_addr: Out. Address the DSP gave the memory
- *
- * Allocates @len bytes of the channel's reserved memory (assigned to the
- * VMs of "qcom,vmids") and sends INIT MMAP with REMOTE_HEAP and the physical
- * address. The memory is the file's DSP mapping until UNMAP or the release
- * of the process.
- *
- * Return: 0, -ENODEV when the channel has no reserved memory, -ENOMEM,
- * -EOPNOTSUPP when it cannot be assigned to its VMs, or the errno of the
- * DSP call.
- */
+/* Reserved memory, assigned to the VMs of "qcom,vmids", by physical address */
 int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len,
 				     u32 fd, u64 *dsp_addr)
 {
@@ -755,7 +619,6 @@ int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len,
 	return ret;
 }
 
-/* DRM_IOCTL_FASTRPC_MAP with DRM_FASTRPC_MAP_REMOTE_HEAP */
 static int fastrpc_mem_map_remote_heap(struct drm_device *drm,
 				       struct fastrpc_file *ffile,
 				       struct drm_fastrpc_map *req)
@@ -787,18 +650,6 @@ out_exit:
 	return ret;
 }
 
-/**
- * fastrpc_ioctl_map() - DRM_IOCTL_FASTRPC_MAP
- * @drm: the DRM device
- * @data: &struct drm_fastrpc_map
- * @file: the DRM file
- *
- * Return: 0, -EINVAL for a malformed request or a buffer that is not
- * contiguous for the session's device, -ENOTCONN before PROCESS_INIT, the
- * errors of a buffer argument (-ENOENT, -EBADF, -EOVERFLOW, -ERANGE),
- * -ENODEV or -EPIPE when the DSP is or went away, -ENOMEM, or the errno of
- * the DSP call.
- */
 int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 		      struct drm_file *file)
 {
@@ -880,17 +731,7 @@ static int fastrpc_mem_unmap_locked(struct fastrpc_file *ffile,
 	return fastrpc_proc_init_call_locked(ffile, sc, &arg, 1, &dsp_status);
 }
 
-/**
- * fastrpc_mem_dsp_unmap_locked() - undo a DSP mapping of the file's process
- * @ffile: the file
- * @dsp: one of the file's DSP mappings, not lost
- *
- * Sends INIT MEM_UNMAP (or MUNMAP for the heap) and, once the DSP agreed,
- * forgets the mapping and drops its buffer.
- *
- * Return: 0, -EBUSY while a call of the file is in flight, or the errno of
- * the DSP call (the mapping is then kept).
- */
+/* @dsp must not be lost; it is kept when the DSP refuses */
 int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 				 struct fastrpc_dsp_map *dsp)
 {
@@ -899,9 +740,9 @@ int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 	lockdep_assert_held(&ffile->lock);
 
 	/*
-	 * A call in flight may use the range: one running now holds the
-	 * semaphore, one its caller gave up on is still in the table. Holding
-	 * it keeps new calls from starting until the DSP unmapped the range.
+	 * A running call holds calls_sem, an abandoned one is still in the
+	 * context table: either may use the range. Holding calls_sem keeps
+	 * new calls out until the DSP unmapped it.
 	 */
 	if (down_write_trylock(&ffile->calls_sem)) {
 		if (fastrpc_channel_client_busy(ffile->channel,
@@ -928,18 +769,6 @@ int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 	return 0;
 }
 
-/**
- * fastrpc_ioctl_unmap() - DRM_IOCTL_FASTRPC_UNMAP
- * @drm: the DRM device
- * @data: &struct drm_fastrpc_unmap
- * @file: the DRM file
- *
- * Return: 0, -EINVAL for a malformed request, -ENOTCONN before
- * PROCESS_INIT, -ENOENT for an address that is not a mapping of the file,
- * -EBUSY while a call of the file is in flight, -ENODEV or -EPIPE when the
- * DSP is or went away, or the errno of the DSP call (the mapping is then
- * kept).
- */
 int fastrpc_ioctl_unmap(struct drm_device *drm, void *data,
 			struct drm_file *file)
 {

@@ -1,7 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * FastRPC accel driver: buffers of calls and DSP mappings.
- */
 #ifndef __FASTRPC_MEM_H__
 #define __FASTRPC_MEM_H__
 
@@ -16,25 +13,11 @@ struct drm_device;
 struct drm_file;
 struct drm_gem_object;
 struct fastrpc_bo_map;
+struct fastrpc_channel;
 struct fastrpc_file;
-struct fastrpc_session;
+struct fastrpc_proc_ref;
 
-/**
- * struct fastrpc_dsp_map - a range of a buffer mapped into a DSP process
- * @node: entry in &fastrpc_file.dsp_maps
- * @dsp_addr: address of the mapping in the DSP process
- * @offset: start of the mapping in the buffer
- * @len: length of the mapping
- * @fd: buffer identifier sent with MEM_MAP (the GEM handle or dma-buf fd)
- * @heap: given to the process's heap with MMAP, undone with MUNMAP
- * @lost: MEM_MAP got no answer: the DSP may have mapped the range at an
- *	address the driver does not know, so the mapping stays until the
- *	process is released
- * @map: the buffer's mapping on the session (a reference), or NULL for
- *	reserved memory
- * @rbuf: the channel's reserved memory given with MMAP REMOTE_HEAP (@map
- *	NULL), else empty
- */
+/* A range of a buffer mapped into a DSP process, on &fastrpc_file.dsp_maps */
 struct fastrpc_dsp_map {
 	struct list_head node;
 	u64 dsp_addr;
@@ -42,23 +25,11 @@ struct fastrpc_dsp_map {
 	u64 len;
 	u32 fd;
 	bool heap;
-	bool lost;
-	struct fastrpc_bo_map *map;
+	bool lost;	/* unanswered: the DSP may use an unknown address */
+	struct fastrpc_bo_map *map;	/* NULL for reserved memory */
 	struct fastrpc_rheap_buf rbuf;
 };
 
-/**
- * struct fastrpc_mem_req - a range of a buffer to map into a DSP process
- * @offset: start of the range in the buffer
- * @len: length of the range
- * @fd: buffer identifier sent to the DSP
- * @heap: give the range to the process's heap (INIT MMAP) instead of
- *	mapping it (INIT MEM_MAP)
- * @flags: flags of MEM_MAP in0, or of MMAP in0 for @heap
- * @dsp_offset: offset field of MEM_MAP in0
- * @vaddrin: address hint of MEM_MAP in0
- * @dsp_addr: Out. Address of the mapping in the DSP process
- */
 struct fastrpc_mem_req {
 	u64 offset;
 	u64 len;
@@ -67,22 +38,12 @@ struct fastrpc_mem_req {
 	u32 flags;
 	u32 dsp_offset;
 	u64 vaddrin;
-	u64 dsp_addr;
+	u64 dsp_addr;		/* out */
 };
 
-/**
- * struct fastrpc_kept - something the DSP may still use, kept until it restarts
- * @node: entry in &fastrpc_channel.kept
- * @session: the slot it is mapped on (a use): the context bank is not handed
- *	to another process meanwhile
- * @buf: memory of the driver's own (init memory), or not allocated
- * @map: a buffer's mapping on @session (a reference), or NULL
- * @rbuf: reserved memory of the channel, or empty
- *
- * When a call that makes the DSP use memory (CREATE, MEM_MAP, RELEASE of a
- * process that has mappings) gets no answer, the DSP may go on using that
- * memory, so it is neither unmapped nor freed. It is given back when the
- * channel stops: a restarted DSP has forgotten everything.
+/*
+ * Memory the DSP may use after an unanswered call, kept mapped until the
+ * channel stops; @session keeps the context bank from other processes.
  */
 struct fastrpc_kept {
 	struct list_head node;
@@ -91,10 +52,6 @@ struct fastrpc_kept {
 	struct fastrpc_bo_map *map;
 	struct fastrpc_rheap_buf rbuf;
 };
-
-struct fastrpc_channel;
-struct fastrpc_dma;
-struct fastrpc_proc_ref;
 
 int fastrpc_mem_get_map(struct fastrpc_file *ffile,
 			struct fastrpc_session *session, u32 flags, u32 handle,
@@ -118,8 +75,6 @@ void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot);
 void fastrpc_mem_keep_dma(struct fastrpc_channel *channel,
 			  struct fastrpc_session *session,
 			  struct fastrpc_dma *buf);
-void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
-			  struct fastrpc_bo_map *map);
 void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel);
 int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len,
 				     u32 fd, u64 *dsp_addr);

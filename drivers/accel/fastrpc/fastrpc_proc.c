@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * FastRPC accel driver: DSP processes, capability and device queries.
- *
- * PROCESS_INIT binds a file to a session slot and a client id and creates
- * (INIT CREATE) or attaches to (INIT ATTACH) a process on the DSP. Closing
- * the file sends INIT RELEASE and gives everything back.
- */
+/* FastRPC accel driver: DSP processes, capability and device queries */
 
 #include <linux/minmax.h>
 #include <linux/sched.h>
@@ -32,15 +26,6 @@
 
 static_assert(DRM_FASTRPC_DSP_ATTR_COUNT == FASTRPC_DSP_ATTR_COUNT);
 
-/**
- * fastrpc_proc_get() - take references to a file's process for a call
- * @ffile: the file
- * @ref: written; release with fastrpc_proc_put()
- *
- * Return: 0, -ENOTCONN when the file has no process, -ENODEV when the
- * process's DSP went away and the device is offline, -EPIPE when it went
- * away and the device is back with a new channel.
- */
 int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
 {
 	bool dead = false;
@@ -48,10 +33,7 @@ int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
 
 	memset(ref, 0, sizeof(*ref));
 
-	/*
-	 * Never waits for the file's lock, which PROCESS_INIT and MAP hold
-	 * across a DSP call: the process is published under proc_lock.
-	 */
+	/* Not &fastrpc_file.lock: that one is held across DSP calls */
 	spin_lock(&ffile->proc_lock);
 	if (!ffile->session) {
 		ret = -ENOTCONN;
@@ -62,7 +44,6 @@ int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
 					       ffile->client_id)) {
 		ret = -ECONNRESET;
 	} else {
-		/* Both put in fastrpc_proc_put() */
 		ref->channel = fastrpc_channel_get(ffile->channel);
 		fastrpc_session_get(ffile->session);
 		ref->session = ffile->session;
@@ -76,10 +57,6 @@ int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
 	return ret;
 }
 
-/**
- * fastrpc_proc_put() - drop the references of fastrpc_proc_get()
- * @ref: the references
- */
 void fastrpc_proc_put(struct fastrpc_proc_ref *ref)
 {
 	fastrpc_session_put(ref->session);
@@ -87,13 +64,9 @@ void fastrpc_proc_put(struct fastrpc_proc_ref *ref)
 	memset(ref, 0, sizeof(*ref));
 }
 
-/**
- * fastrpc_proc_unbind_locked() - give back a file's session and client id
- * @ffile: the file, bound
- * @dsp_forgot: the DSP released the process or is gone, so it uses none of
- *	the process's mappings any more
- */
-void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile, bool dsp_forgot)
+/* @dsp_forgot: the DSP released the process or is gone */
+static void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile,
+				       bool dsp_forgot)
 {
 	struct fastrpc_channel *channel = ffile->channel;
 	struct fastrpc_session *session = ffile->session;
@@ -112,18 +85,13 @@ void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile, bool dsp_forgot)
 	ffile->pd = FASTRPC_PD_ROOT;
 	spin_unlock(&ffile->proc_lock);
 
-	/* The slot use and channel reference of fastrpc_proc_bind_locked() */
 	fastrpc_session_put(session);
 	xa_erase(&ffile->fdev->clients, client_id);
-	/* Not in use any more: no notification can mark it down again */
+	/* No notification can mark the id down again */
 	fastrpc_channel_forget_client(channel, client_id);
 	fastrpc_channel_put(channel);
 }
 
-/*
- * Is the file's process gone: with its DSP (channel stopped, context banks
- * removed), or reported dead by the DSP?
- */
 static bool fastrpc_proc_lost_locked(struct fastrpc_file *ffile)
 {
 	lockdep_assert_held(&ffile->lock);
@@ -133,7 +101,6 @@ static bool fastrpc_proc_lost_locked(struct fastrpc_file *ffile)
 	       fastrpc_channel_client_down(ffile->channel, ffile->client_id);
 }
 
-/* Set the PD type of the file's process, as fastrpc_proc_get() sees it */
 static void fastrpc_proc_set_pd_locked(struct fastrpc_file *ffile, u32 pd)
 {
 	lockdep_assert_held(&ffile->lock);
@@ -143,11 +110,7 @@ static void fastrpc_proc_set_pd_locked(struct fastrpc_file *ffile, u32 pd)
 	spin_unlock(&ffile->proc_lock);
 }
 
-/*
- * When a call that set up or tore down a DSP process gets no answer, the DSP
- * may still use the process's init memory: keep it, mapped, until the DSP
- * restarts rather than free memory the DSP can write to.
- */
+/* Unanswered CREATE or RELEASE: the DSP may still write the init memory */
 static void fastrpc_proc_keep_init_mem_locked(struct fastrpc_file *ffile)
 {
 	lockdep_assert_held(&ffile->lock);
@@ -160,39 +123,16 @@ static void fastrpc_proc_keep_init_mem_locked(struct fastrpc_file *ffile)
 	fastrpc_mem_keep_dma(ffile->channel, ffile->session, &ffile->init_mem);
 }
 
-/**
- * fastrpc_proc_unanswered() - was a call sent but not answered?
- * @ret: result of the call
- * @dsp_status: the DSP's result, 0 when it did not reply
- *
- * The DSP may then still act on the call (map memory, keep a process).
- *
- * Return: true when the caller gave up waiting on a call the DSP may have
- * received.
- */
+/* The DSP may still act on a call its caller gave up on */
 bool fastrpc_proc_unanswered(int ret, u32 dsp_status)
 {
 	return (ret == -ETIMEDOUT || ret == -EINTR) && !dsp_status;
 }
 
-/**
- * fastrpc_proc_init_call_locked() - call a method of the INIT handle
- * @ffile: the file, whose process the call is about
- * @sc: scalars word
- * @args: buffer arguments
- * @nargs: number of @args
- * @dsp_status: written: the DSP's raw result, 0 when it did not reply
- *
- * A kernel call (pid 0) on the file's channel and session, on behalf of the
- * file's client, with the kernel timeout. The DSP's result is also kept in
- * &fastrpc_file.dsp_status.
- *
- * Not even a fatal signal ends the wait, which the kernel timeout bounds:
- * a caller killed while the DSP sets up a process or a mapping would leave
- * memory the DSP may use, to be kept until the DSP restarts; waiting for
- * the answer lets the caller's exit release it at once.
- *
- * Return: 0 or the errno of fastrpc_call_sync().
+/*
+ * Not killable, bounded by the kernel timeout: a caller killed while the DSP
+ * sets up a process or mapping would leave memory kept until the DSP
+ * restarts; waiting lets the caller's exit release it at once.
  */
 int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
 				  struct fastrpc_karg *args, u32 nargs,
@@ -219,18 +159,7 @@ int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
 	return ret;
 }
 
-/**
- * fastrpc_proc_create_locked() - create a dynamic user PD (INIT CREATE)
- * @ffile: the file, bound to a session and a client id
- * @shell: the shell image, in-buffer 2 (copied, or a mapped buffer range)
- * @attrs: FASTRPC_CREATE_ATTR_* bits; CREATE_ATTR is sent when not 0
- * @siglen: signature length sent in in0
- *
- * Allocates the init memory, which stays with the file until its process
- * is released. On failure the file is left bound, with no PD.
- *
- * Return: 0, -ENOMEM, or the errno of the DSP call.
- */
+/* On failure the file is left bound, with no PD */
 int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
 			       const struct fastrpc_karg *shell, u32 attrs,
 			       u32 siglen)
@@ -290,13 +219,6 @@ int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
 	return ret;
 }
 
-/**
- * fastrpc_proc_attach_locked() - attach to a PD of the DSP (INIT ATTACH)
- * @ffile: the file, bound to a session and a client id
- * @pd: %FASTRPC_PD_ROOT (root/guest OS PD) or %FASTRPC_PD_SENSORS
- *
- * Return: 0 or the errno of the DSP call; the file then has no PD.
- */
 int fastrpc_proc_attach_locked(struct fastrpc_file *ffile, u32 pd)
 {
 	__le32 pgid = cpu_to_le32(ffile->client_id);
@@ -318,24 +240,11 @@ int fastrpc_proc_attach_locked(struct fastrpc_file *ffile, u32 pd)
 	return ret;
 }
 
-/**
- * fastrpc_proc_create_static_locked() - start a static PD (CREATE_STATIC)
- * @ffile: the file, bound to a session and a client id
- * @name: name of the PD, e.g. "audiopd"
- * @namelen: length of @name as sent, its NUL included
- * @memlen: size of the PD's heap
- *
- * The heap belongs to the channel and is sized by the first caller: it comes
- * from the channel's reserved memory when the device tree gives it one (and
- * is then assigned to the VMs of "qcom,vmids"), else from the first caller's
- * context bank, which then stays reserved to the caller's process until
- * the channel goes away, because the static PD outlives its creator. It
- * is freed at once when the DSP refuses the first call that uses it.
- *
- * Return: 0, -EINVAL for an empty heap or one above
- * %FASTRPC_STATIC_HEAP_MAX (the size is rounded up to pages), -ENOMEM,
- * -EOPNOTSUPP when the reserved memory must be assigned to other VMs and
- * cannot be, or the errno of the DSP call.
+/*
+ * The static PD outlives its creator, so its heap belongs to the channel and
+ * is sized by the first caller: reserved memory when the device tree gives
+ * some, else on the first caller's context bank, which stays taken until
+ * the channel goes away. @namelen includes the NUL.
  */
 int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 				      const char *name, u32 namelen,
@@ -369,7 +278,6 @@ int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 							&channel->heap);
 			if (ret)
 				goto out_unlock;
-			/* Put in fastrpc_proc_static_release() */
 			fastrpc_session_get(ffile->session);
 			channel->heap_session = ffile->session;
 		}
@@ -406,7 +314,6 @@ int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 				0, ret, dsp_status);
 	if (ret) {
 		fastrpc_proc_set_pd_locked(ffile, FASTRPC_PD_ROOT);
-		/* Refused: nothing on the DSP uses the heap */
 		if (fresh && !fastrpc_proc_unanswered(ret, dsp_status))
 			fastrpc_proc_static_release_locked(channel);
 	}
@@ -415,12 +322,6 @@ out_unlock:
 	return ret;
 }
 
-/**
- * fastrpc_proc_static_release_locked() - free a channel's static PD heap
- * @channel: the channel
- *
- * Called when the DSP refused the heap, or when the channel goes away.
- */
 void fastrpc_proc_static_release_locked(struct fastrpc_channel *channel)
 {
 	lockdep_assert_held(&channel->heap_lock);
@@ -434,14 +335,7 @@ void fastrpc_proc_static_release_locked(struct fastrpc_channel *channel)
 	channel->heap_session = NULL;
 }
 
-/**
- * fastrpc_proc_bind_locked() - give a file a session and a client id
- * @ffile: the file, not bound
- * @channel: the channel; the file takes its own reference
- *
- * Return: 0, -EBUSY when no session is free for the calling process, or
- * -ENOMEM.
- */
+/* The file takes its own reference to @channel */
 int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
 			     struct fastrpc_channel *channel)
 {
@@ -476,10 +370,8 @@ int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
 }
 
 /*
- * May the file make a process of this kind (privilege.rst)? The root,
- * sensors and audio PDs are for files of the privileged device; on a secure channel,
- * the ordinary device creates only unsigned PDs, on a domain that runs
- * them.
+ * Root, sensors and audio PDs need the privileged device; on a secure
+ * channel the ordinary device makes only unsigned PDs (privilege.rst).
  */
 static bool fastrpc_proc_init_allowed(struct fastrpc_file *ffile,
 				      struct fastrpc_channel *channel,
@@ -495,21 +387,6 @@ static bool fastrpc_proc_init_allowed(struct fastrpc_file *ffile,
 	       fastrpc_domain_runs_unsigned(ffile->fdev->domain_id);
 }
 
-/**
- * fastrpc_ioctl_process_init() - DRM_IOCTL_FASTRPC_PROCESS_INIT
- * @drm: the DRM device
- * @data: &struct drm_fastrpc_process_init
- * @file: the DRM file
- *
- * A file whose process was lost with its DSP (subsystem restart) may create
- * a new one.
- *
- * Return: 0, -EINVAL for a malformed request, -E2BIG for a shell that is too
- * large, -ENODEV when the DSP is offline, -EACCES for a kind of process the
- * file's device does not make (privilege.rst), -EALREADY when the file has a
- * process, -EBUSY when no session is free, -EFAULT, -ENOMEM, or the errno of
- * the DSP call.
- */
 int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 			       struct drm_file *file)
 {
@@ -531,7 +408,6 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	/* Put below; the file takes its own */
 	channel = fastrpc_device_get_channel(ffile->fdev);
 	if (!channel) {
 		ret = -ENODEV;
@@ -549,10 +425,7 @@ int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
 			ret = -EALREADY;
 			goto out_unlock;
 		}
-		/*
-		 * The old process is gone with its DSP, or the DSP reported it
-		 * dead: nothing to release, and no call of it is answered.
-		 */
+		/* Lost: nothing to release, and no call of it is answered */
 		fastrpc_channel_retire_client(ffile->channel, ffile->client_id);
 		fastrpc_proc_unbind_locked(ffile, true);
 	}
@@ -598,17 +471,7 @@ out_exit:
 	return ret;
 }
 
-/**
- * fastrpc_proc_release() - release a file's DSP process, at close
- * @ffile: the file
- *
- * Sends INIT RELEASE (kernel call, not killable, with the kernel timeout)
- * when the process's channel is alive, then gives back the DSP mappings
- * (without MEM_UNMAP: the DSP forgot them with the process), the buffer
- * objects mapped on the session (each as soon as no call uses it any more),
- * the init memory, the session and the client id. Runs after DRM released
- * the file's handles; the mappings hold their objects.
- */
+/* Runs after DRM released the file's handles; the mappings hold their objects */
 void fastrpc_proc_release(struct fastrpc_file *ffile)
 {
 	struct drm_device *drm = ffile->drm;
@@ -637,11 +500,7 @@ void fastrpc_proc_release(struct fastrpc_file *ffile)
 		if (ret)
 			drm_dbg_driver(drm, "client %u: release: %d (%#x)\n",
 				       ffile->client_id, ret, dsp_status);
-		/*
-		 * Once the DSP released the process, no call of it can be
-		 * answered any more; unless it did, it may still use the
-		 * process's memory.
-		 */
+		/* Unless the DSP released it, it may still use its memory */
 		if (!ret)
 			fastrpc_channel_retire_client(ffile->channel,
 						      ffile->client_id);
@@ -663,7 +522,7 @@ static int fastrpc_query_answer(struct drm_fastrpc_query *query,
 {
 	void __user *ptr = u64_to_user_ptr(query->pointer);
 
-	/* Bounds what the tail clearing below writes */
+	/* Bounds the tail clearing below */
 	if (query->size > DRM_FASTRPC_QUERY_MAX_SIZE)
 		return -EINVAL;
 	if (query->pointer) {
@@ -704,11 +563,7 @@ static int fastrpc_query_device_info(struct fastrpc_file *ffile,
 	return fastrpc_query_answer(query, &info, sizeof(info));
 }
 
-/*
- * The capability query needs a payload on a context bank: the file's own
- * session when it has a process, otherwise a slot borrowed (for the calling
- * process) for the duration of the call.
- */
+/* The payload needs a context bank: without a process, borrow a slot */
 static int fastrpc_query_dsp_attrs_locked(struct fastrpc_proc_ref *proc)
 {
 	struct fastrpc_channel *channel = proc->channel;
@@ -730,7 +585,6 @@ static int fastrpc_query_dsp_attrs_locked(struct fastrpc_proc_ref *proc)
 		return -ENOMEM;
 
 	if (!session) {
-		/* Borrowed slot, put below */
 		session = fastrpc_session_acquire(channel, current->mm);
 		if (IS_ERR(session)) {
 			ret = PTR_ERR(session);
@@ -769,19 +623,7 @@ out_free:
 	return ret;
 }
 
-/**
- * fastrpc_proc_dsp_attrs() - the DSP capability attributes of a file's DSP
- * @ffile: the file
- * @attrs: written: %DRM_FASTRPC_DSP_ATTR_COUNT values; attribute 0 (domain
- *	support) is 1
- *
- * The first successful query of a channel is cached.
- *
- * Return: 0, -ENODEV when the DSP is offline, -EPIPE when the file's
- * process lost its DSP, -EBUSY when no session is free for the call,
- * -EOPNOTSUPP when the DSP does not answer capability queries, -ENOMEM, or
- * the errno of the DSP call.
- */
+/* @attrs gets %DRM_FASTRPC_DSP_ATTR_COUNT values; the first answer is cached */
 int fastrpc_proc_dsp_attrs(struct fastrpc_file *ffile, u32 *attrs)
 {
 	struct fastrpc_device *fdev = ffile->fdev;
@@ -793,7 +635,7 @@ int fastrpc_proc_dsp_attrs(struct fastrpc_file *ffile, u32 *attrs)
 
 	ret = fastrpc_proc_get(ffile, &proc);
 	if (ret == -ENOTCONN) {
-		/* No process: the device's channel, put by fastrpc_proc_put() */
+		/* Put by fastrpc_proc_put() */
 		proc.channel = fastrpc_device_get_channel(fdev);
 		ret = proc.channel ? 0 : -ENODEV;
 	}
@@ -835,9 +677,7 @@ static int fastrpc_query_dsp_attrs(struct fastrpc_file *ffile,
 static int fastrpc_query_process(struct fastrpc_file *ffile,
 				 struct drm_fastrpc_query *query)
 {
-	struct drm_fastrpc_process_info info = {
-		.state = DRM_FASTRPC_PROCESS_STATE_NONE,
-	};
+	struct drm_fastrpc_process_info info = {};
 
 	mutex_lock(&ffile->lock);
 	if (!ffile->session)
@@ -853,18 +693,6 @@ static int fastrpc_query_process(struct fastrpc_file *ffile,
 	return fastrpc_query_answer(query, &info, sizeof(info));
 }
 
-/**
- * fastrpc_ioctl_query() - DRM_IOCTL_FASTRPC_QUERY
- * @drm: the DRM device
- * @data: &struct drm_fastrpc_query
- * @file: the DRM file
- *
- * Return: 0, -EINVAL for an unknown query type or a size above
- * %DRM_FASTRPC_QUERY_MAX_SIZE, -EFAULT, or for
- * %DRM_FASTRPC_QUERY_DSP_ATTRS -ENODEV when the DSP is offline, -EBUSY when
- * no session is free for the call, -EOPNOTSUPP when the DSP does not answer
- * capability queries, or the errno of the DSP call.
- */
 int fastrpc_ioctl_query(struct drm_device *drm, void *data,
 			struct drm_file *file)
 {

@@ -1,16 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * FastRPC accel driver: DSP processes, capability and device queries.
- */
 #ifndef __FASTRPC_PROC_H__
 #define __FASTRPC_PROC_H__
 
 #include <linux/sizes.h>
 #include <linux/types.h>
 
-/* Largest heap of the static PDs (INIT CREATE_STATIC memlen) */
 #define FASTRPC_STATIC_HEAP_MAX		SZ_64M
-/* Name of the audio PD, for INIT CREATE_STATIC */
 #define FASTRPC_AUDIO_PD_NAME		"audiopd"
 
 struct drm_device;
@@ -20,16 +15,10 @@ struct fastrpc_file;
 struct fastrpc_karg;
 struct fastrpc_session;
 
-/**
- * struct fastrpc_proc_ref - references to a file's process for one call
- * @channel: the process's channel (a reference)
- * @session: the process's session (a slot use)
- * @client_id: client id of the process
- * @pd: PD type of the process
- */
+/* A file's process, held for one call */
 struct fastrpc_proc_ref {
-	struct fastrpc_channel *channel;
-	struct fastrpc_session *session;
+	struct fastrpc_channel *channel;	/* reference */
+	struct fastrpc_session *session;	/* slot use */
 	u32 client_id;
 	u32 pd;
 };
@@ -43,7 +32,6 @@ int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
 				  u32 *dsp_status);
 int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
 			     struct fastrpc_channel *channel);
-void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile, bool dsp_forgot);
 int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
 			       const struct fastrpc_karg *shell, u32 attrs,
 			       u32 siglen);

@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * FastRPC wire protocol between the application processor and a Hexagon DSP.
- *
- * Everything in this file describes bytes that cross the rpmsg channel or
- * live in memory shared with the DSP. All of it is little-endian, has fixed
- * widths and explicit padding, and its sizes are asserted below. Nothing here
- * depends on the driver's own objects, so the simulated DSP uses the same
- * definitions.
+ * FastRPC wire protocol: bytes on the rpmsg channel or in memory shared with
+ * the DSP, little-endian. The simulated DSP includes it too.
  */
 #ifndef __FASTRPC_PROTO_H__
 #define __FASTRPC_PROTO_H__
@@ -16,11 +11,7 @@
 #include <linux/build_bug.h>
 #include <linux/types.h>
 
-/*
- * Scalars word: attr[31:29] method[28:24] inbufs[23:16] outbufs[15:8]
- * inhandles[7:4] outhandles[3:0]. Arguments are ordered in-buffers,
- * out-buffers, in-handles, out-handles.
- */
+/* Arguments are ordered in-buffers, out-buffers, in-handles, out-handles */
 #define FASTRPC_SC_ATTR			GENMASK(31, 29)
 #define FASTRPC_SC_METHOD		GENMASK(28, 24)
 #define FASTRPC_SC_INBUFS		GENMASK(23, 16)
@@ -58,13 +49,11 @@ static inline u32 fastrpc_sc_outhandles(u32 sc)
 	return FIELD_GET(FASTRPC_SC_OUTHANDLES, sc);
 }
 
-/* Number of buffer arguments (in + out) */
 static inline u32 fastrpc_sc_nbufs(u32 sc)
 {
 	return fastrpc_sc_inbufs(sc) + fastrpc_sc_outbufs(sc);
 }
 
-/* Number of all arguments (buffers + handles) */
 static inline u32 fastrpc_sc_nargs(u32 sc)
 {
 	return fastrpc_sc_nbufs(sc) + fastrpc_sc_inhandles(sc) +
@@ -72,11 +61,9 @@ static inline u32 fastrpc_sc_nargs(u32 sc)
 }
 
 /*
- * Context word of a message, echoed unchanged by the DSP in its reply.
- * The DSP interprets only the PD type and the async bit; the host is free
- * to use the rest. Bits 15:8 hold the context table index (as mainline does
- * since poll mode), bits 63:16 a per-channel sequence number so that a stale
- * or duplicated reply never matches a newer call that reuses the index.
+ * Context word, echoed by the DSP, which reads only PD and ASYNC. SEQ is per
+ * channel so a stale or duplicated reply never matches a call that reuses
+ * the index.
  */
 #define FASTRPC_CTX_PD			GENMASK_ULL(3, 0)
 #define FASTRPC_CTX_ASYNC		BIT_ULL(4)
@@ -84,27 +71,19 @@ static inline u32 fastrpc_sc_nargs(u32 sc)
 #define FASTRPC_CTX_SEQ			GENMASK_ULL(63, 16)
 #define FASTRPC_CTX_MAX_INDEX		255
 
-/* PD type carried in FASTRPC_CTX_PD */
 #define FASTRPC_PD_ROOT			0
 #define FASTRPC_PD_USER			1
 #define FASTRPC_PD_SENSORS		2
 
-/* Context value of a DSP-originated PD status notification */
 #define FASTRPC_NOTIF_CTX		0xabcdabcdULL
-/* fastrpc_notif_rsp.type of a PD status notification */
 #define FASTRPC_NOTIF_STATUS_RSP	4
-/* fastrpc_notif_rsp.status */
 #define FASTRPC_PD_STATUS_UP		0
 #define FASTRPC_PD_STATUS_EXIT		1
 #define FASTRPC_PD_STATUS_FORCE_KILL	2
 #define FASTRPC_PD_STATUS_EXCEPTION	3
 #define FASTRPC_PD_STATUS_DSP_SSR	4
 
-/*
- * Device addresses sent to the DSP carry the context bank's stream id in
- * bits 63:32 and the IOVA in bits 31:0. Only the wire encoding packs them;
- * the driver keeps the two apart everywhere else.
- */
+/* Only the wire encoding packs the stream id into an address */
 #define FASTRPC_ADDR_SID		GENMASK_ULL(63, 32)
 #define FASTRPC_ADDR_IOVA		GENMASK_ULL(31, 0)
 
@@ -113,7 +92,6 @@ static inline u64 fastrpc_wire_addr(u32 sid, u64 iova)
 	return FIELD_PREP(FASTRPC_ADDR_SID, sid) | (iova & FASTRPC_ADDR_IOVA);
 }
 
-/* Static remote handles */
 #define FASTRPC_HANDLE_REMOTECTL	0
 #define FASTRPC_HANDLE_INIT		1	/* kernel only */
 #define FASTRPC_HANDLE_DSP_UTILS	2
@@ -125,24 +103,15 @@ static inline u64 fastrpc_wire_addr(u32 sid, u64 iova)
 #define FASTRPC_HANDLE_REMOTECTL1	8
 #define FASTRPC_HANDLE_PERF1		9
 
-/**
- * fastrpc_handle_is_system() - is a handle one of the DSP's system handles?
- * @handle: remote handle of a call
- *
- * The loader (remotectl), the listeners through which the DSP calls its
- * host, current_process, the log and perf handles are served by the DSP's
- * runtime and never use the memory a process mapped for its modules; a
- * listener's call may wait for as long as the process lives. The INIT
- * handle, through which the kernel maps and unmaps, is not one of them.
- *
- * Return: true for handles 0 and 2 to 9.
+/*
+ * Served by the DSP runtime, never touching memory a process mapped for its
+ * modules; a listener call may wait as long as the process lives.
  */
 static inline bool fastrpc_handle_is_system(u32 handle)
 {
 	return handle <= FASTRPC_HANDLE_PERF1 && handle != FASTRPC_HANDLE_INIT;
 }
 
-/* Methods of the INIT handle (remote method ids) */
 #define FASTRPC_RMID_INIT_ATTACH	0
 #define FASTRPC_RMID_INIT_RELEASE	1
 #define FASTRPC_RMID_INIT_MMAP		4
@@ -153,11 +122,9 @@ static inline bool fastrpc_handle_is_system(u32 handle)
 #define FASTRPC_RMID_INIT_MEM_MAP	10
 #define FASTRPC_RMID_INIT_MEM_UNMAP	11
 
-/* Flags of INIT MMAP (fastrpc_mmap_req.flags) */
 #define FASTRPC_MMAP_REMOTE_HEAP	0x8
 #define FASTRPC_MMAP_ADD_PAGES		0x1000
 
-/* Dynamic PD attributes (CREATE_ATTR in0.attrs) */
 #define FASTRPC_CREATE_ATTR_DEBUG	BIT(0)
 #define FASTRPC_CREATE_ATTR_PTRACE	BIT(1)
 #define FASTRPC_CREATE_ATTR_CRC		BIT(2)
@@ -166,15 +133,11 @@ static inline bool fastrpc_handle_is_system(u32 handle)
 #define FASTRPC_CREATE_ATTR_SYSTEM	BIT(5)
 #define FASTRPC_CREATE_ATTR_PRIVILEGED	BIT(6)
 
-/* Capability query on FASTRPC_HANDLE_DSP_UTILS */
 #define FASTRPC_DSP_UTILS_CAPS_METHOD	0
-#define FASTRPC_DSP_ATTR_COUNT		256	/* attribute ids 0..255 */
+#define FASTRPC_DSP_ATTR_COUNT		256
 #define FASTRPC_DSP_ATTR_QUERY_LEN	(FASTRPC_DSP_ATTR_COUNT - 1)
 
-/*
- * DSP result codes: AEE error numbers offset by FASTRPC_DSP_ERR_BASE.
- * Only the codes the driver gives a meaning to are listed.
- */
+/* DSP results are AEE error numbers offset by FASTRPC_DSP_ERR_BASE */
 #define FASTRPC_DSP_ERR_BASE		0x80000400u
 #define FASTRPC_DSP_ERR_MASK		0xfffffc00u
 #define FASTRPC_AEE_EFAILED		0x01
@@ -189,55 +152,27 @@ static inline bool fastrpc_handle_is_system(u32 handle)
 #define FASTRPC_AEE_ENOSUCHMOD		0x3e
 #define FASTRPC_DSP_ERR(aee)		(FASTRPC_DSP_ERR_BASE + (aee))
 
-/**
- * struct fastrpc_msg - a request from the host to the DSP
- * @pid: client (process group) id of the caller; 0 for kernel calls
- * @tid: id of the calling host thread
- * @ctx: context word (see FASTRPC_CTX_*), echoed in the reply
- * @handle: remote handle
- * @sc: scalars word
- * @addr: device address of the payload buffer (FASTRPC_ADDR_* encoding)
- * @size: size of the payload buffer, a multiple of the page size
- */
 struct fastrpc_msg {
-	__le32 pid;
+	__le32 pid;	/* client id; 0 for kernel calls */
 	__le32 tid;
 	__le64 ctx;
 	__le32 handle;
 	__le32 sc;
 	__le64 addr;
-	__le64 size;
+	__le64 size;	/* page multiple */
 };
 
-/**
- * struct fastrpc_rsp - the DSP's reply to one request
- * @ctx: context word of the request
- * @retval: result; 0 on success
- * @pad: padding, ignored
- */
 struct fastrpc_rsp {
 	__le64 ctx;
 	__le32 retval;
 	__le32 pad;
 };
 
-/**
- * struct fastrpc_remote_buf - descriptor of a buffer argument
- * @pv: address whose in-page offset locates the data within @pages[i]
- * @len: length in bytes
- */
 struct fastrpc_remote_buf {
-	__le64 pv;
+	__le64 pv;	/* only its in-page offset is used */
 	__le64 len;
 };
 
-/**
- * struct fastrpc_remote_dma - descriptor of a handle argument
- * @fd: buffer identifier
- * @offset: offset into the buffer
- * @len: length in bytes
- * @pad: padding, zero
- */
 struct fastrpc_remote_dma {
 	__le32 fd;
 	__le32 offset;
@@ -245,31 +180,16 @@ struct fastrpc_remote_dma {
 	__le32 pad;
 };
 
-/**
- * union fastrpc_remote_arg - one argument descriptor (16 bytes)
- * @buf: for buffer arguments
- * @dma: for handle arguments
- */
 union fastrpc_remote_arg {
 	struct fastrpc_remote_buf buf;
 	struct fastrpc_remote_dma dma;
 };
 
-/**
- * struct fastrpc_invoke_buf - page list reference of one argument
- * @num: number of entries in the page list (0 or 1)
- * @pgidx: index of the first entry in the page list
- */
 struct fastrpc_invoke_buf {
-	__le32 num;
+	__le32 num;	/* 0 or 1 page list entries */
 	__le32 pgidx;
 };
 
-/**
- * struct fastrpc_phy_page - a range of device memory
- * @addr: device address (FASTRPC_ADDR_* encoding), page aligned
- * @size: size in bytes, a multiple of the page size
- */
 struct fastrpc_phy_page {
 	__le64 addr;
 	__le64 size;
@@ -280,9 +200,8 @@ struct fastrpc_phy_page {
 #define FASTRPC_INLINE_ALIGN		128
 
 /*
- * Payload layout for N arguments: rpra[N], list[N], pages[N], fdlist[16],
- * crclist[64], then inline data from ALIGN(meta_len, 128). Each inline
- * buffer starts on a 128-byte boundary.
+ * Payload: rpra[N], list[N], pages[N], fdlist[16], crclist[64], then each
+ * inline buffer on a 128-byte boundary.
  */
 static inline size_t fastrpc_meta_len(u32 nargs)
 {
@@ -293,44 +212,23 @@ static inline size_t fastrpc_meta_len(u32 nargs)
 	       FASTRPC_MAX_CRCLIST * sizeof(__le32);
 }
 
-/**
- * struct fastrpc_create_req - in0 of INIT CREATE / CREATE_ATTR
- * @pgid: client id of the new PD
- * @namelen: length of in1 (process name, with NUL)
- * @filelen: length of in2 (shell ELF image)
- * @pageslen: number of pages in in3 (always 1)
- * @attrs: FASTRPC_CREATE_ATTR_* bits
- * @siglen: length of the signature, 0
- */
+/* in0 of INIT CREATE and CREATE_ATTR */
 struct fastrpc_create_req {
 	__le32 pgid;
 	__le32 namelen;
 	__le32 filelen;
 	__le32 pageslen;
-	__le32 attrs;
+	__le32 attrs;	/* FASTRPC_CREATE_ATTR_* */
 	__le32 siglen;
 };
 
-/**
- * struct fastrpc_create_static_req - in0 of INIT CREATE_STATIC
- * @pgid: client id
- * @namelen: length of in1 (PD name, with NUL)
- * @pageslen: 0 (one page is sent in in2 all the same)
- */
+/* in0 of INIT CREATE_STATIC; one page is sent in in2 all the same */
 struct fastrpc_create_static_req {
 	__le32 pgid;
 	__le32 namelen;
 	__le32 pageslen;
 };
 
-/**
- * struct fastrpc_mmap_req - in0 of INIT MMAP
- * @pgid: client id
- * @flags: mapping flags
- * @vaddr: requested DSP address, 0
- * @num: size of in1 in bytes (one struct fastrpc_phy_page)
- * @pad: padding, zero
- */
 struct fastrpc_mmap_req {
 	__le32 pgid;
 	__le32 flags;
@@ -339,13 +237,6 @@ struct fastrpc_mmap_req {
 	__le32 pad;
 };
 
-/**
- * struct fastrpc_munmap_req - in0 of INIT MUNMAP
- * @pgid: client id
- * @pad: padding, zero
- * @vaddr: DSP address returned by MMAP
- * @size: size of the mapping
- */
 struct fastrpc_munmap_req {
 	__le32 pgid;
 	__le32 pad;
@@ -353,16 +244,6 @@ struct fastrpc_munmap_req {
 	__le64 size;
 };
 
-/**
- * struct fastrpc_mem_map_req - in0 of INIT MEM_MAP
- * @pgid: client id
- * @fd: buffer identifier
- * @offset: offset into the buffer
- * @flags: mapping flags
- * @vaddrin: host virtual address of the buffer
- * @num: size of in1 in bytes
- * @data_len: length of in2, 0
- */
 struct fastrpc_mem_map_req {
 	__le32 pgid;
 	__le32 fd;
@@ -373,13 +254,6 @@ struct fastrpc_mem_map_req {
 	__le32 data_len;
 };
 
-/**
- * struct fastrpc_mem_unmap_req - in0 of INIT MEM_UNMAP
- * @pgid: client id
- * @fd: buffer identifier
- * @vaddrin: DSP address returned by MEM_MAP
- * @len: length of the mapping
- */
 struct fastrpc_mem_unmap_req {
 	__le32 pgid;
 	__le32 fd;
@@ -387,14 +261,6 @@ struct fastrpc_mem_unmap_req {
 	__le64 len;
 };
 
-/**
- * struct fastrpc_notif_rsp - PD status notification sent by the DSP
- * @ctx: FASTRPC_NOTIF_CTX
- * @type: notification type
- * @pid: client id the notification is about
- * @status: PD status
- * @pad: padding
- */
 struct fastrpc_notif_rsp {
 	__le64 ctx;
 	__le32 type;

@@ -1,22 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * FastRPC accel driver: the reserved memory of a channel.
- *
- * A channel's device-tree node may name a reserved memory region
- * ("memory-region"): physical memory set aside for the DSP's static PDs.
- * The audio PD's heap (INIT CREATE_STATIC) and the remote-heap ranges it
- * asks for later (INIT MMAP with REMOTE_HEAP) come from it, and are given
- * to the DSP by physical address, without a stream id: the static PDs do not
- * run behind a context bank of this host.
- *
- * When the node also has "qcom,vmids", the memory must belong to those
- * virtual machines while the DSP uses it: each allocation is assigned to
- * them through the secure channel manager (SCM) before the DSP gets it, and
- * back to the host after the DSP gave it up. Where SCM is missing, such a
- * heap cannot be handed over and every allocation fails with -EOPNOTSUPP,
- * rather than giving the DSP memory its hypervisor would refuse.
- *
- * The driver never maps the region: only the DSP touches it.
+ * Reserved memory for the static PDs, given to the DSP by physical address
+ * without a stream id: static PDs do not run behind a context bank of this
+ * host. With "qcom,vmids" each allocation belongs to those VMs while the DSP
+ * uses it; without SCM to assign it, allocations fail rather than hand the
+ * DSP memory its hypervisor would refuse. The host never maps the region.
  */
 
 #include <linux/bitmap.h>
@@ -32,21 +20,10 @@
 
 #include "fastrpc_rheap.h"
 
-/* Largest qcom,vmids list */
 #define FASTRPC_RHEAP_MAX_VMIDS		8
-/* The host's own VM in SCM terms (dt-bindings/firmware/qcom,scm.h) */
+/* dt-bindings/firmware/qcom,scm.h */
 #define FASTRPC_RHEAP_VMID_HLOS		0x3
 
-/**
- * struct fastrpc_rheap - the reserved memory of a channel
- * @dev: the channel's device, for messages
- * @base: physical address of the region, page aligned
- * @pages: size of the region in pages
- * @lock: protects @used
- * @used: one bit per page, set while the page is allocated
- * @vmperms: the VMs of "qcom,vmids", each with read, write and execute
- * @nvmids: number of entries of @vmperms, 0 when the memory stays the host's
- */
 struct fastrpc_rheap {
 	struct device *dev;
 	phys_addr_t base;
@@ -54,10 +31,9 @@ struct fastrpc_rheap {
 	struct mutex lock; /* protects used */
 	unsigned long *used;
 	struct qcom_scm_vmperm vmperms[FASTRPC_RHEAP_MAX_VMIDS];
-	unsigned int nvmids;
+	unsigned int nvmids; /* 0: the memory stays the host's */
 };
 
-/* The region's bounds: from the reserved-memory table, else its "reg" */
 static int fastrpc_rheap_region(struct device_node *np, phys_addr_t *base,
 				u64 *size)
 {
@@ -88,7 +64,7 @@ static int fastrpc_rheap_read_vmids(struct fastrpc_rheap *rheap,
 	int i, n;
 
 	n = of_property_count_u32_elems(np, "qcom,vmids");
-	if (n == -EINVAL)	/* no such property */
+	if (n == -EINVAL)
 		return 0;
 	if (n <= 0 || n > FASTRPC_RHEAP_MAX_VMIDS)
 		return -EINVAL;
@@ -96,7 +72,6 @@ static int fastrpc_rheap_read_vmids(struct fastrpc_rheap *rheap,
 		return -EINVAL;
 
 	for (i = 0; i < n; i++) {
-		/* The owner bitmap of SCM has 64 bits */
 		if (vmids[i] >= 64 || vmids[i] == FASTRPC_RHEAP_VMID_HLOS)
 			return -EINVAL;
 		rheap->vmperms[i].vmid = vmids[i];
@@ -106,14 +81,7 @@ static int fastrpc_rheap_read_vmids(struct fastrpc_rheap *rheap,
 	return 0;
 }
 
-/**
- * fastrpc_rheap_create() - take the reserved memory of a channel
- * @dev: the channel's device, with its device-tree node
- *
- * Return: the heap, NULL when the node names no "memory-region", or an
- * ERR_PTR(): -EINVAL for a region or a "qcom,vmids" that cannot be used,
- * -ENOMEM.
- */
+/* Return: NULL when the node names no "memory-region" */
 struct fastrpc_rheap *fastrpc_rheap_create(struct device *dev)
 {
 	struct fastrpc_rheap *rheap;
@@ -167,11 +135,6 @@ err_free:
 	return ERR_PTR(ret);
 }
 
-/**
- * fastrpc_rheap_destroy() - forget a channel's reserved memory
- * @rheap: the heap, or NULL; what is still allocated is what the DSP kept
- *	(fastrpc_rheap_free() could not assign it back)
- */
 void fastrpc_rheap_destroy(struct fastrpc_rheap *rheap)
 {
 	if (!rheap)
@@ -223,19 +186,6 @@ static int fastrpc_rheap_unassign(struct fastrpc_rheap *rheap,
 }
 #endif
 
-/**
- * fastrpc_rheap_alloc() - allocate pages of a channel's reserved memory
- * @rheap: the heap
- * @size: bytes wanted, rounded up to pages
- * @buf: the pages, written
- *
- * With "qcom,vmids", the pages are assigned to those VMs before this
- * returns.
- *
- * Return: 0, -EINVAL for an empty size, -ENOMEM when no free range is big
- * enough, -EOPNOTSUPP when the pages must be assigned to other VMs and SCM
- * is not there to do it, or the error of the assignment.
- */
 int fastrpc_rheap_alloc(struct fastrpc_rheap *rheap, size_t size,
 			struct fastrpc_rheap_buf *buf)
 {
@@ -277,14 +227,7 @@ int fastrpc_rheap_alloc(struct fastrpc_rheap *rheap, size_t size,
 	return ret;
 }
 
-/**
- * fastrpc_rheap_free() - give pages back to a channel's reserved memory
- * @rheap: the heap
- * @buf: pages of fastrpc_rheap_alloc(), which the DSP no longer uses; set
- *	empty
- *
- * Pages that cannot be assigned back to the host are never reused.
- */
+/* Pages that cannot be assigned back to the host are never reused */
 void fastrpc_rheap_free(struct fastrpc_rheap *rheap,
 			struct fastrpc_rheap_buf *buf)
 {

@@ -1,7 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * FastRPC accel driver: the reserved memory of a channel.
- */
 #ifndef __FASTRPC_RHEAP_H__
 #define __FASTRPC_RHEAP_H__
 
@@ -10,17 +7,10 @@
 struct device;
 struct fastrpc_rheap;
 
-/**
- * struct fastrpc_rheap_buf - pages of a channel's reserved memory
- * @phys: physical address of the first page, what the DSP is given
- * @size: size in bytes, a multiple of the page size; 0 when not allocated
- * @owners: SCM owners of the pages (QCOM_SCM_VMID_* bits) while they are
- *	assigned away from the host, else 0
- */
 struct fastrpc_rheap_buf {
-	phys_addr_t phys;
-	size_t size;
-	u64 owners;
+	phys_addr_t phys; /* what the DSP is given */
+	size_t size; /* 0 when not allocated */
+	u64 owners; /* QCOM_SCM_VMID_* bits while assigned away, else 0 */
 };
 
 struct fastrpc_rheap *fastrpc_rheap_create(struct device *dev);

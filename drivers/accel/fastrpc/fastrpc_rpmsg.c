@@ -2,14 +2,8 @@
 /*
  * FastRPC accel driver: the rpmsg driver of the DSP channels.
  *
- * A thin layer: probe reads the device tree, creates the channel,
- * populates the context banks, creates the channel's endpoint and only then
- * attaches the channel to the domain's accel device (which goes online);
- * remove undoes that in reverse; the callback hands messages to the channel.
- *
- * Only the public rpmsg API is used: the driver has no default endpoint (no
- * .callback), it creates its own with rpmsg_create_ept() and destroys it
- * itself, so it needs nothing of the endpoint but its callback and priv.
+ * There is no default endpoint (no .callback): the driver creates and
+ * destroys its own with rpmsg_create_ept(), using only the public rpmsg API.
  */
 
 #include <linux/err.h>
@@ -30,13 +24,9 @@
 #include "fastrpc_rpmsg.h"
 #include "fastrpc_trace.h"
 
-/**
- * fastrpc_rpmsg_channel() - the channel of a device bound to this driver
- * @dev: a device, e.g. the parent of a context bank
- *
- * Only valid while @dev stays bound (a child device's probe qualifies).
- *
- * Return: the channel, or NULL when @dev is not a bound FastRPC channel.
+/*
+ * Valid only while @dev stays bound (a child's probe qualifies); NULL when
+ * @dev is not a bound FastRPC channel.
  */
 struct fastrpc_channel *fastrpc_rpmsg_channel(struct device *dev)
 {
@@ -58,28 +48,7 @@ static int fastrpc_rpmsg_callback(struct rpmsg_device *rpdev, void *data,
 	return 0;
 }
 
-static int fastrpc_rpmsg_start(struct rpmsg_device *rpdev,
-			       struct fastrpc_channel *channel)
-{
-	struct rpmsg_channel_info chinfo = {
-		.src = rpdev->src,
-		.dst = RPMSG_ADDR_ANY,
-	};
-	struct rpmsg_endpoint *ept;
-
-	strscpy(chinfo.name, rpdev->id.name, sizeof(chinfo.name));
-	ept = rpmsg_create_ept(rpdev, fastrpc_rpmsg_callback, channel, chinfo);
-	if (!ept)
-		return -ENOMEM;
-	fastrpc_channel_start(channel, ept);
-	return 0;
-}
-
-/*
- * Whether a context bank of the channel may not be cache-coherent: only on
- * an architecture that syncs for DMA, when the device tree does not say
- * that the bank is coherent ("dma-coherent").
- */
+/* Only where DMA needs syncing, for a bank without "dma-coherent" in the DT */
 static bool fastrpc_rpmsg_noncoherent(struct device_node *np)
 {
 	struct device_node *cb;
@@ -98,8 +67,13 @@ static bool fastrpc_rpmsg_noncoherent(struct device_node *np)
 
 static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 {
+	struct rpmsg_channel_info chinfo = {
+		.src = rpdev->src,
+		.dst = RPMSG_ADDR_ANY,
+	};
 	struct device_node *np = rpdev->dev.of_node;
 	struct fastrpc_channel *channel;
+	struct rpmsg_endpoint *ept;
 	struct fastrpc_device *fdev;
 	const char *label;
 	int domain, ret;
@@ -143,13 +117,16 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 		goto err_depopulate;
 	}
 
-	ret = fastrpc_rpmsg_start(rpdev, channel);
-	if (ret) {
+	strscpy(chinfo.name, rpdev->id.name, sizeof(chinfo.name));
+	ept = rpmsg_create_ept(rpdev, fastrpc_rpmsg_callback, channel, chinfo);
+	if (!ept) {
+		ret = -ENOMEM;
 		drm_err(&fdev->drm, "creating the endpoint: %d\n", ret);
 		goto err_depopulate;
 	}
+	fastrpc_channel_start(channel, ept);
 
-	/* Online only now: a call can be sent and answered */
+	/* Online only once a call can be sent and answered */
 	ret = fastrpc_device_attach(fdev, channel);
 	if (ret) {
 		drm_err(&fdev->drm, "%s: domain already has a channel\n",
@@ -187,13 +164,9 @@ static void fastrpc_rpmsg_remove(struct rpmsg_device *rpdev)
 	/* No new legacy file; open ones see the channel stop */
 	fastrpc_legacy_unregister(channel);
 	fastrpc_device_detach(fdev, channel);
-	/* Every call fails now; nothing waits for their callers */
 	failed = fastrpc_channel_stop(channel);
 	trace_fastrpc_channel_down(fdev->label, dev_name(&rpdev->dev), failed);
-	/*
-	 * The DSP forgot everything: give back what was kept for it while the
-	 * context banks can still unmap it.
-	 */
+	/* The DSP forgot everything: give back its memory while banks can unmap */
 	fastrpc_mem_reclaim_kept(channel);
 	mutex_lock(&channel->heap_lock);
 	fastrpc_proc_static_release_locked(channel);

@@ -1,7 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * FastRPC accel driver: the rpmsg driver of the DSP channels.
- */
 #ifndef __FASTRPC_RPMSG_H__
 #define __FASTRPC_RPMSG_H__
 

@@ -2,11 +2,9 @@
 /*
  * FastRPC accel driver: context banks and their session slots.
  *
- * Every compute-cb child of a channel's node is a context bank: an SMMU
- * context with its own address space and stream id. The driver binds them
- * with its own platform driver so that DMA is set up on the real device.
- * A context bank with qcom,nsessions = <n> has n slots sharing its address
- * space, so its slots are only handed to files of one process at a time.
+ * Each compute-cb child of a channel is an SMMU context bank, bound by our own
+ * platform driver so that DMA is set up on the real device. The slots of a
+ * bank (qcom,nsessions) share its address space: one process at a time.
  */
 
 #include <linux/dma-mapping.h>
@@ -38,18 +36,7 @@ static void fastrpc_cb_release(struct kref *ref)
 	kfree(cb);
 }
 
-/**
- * fastrpc_sgt_contiguous() - is a mapped table one range the DSP can use?
- * @sgt: the table, mapped on a device
- * @size: bytes the range must cover
- * @iova: written: the device address of its first byte
- *
- * The DSP gets one address range per buffer: every DMA segment must follow
- * the previous one, the whole buffer must be covered and the range must fit
- * in the 32 IOVA bits of a wire address.
- *
- * Return: 0, or -EINVAL when the table is not such a range.
- */
+/* The DSP takes one range per buffer, within a wire address's 32 IOVA bits */
 int fastrpc_sgt_contiguous(struct sg_table *sgt, size_t size, dma_addr_t *iova)
 {
 	struct scatterlist *sg;
@@ -119,7 +106,7 @@ static int fastrpc_dma_alloc_pages(struct device *dev, size_t size,
 		goto err_free_pages;
 	}
 	buf->contig = false;
-	/* The table has the pages now */
+	/* The table owns the pages */
 	kvfree(pages);
 	return 0;
 
@@ -157,7 +144,6 @@ static void fastrpc_cb_dma_unmap_locked(struct fastrpc_cb *cb,
 	buf->mapped = false;
 }
 
-/* Free a buffer that is on no list: unmap it (if still mapped) and free it */
 static void fastrpc_cb_dma_free_locked(struct fastrpc_cb *cb,
 				       struct fastrpc_dma *buf)
 {
@@ -170,7 +156,7 @@ static void fastrpc_cb_dma_free_locked(struct fastrpc_cb *cb,
 	fastrpc_uncount(cb->channel->fdev, FASTRPC_CNT_PAYLOADS);
 }
 
-/* Map the pages of @buf on the bank; they are freed on failure */
+/* Frees the pages of @buf on failure */
 static int fastrpc_cb_dma_map_locked(struct fastrpc_cb *cb,
 				     struct fastrpc_dma *buf)
 {
@@ -202,32 +188,15 @@ err_free:
 }
 
 /*
- * The payload cache.
- *
- * Every remote call needs a payload on its session's device. Allocating
- * pages per call, mapping them on the bank and vmap()ing them costs more
- * than the rest of a small call, so a context
- * bank keeps the payloads of finished calls for the next calls of the same
- * process.
- *
- * Size classes of 1, 2, 4, ... pages up to 64 KiB: a payload is the
- * metadata plus the inline data, page aligned (a call without buffers takes
- * one page, 4 KiB in and 4 KiB out take three), so powers of two serve any
- * size up to 64 KiB with at most half of a buffer unused. Bigger
- * payloads cost more to copy than to allocate and are rare: they keep the
- * direct allocation. Two buffers per class serve a call in flight plus one
- * of a second thread or file of the process, and bound what a bank holds to
- * ten buffers (248 KiB with 4 KiB pages), only while a process uses it.
- *
- * The IOVA space of a bank belongs to one process at a time, and so do the
- * cached buffers, which hold what that process's calls and its DSP process
- * left in them: they are freed when the bank's last slot is released (the
- * owner leaves) and at unbind. The cache also records the generation of
- * the owner that filled it, so that a new owner that gets the bank before
- * the previous one's buffers are freed drops them instead of using them.
+ * Payload cache: allocating, mapping and vmap()ing a payload per call costs
+ * more than the rest of a small call, so a bank keeps the payloads of finished
+ * calls for the next calls of the same process. Power-of-two classes up to
+ * 64 KiB waste at most half a buffer; bigger payloads are rare and cost more
+ * to copy than to allocate. Two per class serve a call in flight plus one of
+ * another thread. The buffers hold what the owner and its DSP process left in
+ * them: freed when the owner leaves and at unbind; a new owner drops those of
+ * a previous one (by generation).
  */
-
-/* Size class of a payload of @size bytes, or -1 when it is not cached */
 static int fastrpc_payload_class(size_t size)
 {
 	int c = get_order(size);
@@ -259,10 +228,7 @@ static void fastrpc_cb_cache_flush_locked(struct fastrpc_cb *cb)
 	}
 }
 
-/*
- * Make the cache the current owner's, dropping what a previous owner left.
- * The caller holds a slot use, so @owner_gen does not change under it.
- */
+/* A slot use is held, so @owner_gen is stable */
 static void fastrpc_cb_cache_own_locked(struct fastrpc_cb *cb)
 {
 	lockdep_assert_held(&cb->maps_lock);
@@ -273,19 +239,6 @@ static void fastrpc_cb_cache_own_locked(struct fastrpc_cb *cb)
 	}
 }
 
-/*
- * The owner of generation @gen left the bank: free its payload buffers,
- * unless a new owner already dropped them (the cache is of a later
- * generation then).
- */
-static void fastrpc_cb_cache_release(struct fastrpc_cb *cb, u64 gen)
-{
-	mutex_lock(&cb->maps_lock);
-	if (cb->cache.gen == gen)
-		fastrpc_cb_cache_flush_locked(cb);
-	mutex_unlock(&cb->maps_lock);
-}
-
 static struct fastrpc_cb *
 fastrpc_session_find_cb_locked(struct fastrpc_channel *channel,
 			       struct mm_struct *mm)
@@ -294,10 +247,7 @@ fastrpc_session_find_cb_locked(struct fastrpc_channel *channel,
 
 	lockdep_assert_held(&channel->session_lock);
 
-	/*
-	 * A bank this process already uses comes first, so that free banks
-	 * stay free for other processes.
-	 */
+	/* Prefer a bank @mm already uses: free banks stay free for others */
 	list_for_each_entry(cb, &channel->cbs, node) {
 		if (cb->dead || cb->busy == cb->nslots)
 			continue;
@@ -309,16 +259,7 @@ fastrpc_session_find_cb_locked(struct fastrpc_channel *channel,
 	return found;
 }
 
-/**
- * fastrpc_session_acquire() - take a free session slot for a process
- * @channel: the channel
- * @mm: the process; slots of one context bank only go to one process
- *
- * The slot is released with fastrpc_session_put().
- *
- * Return: the slot, ERR_PTR(-EPIPE) when the channel is stopped, or
- * ERR_PTR(-EBUSY) when no slot is free for @mm.
- */
+/* Slots of one context bank only go to one process */
 struct fastrpc_session *fastrpc_session_acquire(struct fastrpc_channel *channel,
 						struct mm_struct *mm)
 {
@@ -361,13 +302,7 @@ struct fastrpc_session *fastrpc_session_acquire(struct fastrpc_channel *channel,
 	return session;
 }
 
-/**
- * fastrpc_session_get() - add a user to a session slot in use
- * @session: the slot; the caller holds a use of it (or a lock under which
- *	a use cannot go), so the slot stays taken
- *
- * Never sleeps.
- */
+/* The caller holds a use, or a lock under which a use cannot go */
 void fastrpc_session_get(struct fastrpc_session *session)
 {
 	struct fastrpc_cb *cb = session->cb;
@@ -378,14 +313,9 @@ void fastrpc_session_get(struct fastrpc_session *session)
 	fastrpc_count(cb->channel->fdev, FASTRPC_CNT_SESSIONS_USED);
 }
 
-/**
- * fastrpc_session_put() - drop a user of a session slot
- * @session: the slot, may be NULL
- *
- * The slot is free when its last user is gone. When the last slot of the
- * context bank is free, the bank's owner leaves and the payload buffers it
- * used are freed: this takes &fastrpc_cb.maps_lock, so the caller must not
- * hold it (nor any lock that comes after it, see DOC: Locking).
+/*
+ * The last slot's release frees the owner's payload buffers under
+ * fastrpc_cb.maps_lock: the caller holds no lock after it (DOC: Locking).
  */
 void fastrpc_session_put(struct fastrpc_session *session)
 {
@@ -409,70 +339,40 @@ void fastrpc_session_put(struct fastrpc_session *session)
 	}
 
 	if (owner) {
-		fastrpc_cb_cache_release(cb, gen);
+		/* The owner's payload buffers, unless a new owner dropped them */
+		mutex_lock(&cb->maps_lock);
+		if (cb->cache.gen == gen)
+			fastrpc_cb_cache_flush_locked(cb);
+		mutex_unlock(&cb->maps_lock);
 		mmdrop(owner);
 	}
 	kref_put(&cb->ref, fastrpc_cb_release);
 }
 
-/**
- * fastrpc_session_is_dead() - is the slot's context bank gone?
- * @session: the slot
- *
- * Return: true once the context bank's device was unbound.
- */
 bool fastrpc_session_is_dead(struct fastrpc_session *session)
 {
 	/* Never sleeps: the lock only orders the flag with the bank's list */
 	return READ_ONCE(session->cb->dead);
 }
 
-/**
- * fastrpc_session_sid() - stream id of a slot's context bank
- * @session: the slot
- *
- * Return: the stream id.
- */
 u32 fastrpc_session_sid(struct fastrpc_session *session)
 {
 	return session->cb->sid;
 }
 
-/**
- * fastrpc_session_dev() - the device that maps memory for a slot
- * @session: the slot
- *
- * Return: the context bank's device, valid while the slot is in use.
- */
 struct device *fastrpc_session_dev(struct fastrpc_session *session)
 {
 	return session->cb->dev;
 }
 
-/**
- * fastrpc_session_wire_addr() - DSP encoding of a device address
- * @session: the slot whose device @dma belongs to
- * @dma: device address
- *
- * Return: @dma with the stream id in bits 63:32.
- */
 u64 fastrpc_session_wire_addr(struct fastrpc_session *session, dma_addr_t dma)
 {
 	return fastrpc_wire_addr(session->cb->sid, dma);
 }
 
-/**
- * fastrpc_session_dma_alloc() - allocate memory mapped on a slot's device
- * @session: the slot
- * @size: size in bytes, a multiple of the page size
- * @buf: the buffer, written
- *
- * The memory is zeroed and charged to the caller's memory cgroup. The
- * context bank keeps track of it, so that it is unmapped while the device
- * still exists when the device is unbound; the memory itself stays until
- * fastrpc_session_dma_free().
- *
- * Return: 0, -ENOMEM, or -EPIPE when the context bank was unbound.
+/*
+ * Zeroed and memcg-charged. Unbinding the device unmaps it; the memory stays
+ * until fastrpc_session_dma_free().
  */
 int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 			      struct fastrpc_dma *buf)
@@ -490,14 +390,6 @@ int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 	return ret;
 }
 
-/**
- * fastrpc_session_dma_free() - free memory of fastrpc_session_dma_alloc()
- * @session: the slot
- * @buf: the buffer; nothing happens when it is not allocated (any more)
- *
- * Unmaps the buffer from the device unless the unbind of the device did,
- * then frees it.
- */
 void fastrpc_session_dma_free(struct fastrpc_session *session,
 			      struct fastrpc_dma *buf)
 {
@@ -508,12 +400,6 @@ void fastrpc_session_dma_free(struct fastrpc_session *session,
 	mutex_unlock(&cb->maps_lock);
 }
 
-/**
- * fastrpc_session_dma_move() - hand a buffer over to another owner
- * @session: the slot of the buffer
- * @dst: where the buffer goes, not allocated
- * @src: the buffer; not allocated afterwards
- */
 void fastrpc_session_dma_move(struct fastrpc_session *session,
 			      struct fastrpc_dma *dst, struct fastrpc_dma *src)
 {
@@ -528,15 +414,6 @@ void fastrpc_session_dma_move(struct fastrpc_session *session,
 	mutex_unlock(&cb->maps_lock);
 }
 
-/**
- * fastrpc_session_dma_sync() - hand a buffer to the DSP or back to the CPU
- * @session: the slot of the buffer
- * @buf: the buffer
- * @for_device: towards the DSP (before a call) or the CPU (after it)
- *
- * Nothing happens once the device was unbound. A no-op on cache-coherent
- * systems.
- */
 void fastrpc_session_dma_sync(struct fastrpc_session *session,
 			      struct fastrpc_dma *buf, bool for_device)
 {
@@ -554,20 +431,10 @@ void fastrpc_session_dma_sync(struct fastrpc_session *session,
 	mutex_unlock(&cb->maps_lock);
 }
 
-/**
- * fastrpc_session_payload_get() - get a payload buffer for a call
- * @session: the call's slot, with a use held by the call
- * @size: size the call needs, a multiple of the page size
- * @buf: the buffer, written; at least @size bytes (&fastrpc_dma.size is the
- *	size of the buffer)
- * @reused: Out. The buffer comes from the cache: it holds what earlier
- *	calls of the process and the DSP left in it, and is the caller's to
- *	clear. Otherwise it is zeroed.
- *
- * The buffer is one of fastrpc_session_dma_alloc(), given back with
- * fastrpc_session_payload_put().
- *
- * Return: 0, -ENOMEM, or -EPIPE when the context bank was unbound.
+/*
+ * A cached buffer (*@reused) holds what other calls of the process and the
+ * DSP left in it and is the caller's to clear; a new one is zeroed. It may be
+ * larger than @size.
  */
 int fastrpc_session_payload_get(struct fastrpc_session *session, size_t size,
 				struct fastrpc_dma *buf, bool *reused)
@@ -605,28 +472,17 @@ int fastrpc_session_payload_get(struct fastrpc_session *session, size_t size,
 
 	mutex_unlock(&cb->maps_lock);
 
-	ret = fastrpc_dma_alloc_pages(cb->dev, size, buf);
-	if (ret)
-		return ret;
-	mutex_lock(&cb->maps_lock);
-	ret = fastrpc_cb_dma_map_locked(cb, buf);
+	ret = fastrpc_session_dma_alloc(session, size, buf);
 	if (!ret)
 		fastrpc_count(fdev, FASTRPC_CNT_PAYLOAD_ALLOCS);
+	return ret;
+
 out_unlock:
 	mutex_unlock(&cb->maps_lock);
 	return ret;
 }
 
-/**
- * fastrpc_session_payload_put() - give back a buffer of a finished call
- * @session: the call's slot, with a use still held by the call
- * @buf: the buffer of fastrpc_session_payload_get(); nothing happens when
- *	it is not allocated (any more: the context bank was unbound)
- *
- * Only once the DSP is done with the buffer: it answered the call or is
- * gone. The buffer is kept for the next calls of the slot's process, or
- * freed when the cache of its size is full or the device was unbound.
- */
+/* Only once the DSP is done with @buf: it answered the call or is gone. */
 void fastrpc_session_payload_put(struct fastrpc_session *session,
 				 struct fastrpc_dma *buf)
 {
@@ -661,12 +517,8 @@ out_unlock:
 }
 
 /*
- * The device is being unbound and its channel is stopped: the DSP reaches
- * nothing any more. Unmap every buffer from the device while its DMA setup
- * is still there; their owners (calls in progress, files, what is kept for
- * the DSP) free the memory when they are done with it, so nothing is freed
- * under a caller that still copies into it. The cached payload buffers are
- * the bank's own: freed. Nothing is mapped or cached on the bank afterwards.
+ * Unmap while the DMA setup still exists. The owners of the buffers free them
+ * when done, so nothing is freed under a caller still copying into it.
  */
 static void fastrpc_cb_unmap_bufs(struct fastrpc_cb *cb)
 {
@@ -680,12 +532,6 @@ static void fastrpc_cb_unmap_bufs(struct fastrpc_cb *cb)
 	mutex_unlock(&cb->maps_lock);
 }
 
-/**
- * fastrpc_channel_num_sessions() - number of session slots of a channel
- * @channel: the channel
- *
- * Return: the number of slots of the context banks still bound.
- */
 u32 fastrpc_channel_num_sessions(struct fastrpc_channel *channel)
 {
 	struct fastrpc_cb *cb;
@@ -773,11 +619,7 @@ static void fastrpc_cb_remove(struct platform_device *pdev)
 	list_del(&cb->node);
 	mutex_unlock(&channel->session_lock);
 
-	/*
-	 * The channel is stopped: the DSP uses nothing any more. Undo the
-	 * mappings while the device's DMA (IOMMU) setup is still there; calls
-	 * still running keep their memory, unmapped.
-	 */
+	/* Unmap while the IOMMU setup exists; running calls keep their memory */
 	fastrpc_bo_unmap_all(cb);
 	fastrpc_cb_unmap_bufs(cb);
 

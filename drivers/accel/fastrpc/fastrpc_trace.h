@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * FastRPC accel driver: trace events (Documentation/accel/fastrpc/
- * observability.rst).
- *
- * Every event names the DSP domain by its label ("cdsp", "adsp", ...) and,
- * where there is one, the client id (pgid) the DSP knows the process by.
- * The arguments are plain values, so that this header needs no driver
- * structure.
+ * Documented in Documentation/accel/fastrpc/observability.rst; the events'
+ * names and fields are read by tools/accel/fastrpc and the selftests.
  */
 
 #undef TRACE_SYSTEM
@@ -18,7 +13,6 @@
 #include <linux/tracepoint.h>
 #include <linux/types.h>
 
-/* A call enters the context table and is sent to the DSP */
 TRACE_EVENT(fastrpc_invoke_start,
 	    TP_PROTO(const char *domain, u32 client, bool kernel, u32 handle,
 		     u32 sc, u64 ctx),
@@ -41,10 +35,7 @@ TRACE_EVENT(fastrpc_invoke_start,
 		      __entry->sc, __entry->ctx)
 );
 
-/*
- * The caller of a call that was sent is done with it: answered, failed
- * when the channel went away or the process died, or given up on.
- */
+/* Also when the call failed or its caller gave up on it */
 TRACE_EVENT(fastrpc_invoke_end,
 	    TP_PROTO(const char *domain, u32 client, u32 handle, u32 sc,
 		     u64 ctx, int result, u32 dsp_status),
@@ -69,11 +60,7 @@ TRACE_EVENT(fastrpc_invoke_end,
 		      __entry->dsp_status)
 );
 
-/*
- * A range is mapped into a DSP process (INIT MEM_MAP), or given to its heap
- * (INIT MMAP, @heap): @addr is the device address (or, for reserved memory,
- * the physical address) the DSP is given, @dsp_addr where the DSP put it.
- */
+/* INIT MEM_MAP, or INIT MMAP with @heap; @addr is physical for rheap */
 TRACE_EVENT(fastrpc_map,
 	    TP_PROTO(const char *domain, u32 client, u32 fd, u32 flags,
 		     bool heap, u64 addr, u64 len, u64 dsp_addr, int result),
@@ -104,7 +91,6 @@ TRACE_EVENT(fastrpc_map,
 		      __entry->result)
 );
 
-/* A DSP mapping is undone (INIT MEM_UNMAP, or MUNMAP for @heap) */
 TRACE_EVENT(fastrpc_unmap,
 	    TP_PROTO(const char *domain, u32 client, u32 fd, bool heap,
 		     u64 dsp_addr, u64 len, int result),
@@ -129,11 +115,6 @@ TRACE_EVENT(fastrpc_unmap,
 		      __entry->len, __entry->result)
 );
 
-/*
- * A process is created on the DSP or attached to: @kind "dynamic" (INIT
- * CREATE, @attrs its attributes), "static" (CREATE_STATIC), "root" or
- * "sensors" (INIT ATTACH).
- */
 TRACE_EVENT(fastrpc_pd_create,
 	    TP_PROTO(const char *domain, u32 client, const char *kind,
 		     u32 attrs, int result, u32 dsp_status),
@@ -155,11 +136,7 @@ TRACE_EVENT(fastrpc_pd_create,
 		      __entry->attrs, __entry->result, __entry->dsp_status)
 );
 
-/*
- * A file's process is released, when the file is closed: with INIT RELEASE
- * (@sent), or without when the DSP lost it already (restart, or the DSP
- * reported it dead).
- */
+/* !@sent: the DSP lost the process already */
 TRACE_EVENT(fastrpc_pd_release,
 	    TP_PROTO(const char *domain, u32 client, bool sent, int result,
 		     u32 dsp_status),
@@ -180,7 +157,6 @@ TRACE_EVENT(fastrpc_pd_release,
 		      __entry->dsp_status)
 );
 
-/* The channel of a DSP came up (probe): the device is online */
 TRACE_EVENT(fastrpc_channel_up,
 	    TP_PROTO(const char *domain, const char *dev, bool secure),
 	    TP_ARGS(domain, dev, secure),
@@ -194,10 +170,7 @@ TRACE_EVENT(fastrpc_channel_up,
 		      __entry->secure ? " secure" : "")
 );
 
-/*
- * The channel of a DSP went down (DSP stopped or restarting): @failed
- * calls still waiting for their reply were failed with -EPIPE.
- */
+/* @failed: calls still waiting for their reply */
 TRACE_EVENT(fastrpc_channel_down,
 	    TP_PROTO(const char *domain, const char *dev, unsigned int failed),
 	    TP_ARGS(domain, dev, failed),
