@@ -10,7 +10,7 @@
 
 #include <uapi/drm/fastrpc_accel.h>
 
-#include "fastrpc_args.h"
+#include "fastrpc_drv.h"
 #include "fastrpc_proto.h"
 
 int fastrpc_args_check_range(u64 ptr, u64 len)

@@ -9,19 +9,18 @@
 
 #include <linux/bitfield.h>
 #include <linux/export.h>
+#include <linux/ktime.h>
 #include <linux/rpmsg.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include <kunit/visibility.h>
 
 #include <drm/drm_print.h>
 
-#include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
-#include "fastrpc_invoke.h"
 #include "fastrpc_proto.h"
-#include "fastrpc_rheap.h"
 #include "fastrpc_trace.h"
 
 /*
@@ -127,6 +126,53 @@ bool fastrpc_channel_is_dead(struct fastrpc_channel *channel)
 	spin_unlock_irqrestore(&channel->lock, flags);
 
 	return dead;
+}
+
+static struct workqueue_struct *fastrpc_release_wq;
+
+/* Both called with IRQs off, under &fastrpc_channel.lock */
+static void fastrpc_quota_busy_begin(struct fastrpc_quota *quota)
+{
+	spin_lock(&quota->busy_lock);
+	if (!quota->busy_calls++)
+		quota->busy_since = ktime_get_ns();
+	spin_unlock(&quota->busy_lock);
+}
+
+static void fastrpc_quota_busy_end(struct fastrpc_quota *quota)
+{
+	spin_lock(&quota->busy_lock);
+	if (!WARN_ON_ONCE(!quota->busy_calls) && !--quota->busy_calls)
+		quota->busy_ns += ktime_get_ns() - quota->busy_since;
+	spin_unlock(&quota->busy_lock);
+}
+
+/* Abandoned calls count until the DSP answers them */
+u64 fastrpc_quota_busy_ns(struct fastrpc_quota *quota)
+{
+	unsigned long flags;
+	u64 ns;
+
+	spin_lock_irqsave(&quota->busy_lock, flags);
+	ns = quota->busy_ns;
+	if (quota->busy_calls)
+		ns += ktime_get_ns() - quota->busy_since;
+	spin_unlock_irqrestore(&quota->busy_lock, flags);
+
+	return ns;
+}
+
+/* Freeing pages and the session mutex need process context */
+static void fastrpc_call_release_deferred(struct kref *ref)
+{
+	struct fastrpc_call *call = container_of(ref, struct fastrpc_call, ref);
+
+	queue_work(fastrpc_release_wq, &call->release_work);
+}
+
+static void fastrpc_call_put_deferred(struct fastrpc_call *call)
+{
+	kref_put(&call->ref, fastrpc_call_release_deferred);
 }
 
 static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
@@ -401,4 +447,39 @@ void fastrpc_channel_receive(struct fastrpc_channel *channel,
 				    class, len, ctx);
 		break;
 	}
+}
+
+int fastrpc_channel_init(void)
+{
+	fastrpc_release_wq = alloc_workqueue("fastrpc_release", 0, 0);
+	return fastrpc_release_wq ? 0 : -ENOMEM;
+}
+
+void fastrpc_channel_exit(void)
+{
+	destroy_workqueue(fastrpc_release_wq);
+}
+
+/* Return: a reference to the channel, NULL while offline */
+struct fastrpc_channel *fastrpc_device_get_channel(struct fastrpc_device *fdev)
+{
+	struct fastrpc_channel *channel = NULL;
+
+	mutex_lock(&fdev->lock);
+	if (fdev->channel)
+		channel = fastrpc_channel_get(fdev->channel);
+	mutex_unlock(&fdev->lock);
+
+	return channel;
+}
+
+bool fastrpc_device_is_online(struct fastrpc_device *fdev)
+{
+	bool online;
+
+	mutex_lock(&fdev->lock);
+	online = fdev->channel;
+	mutex_unlock(&fdev->lock);
+
+	return online;
 }

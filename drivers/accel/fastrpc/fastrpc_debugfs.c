@@ -16,13 +16,8 @@
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
 
-#include "fastrpc_channel.h"
-#include "fastrpc_debugfs.h"
 #include "fastrpc_drv.h"
-#include "fastrpc_gem.h"
-#include "fastrpc_invoke.h"
 #include "fastrpc_proto.h"
-#include "fastrpc_session.h"
 
 static const char * const fastrpc_counter_names[FASTRPC_CNT_COUNT] = {
 	[FASTRPC_CNT_CALLS] = "calls",

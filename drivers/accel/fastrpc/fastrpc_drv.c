@@ -7,7 +7,11 @@
 
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/err.h>
 #include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/of_platform.h>
 #include <linux/platform_device.h>
 #include <linux/rpmsg.h>
 #include <linux/slab.h>
@@ -23,16 +27,9 @@
 
 #include <uapi/drm/fastrpc_accel.h>
 
-#include "fastrpc_channel.h"
-#include "fastrpc_debugfs.h"
 #include "fastrpc_drv.h"
-#include "fastrpc_gem.h"
-#include "fastrpc_invoke.h"
-#include "fastrpc_mem.h"
-#include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
-#include "fastrpc_rpmsg.h"
-#include "fastrpc_session.h"
+#include "fastrpc_trace.h"
 
 static const char * const fastrpc_domain_labels[FASTRPC_NUM_DOMAINS] = {
 	[DRM_FASTRPC_DOMAIN_ADSP] = "adsp",
@@ -47,188 +44,18 @@ static const char * const fastrpc_domain_labels[FASTRPC_NUM_DOMAINS] = {
 static DEFINE_MUTEX(fastrpc_devices_lock); /* protects fastrpc_devices */
 static struct fastrpc_device *fastrpc_devices[FASTRPC_NUM_DOMAINS];
 
-int fastrpc_domain_from_label(const char *label)
+static int fastrpc_domain_from_label(const char *label)
 {
 	return match_string(fastrpc_domain_labels, FASTRPC_NUM_DOMAINS, label);
 }
 
-bool fastrpc_domain_runs_unsigned(u32 domain_id)
-{
-	return domain_id >= DRM_FASTRPC_DOMAIN_CDSP;
-}
-
-const char *fastrpc_domain_label(u32 domain_id)
-{
-	return fastrpc_domain_labels[domain_id];
-}
-
-int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
-		      struct drm_file *file)
-{
-	ffile->quota = fastrpc_quota_alloc();
-	if (!ffile->quota)
-		return -ENOMEM;
-	ffile->fdev = fdev;
-	ffile->drm = file ? file->minor->dev : &fdev->drm;
-	ffile->privileged = ffile->drm != &fdev->drm;
-	ffile->file = file;
-	mutex_init(&ffile->lock);
-	spin_lock_init(&ffile->proc_lock);
-	init_rwsem(&ffile->calls_sem);
-	ffile->pd = FASTRPC_PD_ROOT;
-	INIT_LIST_HEAD(&ffile->dsp_maps);
-	mutex_init(&ffile->maps_lock);
-	INIT_LIST_HEAD(&ffile->bo_maps);
-	return 0;
-}
-
-/* DRM released an accel file's handles already: mappings hold their BOs */
-void fastrpc_file_fini(struct fastrpc_file *ffile)
-{
-	fastrpc_proc_release(ffile);
-	fastrpc_quota_put(ffile->quota);
-	mutex_destroy(&ffile->maps_lock);
-	mutex_destroy(&ffile->lock);
-}
-
-static int fastrpc_open(struct drm_device *drm, struct drm_file *file)
-{
-	struct fastrpc_file *ffile;
-	int ret;
-
-	ffile = kzalloc(sizeof(*ffile), GFP_KERNEL);
-	if (!ffile)
-		return -ENOMEM;
-
-	ret = fastrpc_file_init(ffile, to_fastrpc_device(drm), file);
-	if (ret) {
-		kfree(ffile);
-		return ret;
-	}
-	file->driver_priv = ffile;
-	return 0;
-}
-
-static void fastrpc_postclose(struct drm_device *drm, struct drm_file *file)
-{
-	struct fastrpc_file *ffile = file->driver_priv;
-
-	fastrpc_file_fini(ffile);
-	kfree(ffile);
-}
-
-#define FASTRPC_IOCTL(_name, _func, _flags) \
-	DRM_IOCTL_DEF_DRV(FASTRPC_##_name, fastrpc_ioctl_##_func, _flags)
-
-static const struct drm_ioctl_desc fastrpc_ioctls[] = {
-	FASTRPC_IOCTL(QUERY, query, 0),
-	FASTRPC_IOCTL(PROCESS_INIT, process_init, 0),
-	FASTRPC_IOCTL(INVOKE, invoke, 0),
-	FASTRPC_IOCTL(GEM_CREATE, gem_create, 0),
-	FASTRPC_IOCTL(GEM_MMAP_OFFSET, gem_mmap_offset, 0),
-	FASTRPC_IOCTL(MAP, map, 0),
-	FASTRPC_IOCTL(UNMAP, unmap, 0),
-};
-
-/* sizeof(drm_version32_t) of drm_ioc32.c */
-#define FASTRPC_DRM_VERSION32_SIZE	36
-#define FASTRPC_DRM_IOCTL_VERSION32	_IOC(_IOC_READ | _IOC_WRITE, \
-					     DRM_IOCTL_BASE, 0x00, \
-					     FASTRPC_DRM_VERSION32_SIZE)
-
-/* Same layout for 32-bit processes */
-static const unsigned int fastrpc_core_cmds[] = {
-	DRM_IOCTL_GET_CAP,
-	DRM_IOCTL_GEM_CLOSE,
-	DRM_IOCTL_PRIME_HANDLE_TO_FD,
-	DRM_IOCTL_PRIME_FD_TO_HANDLE,
-};
-
 /*
- * An accel file has no DRM master, yet drm_ioctl() and drm_compat_ioctl()
- * run every core ioctl of a primary node (GET_UNIQUE and GET_MAGIC
- * dereference the missing master) and drm_compat_ioctl() translates by
- * number alone: take only whole command words we know. A struct that grows
- * must list its old command words here.
- */
-static int fastrpc_check_cmd(unsigned int cmd, bool compat)
-{
-	unsigned int nr = _IOC_NR(cmd);
-	unsigned int version, i;
-
-	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE)
-		return -ENOTTY;
-
-	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END) {
-		i = nr - DRM_COMMAND_BASE;
-		if (i < ARRAY_SIZE(fastrpc_ioctls) &&
-		    fastrpc_ioctls[i].cmd == cmd)
-			return 0;
-		return -EINVAL;
-	}
-
-	version = compat ? FASTRPC_DRM_IOCTL_VERSION32 : DRM_IOCTL_VERSION;
-	if (nr == _IOC_NR(version))
-		return cmd == version ? 0 : -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(fastrpc_core_cmds); i++) {
-		if (nr == _IOC_NR(fastrpc_core_cmds[i]))
-			return cmd == fastrpc_core_cmds[i] ? 0 : -EINVAL;
-	}
-	return -ENOTTY;
-}
-
-static long fastrpc_accel_ioctl(struct file *filp, unsigned int cmd,
-				unsigned long arg)
-{
-	int ret;
-
-	ret = fastrpc_check_cmd(cmd, false);
-	if (ret)
-		return ret;
-	return drm_ioctl(filp, cmd, arg);
-}
-
-#ifdef CONFIG_COMPAT
-static long fastrpc_accel_compat_ioctl(struct file *filp, unsigned int cmd,
-				       unsigned long arg)
-{
-	int ret;
-
-	ret = fastrpc_check_cmd(cmd, true);
-	if (ret)
-		return ret;
-	return drm_compat_ioctl(filp, cmd, arg);
-}
-#else
-#define fastrpc_accel_compat_ioctl NULL
-#endif
-
-static const struct file_operations fastrpc_accel_fops = {
-	.owner = THIS_MODULE,
-	.open = accel_open,
-	.release = drm_release,
-	.unlocked_ioctl = fastrpc_accel_ioctl,
-	.compat_ioctl = fastrpc_accel_compat_ioctl,
-	.poll = drm_poll,
-	.read = drm_read,
-	.llseek = noop_llseek,
-	.mmap = drm_gem_mmap,
-	.fop_flags = FOP_UNSIGNED_OFFSET,
-	.show_fdinfo = drm_show_fdinfo,
-};
-
-static void fastrpc_show_fdinfo(struct drm_printer *p, struct drm_file *file)
-{
-	struct fastrpc_file *ffile = file->driver_priv;
-
-	drm_printf(p, "drm-engine-dsp:\t%llu ns\n",
-		   fastrpc_quota_busy_ns(ffile->quota));
-	drm_show_memory_stats(p, file);
-}
-
-/*
- * PRIME imports attach to the parent. It never does DMA, but an exporter
- * may map its dma-buf at attach time, so accept any address and size.
+ * The parent of a domain's DRM devices must outlive its rpmsg device, which
+ * every DSP restart removes. The remote processor's device survives, but
+ * its driver removes it without telling us, and it cannot carry our DMA
+ * parameters; 6.12 has no faux device (6.14), so a root device it is.
+ * PRIME imports attach to it. It never does DMA, but an exporter may map
+ * its dma-buf at attach time, so accept any address and size.
  */
 static struct device *fastrpc_root_register(const char *name)
 {
@@ -255,22 +82,6 @@ err_unregister:
 	root_device_unregister(root);
 	return ERR_PTR(ret);
 }
-
-static const struct drm_driver fastrpc_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL,
-	.open = fastrpc_open,
-	.postclose = fastrpc_postclose,
-	.gem_create_object = fastrpc_gem_create_object,
-	.gem_prime_import = fastrpc_gem_prime_import,
-	.show_fdinfo = fastrpc_show_fdinfo,
-	.ioctls = fastrpc_ioctls,
-	.num_ioctls = ARRAY_SIZE(fastrpc_ioctls),
-	.fops = &fastrpc_accel_fops,
-	.name = "fastrpc",
-	.desc = "Qualcomm FastRPC (Hexagon DSP)",
-	.major = FASTRPC_DRIVER_MAJOR,
-	.minor = FASTRPC_DRIVER_MINOR,
-};
 
 static void fastrpc_device_fini_clients(struct drm_device *drm, void *arg)
 {
@@ -389,7 +200,7 @@ static void fastrpc_device_destroy(struct fastrpc_device *fdev)
 	root_device_unregister(root);
 }
 
-struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id)
+static struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id)
 {
 	struct fastrpc_device *fdev;
 
@@ -408,8 +219,8 @@ struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id)
 	return fdev;
 }
 
-int fastrpc_device_attach(struct fastrpc_device *fdev,
-			  struct fastrpc_channel *channel)
+static int fastrpc_device_attach(struct fastrpc_device *fdev,
+				 struct fastrpc_channel *channel)
 {
 	int ret = 0;
 
@@ -426,8 +237,8 @@ int fastrpc_device_attach(struct fastrpc_device *fdev,
 	return ret;
 }
 
-void fastrpc_device_detach(struct fastrpc_device *fdev,
-			   struct fastrpc_channel *channel)
+static void fastrpc_device_detach(struct fastrpc_device *fdev,
+				  struct fastrpc_channel *channel)
 {
 	struct fastrpc_channel *old = NULL;
 
@@ -441,35 +252,255 @@ void fastrpc_device_detach(struct fastrpc_device *fdev,
 	fastrpc_channel_put(old);
 }
 
-/* Return: a reference to the channel, NULL while offline */
-struct fastrpc_channel *fastrpc_device_get_channel(struct fastrpc_device *fdev)
+/* May run in hard IRQ context (glink): never sleeps */
+static int fastrpc_rpmsg_callback(struct rpmsg_device *rpdev, void *data,
+				  int len, void *priv, u32 addr)
 {
-	struct fastrpc_channel *channel = NULL;
+	struct fastrpc_channel *channel = priv;
 
-	mutex_lock(&fdev->lock);
-	if (fdev->channel)
-		channel = fastrpc_channel_get(fdev->channel);
-	mutex_unlock(&fdev->lock);
+	if (len < 0)
+		return 0;
 
-	return channel;
+	fastrpc_channel_receive(channel, data, len);
+	return 0;
 }
 
-bool fastrpc_device_is_online(struct fastrpc_device *fdev)
+/* Only where DMA needs syncing, for a bank without "dma-coherent" in the DT */
+static bool fastrpc_rpmsg_noncoherent(struct device_node *np)
 {
-	bool online;
+	struct device_node *cb;
 
-	mutex_lock(&fdev->lock);
-	online = fdev->channel;
-	mutex_unlock(&fdev->lock);
-
-	return online;
+	if (!IS_ENABLED(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE))
+		return false;
+	for_each_available_child_of_node(np, cb) {
+		if (of_device_is_compatible(cb, "qcom,fastrpc-compute-cb") &&
+		    !of_dma_is_coherent(cb)) {
+			of_node_put(cb);
+			return true;
+		}
+	}
+	return false;
 }
+
+static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
+{
+	struct rpmsg_channel_info chinfo = {
+		.src = rpdev->src,
+		.dst = RPMSG_ADDR_ANY,
+	};
+	struct device_node *np = rpdev->dev.of_node;
+	struct fastrpc_channel *channel;
+	struct rpmsg_endpoint *ept;
+	struct fastrpc_device *fdev;
+	const char *label;
+	int domain, ret;
+	bool secure;
+
+	ret = of_property_read_string(np, "label", &label);
+	if (ret) {
+		dev_err(&rpdev->dev, "no label: %d\n", ret);
+		return ret;
+	}
+	domain = fastrpc_domain_from_label(label);
+	if (domain < 0) {
+		dev_err(&rpdev->dev, "unknown domain \"%s\"\n", label);
+		return domain;
+	}
+	secure = !of_property_read_bool(np, "qcom,non-secure-domain");
+
+	fdev = fastrpc_device_get_or_create(domain);
+	if (IS_ERR(fdev))
+		return PTR_ERR(fdev);
+
+	channel = fastrpc_channel_create(fdev, secure);
+	if (IS_ERR(channel))
+		return PTR_ERR(channel);
+	/* The context banks find their channel through it */
+	dev_set_drvdata(&rpdev->dev, channel);
+	channel->noncoherent = fastrpc_rpmsg_noncoherent(np);
+
+	channel->rheap = fastrpc_rheap_create(&rpdev->dev);
+	if (IS_ERR(channel->rheap)) {
+		ret = PTR_ERR(channel->rheap);
+		channel->rheap = NULL;
+		drm_err(&fdev->drm, "%s: reserved memory: %d\n",
+			dev_name(&rpdev->dev), ret);
+		goto err_depopulate;
+	}
+
+	ret = of_platform_populate(np, NULL, NULL, &rpdev->dev);
+	if (ret) {
+		drm_err(&fdev->drm, "populating context banks: %d\n", ret);
+		goto err_depopulate;
+	}
+
+	strscpy(chinfo.name, rpdev->id.name, sizeof(chinfo.name));
+	ept = rpmsg_create_ept(rpdev, fastrpc_rpmsg_callback, channel, chinfo);
+	if (!ept) {
+		ret = -ENOMEM;
+		drm_err(&fdev->drm, "creating the endpoint: %d\n", ret);
+		goto err_depopulate;
+	}
+	fastrpc_channel_start(channel, ept);
+
+	/* Online only once a call can be sent and answered */
+	ret = fastrpc_device_attach(fdev, channel);
+	if (ret) {
+		drm_err(&fdev->drm, "%s: domain already has a channel\n",
+			dev_name(&rpdev->dev));
+		goto err_stop;
+	}
+
+	/* Last: the nodes appear only once the channel is complete */
+	ret = fastrpc_legacy_register(channel);
+	if (ret)
+		drm_warn(&fdev->drm, "%s: no legacy device nodes: %d\n",
+			 dev_name(&rpdev->dev), ret);
+
+	drm_info(&fdev->drm, "%s: %s channel up\n", dev_name(&rpdev->dev),
+		 secure ? "secure" : "non-secure");
+	trace_fastrpc_channel_up(fdev->label, dev_name(&rpdev->dev), secure);
+	return 0;
+
+err_stop:
+	fastrpc_channel_stop(channel);
+err_depopulate:
+	/* of_platform_populate() leaves the children it created */
+	of_platform_depopulate(&rpdev->dev);
+	dev_set_drvdata(&rpdev->dev, NULL);
+	fastrpc_channel_put(channel);
+	return ret;
+}
+
+static void fastrpc_rpmsg_remove(struct rpmsg_device *rpdev)
+{
+	struct fastrpc_channel *channel = dev_get_drvdata(&rpdev->dev);
+	struct fastrpc_device *fdev = channel->fdev;
+	unsigned int failed;
+
+	/* No new legacy file; open ones see the channel stop */
+	fastrpc_legacy_unregister(channel);
+	fastrpc_device_detach(fdev, channel);
+	failed = fastrpc_channel_stop(channel);
+	trace_fastrpc_channel_down(fdev->label, dev_name(&rpdev->dev), failed);
+	/* The DSP forgot everything: give back its memory while banks can unmap */
+	fastrpc_reclaim_kept(channel);
+	mutex_lock(&channel->heap_lock);
+	fastrpc_proc_static_release_locked(channel);
+	mutex_unlock(&channel->heap_lock);
+	/* Unmaps what calls and files still hold; they free the memory */
+	of_platform_depopulate(&rpdev->dev);
+
+	drm_info(&fdev->drm, "%s: channel down\n", dev_name(&rpdev->dev));
+	/* The reference of fastrpc_channel_create() in probe */
+	fastrpc_channel_put(channel);
+}
+
+static const struct of_device_id fastrpc_rpmsg_of_match[] = {
+	{ .compatible = "qcom,fastrpc" },
+	{}
+};
+MODULE_DEVICE_TABLE(of, fastrpc_rpmsg_of_match);
+
+static struct rpmsg_driver fastrpc_rpmsg_driver = {
+	.probe = fastrpc_rpmsg_probe,
+	.remove = fastrpc_rpmsg_remove,
+	.drv = {
+		.name = "qcom,fastrpc",
+		.of_match_table = fastrpc_rpmsg_of_match,
+	},
+};
+
+/*
+ * Valid only while @dev stays bound (a child's probe qualifies); NULL when
+ * @dev is not a bound FastRPC channel.
+ */
+static struct fastrpc_channel *fastrpc_rpmsg_channel(struct device *dev)
+{
+	if (!dev || dev->driver != &fastrpc_rpmsg_driver.drv)
+		return NULL;
+	return dev_get_drvdata(dev);
+}
+
+static int fastrpc_cb_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct fastrpc_channel *channel;
+	struct fastrpc_device *fdev;
+	u32 sid, nslots = 1;
+	struct fastrpc_cb *cb;
+	int ret;
+
+	channel = fastrpc_rpmsg_channel(dev->parent);
+	if (!channel)
+		return -ENODEV;
+	fdev = channel->fdev;
+
+	ret = of_property_read_u32(dev->of_node, "reg", &sid);
+	if (ret) {
+		drm_err(&fdev->drm, "%pOF: no stream id (reg): %d\n",
+			dev->of_node, ret);
+		return ret;
+	}
+
+	of_property_read_u32(dev->of_node, "qcom,nsessions", &nslots);
+	if (!nslots || nslots > FASTRPC_CB_MAX_SLOTS) {
+		drm_err(&fdev->drm, "%pOF: bad qcom,nsessions %u\n",
+			dev->of_node, nslots);
+		return -EINVAL;
+	}
+
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (ret) {
+		drm_err(&fdev->drm, "%pOF: no 32-bit DMA: %d\n",
+			dev->of_node, ret);
+		return ret;
+	}
+	/* The bank maps a buffer as one range of its address space */
+	if (dev->dma_parms)
+		dma_set_max_seg_size(dev, UINT_MAX);
+
+	cb = fastrpc_cb_create(channel, dev, sid, nslots);
+	if (!cb)
+		return -ENOMEM;
+
+	platform_set_drvdata(pdev, cb);
+	drm_dbg_driver(&fdev->drm, "context bank %u: %u session(s)\n", sid,
+		       nslots);
+	return 0;
+}
+
+static void fastrpc_cb_remove(struct platform_device *pdev)
+{
+	struct fastrpc_cb *cb = platform_get_drvdata(pdev);
+
+	fastrpc_cb_unlist(cb);
+	/* Unmap while the IOMMU setup exists; running calls keep their memory */
+	fastrpc_bo_unmap_all(cb);
+	fastrpc_cb_destroy(cb);
+}
+
+static const struct of_device_id fastrpc_cb_of_match[] = {
+	{ .compatible = "qcom,fastrpc-compute-cb" },
+	{}
+};
+MODULE_DEVICE_TABLE(of, fastrpc_cb_of_match);
+
+static struct platform_driver fastrpc_cb_driver = {
+	.probe = fastrpc_cb_probe,
+	.remove = fastrpc_cb_remove,
+	.driver = {
+		.name = "qcom,fastrpc-compute-cb",
+		.of_match_table = fastrpc_cb_of_match,
+		.suppress_bind_attrs = true,
+	},
+};
 
 static int __init fastrpc_init(void)
 {
 	int ret;
 
-	ret = fastrpc_invoke_init();
+	ret = fastrpc_channel_init();
 	if (ret)
 		return ret;
 
@@ -486,7 +517,7 @@ static int __init fastrpc_init(void)
 err_unregister_cb:
 	platform_driver_unregister(&fastrpc_cb_driver);
 err_invoke_exit:
-	fastrpc_invoke_exit();
+	fastrpc_channel_exit();
 	return ret;
 }
 module_init(fastrpc_init);
@@ -498,7 +529,7 @@ static void __exit fastrpc_exit(void)
 	unregister_rpmsg_driver(&fastrpc_rpmsg_driver);
 	platform_driver_unregister(&fastrpc_cb_driver);
 	/* Queued calls may hold the last channel references */
-	fastrpc_invoke_exit();
+	fastrpc_channel_exit();
 
 	for (i = FASTRPC_NUM_DOMAINS - 1; i >= 0; i--) {
 		if (fastrpc_devices[i])

@@ -12,7 +12,7 @@
 #include <linux/stddef.h>
 #include <linux/spinlock.h>
 
-#include "fastrpc_fence.h"
+#include "fastrpc_drv.h"
 
 struct fastrpc_fence {
 	struct dma_fence base;

@@ -28,9 +28,6 @@
 #include <uapi/drm/fastrpc_accel.h>
 
 #include "fastrpc_drv.h"
-#include "fastrpc_gem.h"
-#include "fastrpc_mem.h"
-#include "fastrpc_session.h"
 
 static int fastrpc_gem_begin_cpu_access(struct dma_buf *dmabuf,
 					enum dma_data_direction dir);
@@ -127,11 +124,60 @@ static int fastrpc_gem_mmap(struct drm_gem_object *obj,
 	return drm_gem_shmem_object_mmap(obj, vma);
 }
 
+/* The list's reference moves to @put, to be dropped without the lock */
+void fastrpc_bo_map_unlist_idle_locked(struct fastrpc_bo_map *map,
+				       struct list_head *put)
+{
+	if (map->listed && !map->users && !map->dsp_pins && !map->cached) {
+		map->listed = false;
+		list_move_tail(&map->node, put);
+	}
+}
+
+void fastrpc_bo_map_uncache_locked(struct fastrpc_file *ffile,
+				   struct fastrpc_bo_map *map,
+				       struct list_head *put)
+{
+	lockdep_assert_held(&ffile->maps_lock);
+
+	if (map->cached) {
+		map->cached = false;
+		ffile->cache_entries--;
+		ffile->cache_pages -= map->obj->size >> PAGE_SHIFT;
+	}
+	fastrpc_bo_map_unlist_idle_locked(map, put);
+}
+
+void fastrpc_bo_map_put_list(struct list_head *put)
+{
+	struct fastrpc_bo_map *map, *tmp;
+
+	list_for_each_entry_safe(map, tmp, put, node) {
+		list_del_init(&map->node);
+		fastrpc_bo_map_put(map);
+	}
+}
+
+/* The cache keeps no mapping of a buffer past its handle */
+static void fastrpc_bo_forget_file_maps(struct fastrpc_file *ffile,
+					struct drm_gem_object *obj)
+{
+	struct fastrpc_bo_map *map, *tmp;
+	LIST_HEAD(put);
+
+	mutex_lock(&ffile->maps_lock);
+	list_for_each_entry_safe(map, tmp, &ffile->bo_maps, node)
+		if (map->obj == obj && map->cached)
+			fastrpc_bo_map_uncache_locked(ffile, map, &put);
+	mutex_unlock(&ffile->maps_lock);
+	fastrpc_bo_map_put_list(&put);
+}
+
 /* The file's handle of @obj is closed: its cache keeps no mapping of it */
 static void fastrpc_gem_close(struct drm_gem_object *obj,
 			      struct drm_file *file)
 {
-	fastrpc_mem_forget_obj(file->driver_priv, obj);
+	fastrpc_bo_forget_file_maps(file->driver_priv, obj);
 }
 
 static void fastrpc_gem_free(struct drm_gem_object *obj)

@@ -28,19 +28,9 @@
 
 #include <uapi/drm/fastrpc_accel.h>
 
-#include "fastrpc_args.h"
-#include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
-#include "fastrpc_fence.h"
-#include "fastrpc_gem.h"
-#include "fastrpc_invoke.h"
-#include "fastrpc_mem.h"
-#include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
-#include "fastrpc_session.h"
 #include "fastrpc_trace.h"
-
-#define FASTRPC_ARG_MAX_SIZE	4096
 
 static unsigned int kernel_timeout_ms = 10000;
 module_param(kernel_timeout_ms, uint, 0644);
@@ -61,8 +51,6 @@ static unsigned int max_abandoned_kb_per_client = 65536;
 module_param(max_abandoned_kb_per_client, uint, 0644);
 MODULE_PARM_DESC(max_abandoned_kb_per_client,
 		 "Payload KiB of those abandoned calls; at the limit new calls give -EBUSY (0: no limit, default 65536)");
-
-static struct workqueue_struct *fastrpc_release_wq;
 
 u32 fastrpc_kernel_timeout_ms(void)
 {
@@ -90,38 +78,6 @@ void fastrpc_quota_put(struct fastrpc_quota *quota)
 {
 	if (quota)
 		kref_put(&quota->ref, fastrpc_quota_release);
-}
-
-/* Both called with IRQs off, under &fastrpc_channel.lock */
-void fastrpc_quota_busy_begin(struct fastrpc_quota *quota)
-{
-	spin_lock(&quota->busy_lock);
-	if (!quota->busy_calls++)
-		quota->busy_since = ktime_get_ns();
-	spin_unlock(&quota->busy_lock);
-}
-
-void fastrpc_quota_busy_end(struct fastrpc_quota *quota)
-{
-	spin_lock(&quota->busy_lock);
-	if (!WARN_ON_ONCE(!quota->busy_calls) && !--quota->busy_calls)
-		quota->busy_ns += ktime_get_ns() - quota->busy_since;
-	spin_unlock(&quota->busy_lock);
-}
-
-/* Abandoned calls count until the DSP answers them */
-u64 fastrpc_quota_busy_ns(struct fastrpc_quota *quota)
-{
-	unsigned long flags;
-	u64 ns;
-
-	spin_lock_irqsave(&quota->busy_lock, flags);
-	ns = quota->busy_ns;
-	if (quota->busy_calls)
-		ns += ktime_get_ns() - quota->busy_since;
-	spin_unlock_irqrestore(&quota->busy_lock, flags);
-
-	return ns;
 }
 
 static bool fastrpc_over_limit(s64 used, unsigned int limit, s64 unit)
@@ -254,22 +210,9 @@ static void fastrpc_call_release_work(struct work_struct *work)
 				       release_work));
 }
 
-/* Freeing pages and the session mutex need process context */
-static void fastrpc_call_release_deferred(struct kref *ref)
-{
-	struct fastrpc_call *call = container_of(ref, struct fastrpc_call, ref);
-
-	queue_work(fastrpc_release_wq, &call->release_work);
-}
-
 static void fastrpc_call_put(struct fastrpc_call *call)
 {
 	kref_put(&call->ref, fastrpc_call_release);
-}
-
-void fastrpc_call_put_deferred(struct fastrpc_call *call)
-{
-	kref_put(&call->ref, fastrpc_call_release_deferred);
 }
 
 static int fastrpc_call_copy_in(struct fastrpc_call *call,
@@ -645,187 +588,4 @@ out_put:
 	call->fence = NULL;
 	fastrpc_call_put(call);
 	return ret;
-}
-
-static int fastrpc_invoke_read_arg(struct drm_file *file,
-				   struct fastrpc_session *session,
-				   const struct drm_fastrpc_arg *arg,
-				   struct fastrpc_karg *karg)
-{
-	int ret;
-
-	if (arg->flags & ~DRM_FASTRPC_BUF_FLAGS ||
-	    arg->flags == DRM_FASTRPC_BUF_FLAGS)
-		return -EINVAL;
-
-	if (!arg->flags) {
-		if (arg->handle || arg->offset)
-			return -EINVAL;
-		ret = fastrpc_args_check_range(arg->ptr, arg->length);
-		if (ret)
-			return ret;
-		karg->len = arg->length;
-		karg->user = true;
-		karg->uptr = u64_to_user_ptr(arg->ptr);
-		return 0;
-	}
-
-	if (arg->ptr)
-		return -EINVAL;
-	ret = fastrpc_mem_get_map(file->driver_priv, session, arg->flags, arg->handle,
-				  arg->offset, arg->length, &karg->map);
-	if (ret)
-		return ret;
-	karg->len = arg->length;
-	karg->offset = arg->offset;
-	return 0;
-}
-
-/* The DSP gets @arg->handle as the fd, as %DRM_IOCTL_FASTRPC_MAP sends it */
-static int fastrpc_invoke_read_handle(struct drm_file *file,
-				      struct fastrpc_session *session,
-				      const struct drm_fastrpc_arg *arg,
-				      struct fastrpc_karg *karg)
-{
-	int ret;
-
-	if (!arg->flags || arg->flags & ~DRM_FASTRPC_BUF_FLAGS ||
-	    arg->flags == DRM_FASTRPC_BUF_FLAGS || arg->ptr)
-		return -EINVAL;
-
-	ret = fastrpc_mem_get_map(file->driver_priv, session, arg->flags,
-				  arg->handle, arg->offset, arg->length,
-				  &karg->map);
-	if (ret)
-		return ret;
-	if (arg->offset > U32_MAX || arg->length > U32_MAX)
-		return -EOVERFLOW;
-	karg->len = arg->length;
-	karg->offset = arg->offset;
-	karg->fd = arg->handle;
-	return 0;
-}
-
-static void fastrpc_invoke_put_args(struct fastrpc_file *ffile,
-				    struct fastrpc_karg *kargs, u32 nargs)
-{
-	u32 i;
-
-	for (i = 0; i < nargs; i++)
-		fastrpc_mem_put_map(ffile, kargs[i].map);
-}
-
-static int fastrpc_invoke_read_args(struct drm_file *file,
-				    struct fastrpc_session *session,
-				    const struct drm_fastrpc_invoke *inv,
-				    struct fastrpc_karg *kargs)
-{
-	const u8 __user *uargs = u64_to_user_ptr(inv->args);
-	u32 nbufs = fastrpc_sc_nbufs(inv->sc);
-	struct drm_fastrpc_arg arg;
-	u32 i;
-	int ret;
-
-	for (i = 0; i < inv->num_args; i++) {
-		ret = copy_struct_from_user(&arg, sizeof(arg),
-					    uargs + (size_t)i * inv->arg_size,
-					    inv->arg_size);
-		/* Unknown trailing bytes are reserved fields */
-		if (ret == -E2BIG)
-			return -EINVAL;
-		if (ret)
-			return ret;
-
-		if (i < nbufs)
-			ret = fastrpc_invoke_read_arg(file, session, &arg,
-						      &kargs[i]);
-		else
-			ret = fastrpc_invoke_read_handle(file, session, &arg,
-							 &kargs[i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int fastrpc_invoke_check(const struct drm_fastrpc_invoke *inv)
-{
-	if (inv->flags || inv->pad || inv->sc & FASTRPC_SC_ATTR)
-		return -EINVAL;
-	if (inv->handle == FASTRPC_HANDLE_INIT)
-		return -EPERM;
-	if (inv->num_args != fastrpc_sc_nargs(inv->sc))
-		return -EINVAL;
-	if (inv->arg_size < DRM_FASTRPC_ARG_MIN_SIZE ||
-	    inv->arg_size > FASTRPC_ARG_MAX_SIZE)
-		return -EINVAL;
-	return 0;
-}
-
-int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
-			 struct drm_file *file)
-{
-	struct fastrpc_file *ffile = file->driver_priv;
-	struct drm_fastrpc_invoke *inv = data;
-	struct fastrpc_call_params params;
-	struct fastrpc_proc_ref proc;
-	struct fastrpc_karg *kargs;
-	int ret, idx;
-
-	inv->dsp_status = 0;
-	ret = fastrpc_invoke_check(inv);
-	if (ret)
-		return ret;
-
-	if (!drm_dev_enter(drm, &idx))
-		return -ENODEV;
-
-	ret = fastrpc_proc_get(ffile, &proc);
-	if (ret)
-		goto out_exit;
-
-	kargs = kcalloc(inv->num_args, sizeof(*kargs), GFP_KERNEL);
-	if (!kargs) {
-		ret = -ENOMEM;
-		goto out_put_proc;
-	}
-
-	ret = fastrpc_invoke_read_args(file, proc.session, inv, kargs);
-	if (ret)
-		goto out_free_args;
-
-	params = (struct fastrpc_call_params) {
-		.handle = inv->handle,
-		.sc = inv->sc,
-		.pid = proc.client_id,
-		.client = proc.client_id,
-		.pd = proc.pd,
-		.args = kargs,
-		.nargs = inv->num_args,
-		.timeout_ms = inv->timeout_ms,
-		.killable = true,
-		.user_file = ffile,
-	};
-	ret = fastrpc_call_sync(proc.channel, proc.session, &params);
-	inv->dsp_status = params.dsp_status;
-
-out_free_args:
-	fastrpc_invoke_put_args(ffile, kargs, inv->num_args);
-	kfree(kargs);
-out_put_proc:
-	fastrpc_proc_put(&proc);
-out_exit:
-	drm_dev_exit(idx);
-	return ret;
-}
-
-int fastrpc_invoke_init(void)
-{
-	fastrpc_release_wq = alloc_workqueue("fastrpc_release", 0, 0);
-	return fastrpc_release_wq ? 0 : -ENOMEM;
-}
-
-void fastrpc_invoke_exit(void)
-{
-	destroy_workqueue(fastrpc_release_wq);
 }

@@ -19,16 +19,8 @@
 #include <uapi/drm/fastrpc_accel.h>
 #include <uapi/misc/fastrpc.h>
 
-#include "fastrpc_args.h"
-#include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
-#include "fastrpc_gem.h"
-#include "fastrpc_invoke.h"
-#include "fastrpc_legacy.h"
-#include "fastrpc_mem.h"
-#include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
-#include "fastrpc_session.h"
 
 /* Limits the legacy UAPI requires */
 #define FASTRPC_LEGACY_SHELL_MAX	SZ_2M

@@ -18,15 +18,8 @@
 
 #include <uapi/drm/fastrpc_accel.h>
 
-#include "fastrpc_args.h"
-#include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
-#include "fastrpc_gem.h"
-#include "fastrpc_invoke.h"
-#include "fastrpc_mem.h"
-#include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
-#include "fastrpc_session.h"
 #include "fastrpc_trace.h"
 
 static unsigned int map_cache_entries = 32;
@@ -65,30 +58,6 @@ fastrpc_mem_find_map_locked(struct fastrpc_file *ffile,
 	return NULL;
 }
 
-/* The list's reference moves to @put, to be dropped without the lock */
-static void fastrpc_mem_unlist_idle_locked(struct fastrpc_bo_map *map,
-					   struct list_head *put)
-{
-	if (map->listed && !map->users && !map->dsp_pins && !map->cached) {
-		map->listed = false;
-		list_move_tail(&map->node, put);
-	}
-}
-
-static void fastrpc_mem_uncache_locked(struct fastrpc_file *ffile,
-				       struct fastrpc_bo_map *map,
-				       struct list_head *put)
-{
-	lockdep_assert_held(&ffile->maps_lock);
-
-	if (map->cached) {
-		map->cached = false;
-		ffile->cache_entries--;
-		ffile->cache_pages -= map->obj->size >> PAGE_SHIFT;
-	}
-	fastrpc_mem_unlist_idle_locked(map, put);
-}
-
 static void fastrpc_mem_evict_locked(struct fastrpc_file *ffile,
 				     struct list_head *put)
 {
@@ -103,18 +72,8 @@ static void fastrpc_mem_evict_locked(struct fastrpc_file *ffile,
 			break;
 		if (!map->cached)
 			continue;
-		fastrpc_mem_uncache_locked(ffile, map, put);
+		fastrpc_bo_map_uncache_locked(ffile, map, put);
 		fastrpc_count(ffile->fdev, FASTRPC_CNT_CACHE_EVICTIONS);
-	}
-}
-
-static void fastrpc_mem_put_list(struct list_head *put)
-{
-	struct fastrpc_bo_map *map, *tmp;
-
-	list_for_each_entry_safe(map, tmp, put, node) {
-		list_del_init(&map->node);
-		fastrpc_bo_map_put(map);
 	}
 }
 
@@ -167,7 +126,7 @@ static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 	*mapp = map;
 out_unlock:
 	mutex_unlock(&ffile->maps_lock);
-	fastrpc_mem_put_list(&put);
+	fastrpc_bo_map_put_list(&put);
 out_put:
 	if (obj)
 		drm_gem_object_put(obj);
@@ -185,10 +144,10 @@ void fastrpc_mem_put_map(struct fastrpc_file *ffile,
 	/* Off the list already once the file's session is released */
 	if (map->listed) {
 		map->users--;
-		fastrpc_mem_unlist_idle_locked(map, &put);
+		fastrpc_bo_map_unlist_idle_locked(map, &put);
 	}
 	mutex_unlock(&ffile->maps_lock);
-	fastrpc_mem_put_list(&put);
+	fastrpc_bo_map_put_list(&put);
 	fastrpc_bo_map_put(map);
 }
 
@@ -218,24 +177,9 @@ static void fastrpc_mem_unpin_map(struct fastrpc_file *ffile,
 
 	mutex_lock(&ffile->maps_lock);
 	map->dsp_pins--;
-	fastrpc_mem_unlist_idle_locked(map, &put);
+	fastrpc_bo_map_unlist_idle_locked(map, &put);
 	mutex_unlock(&ffile->maps_lock);
-	fastrpc_mem_put_list(&put);
-}
-
-/* The cache keeps no mapping of a buffer past its handle */
-void fastrpc_mem_forget_obj(struct fastrpc_file *ffile,
-			    struct drm_gem_object *obj)
-{
-	struct fastrpc_bo_map *map, *tmp;
-	LIST_HEAD(put);
-
-	mutex_lock(&ffile->maps_lock);
-	list_for_each_entry_safe(map, tmp, &ffile->bo_maps, node)
-		if (map->obj == obj && map->cached)
-			fastrpc_mem_uncache_locked(ffile, map, &put);
-	mutex_unlock(&ffile->maps_lock);
-	fastrpc_mem_put_list(&put);
+	fastrpc_bo_map_put_list(&put);
 }
 
 /*
@@ -299,141 +243,6 @@ int fastrpc_mem_get_map(struct fastrpc_file *ffile,
 					 mapp);
 	dma_buf_put(dmabuf);
 	return ret;
-}
-
-static void fastrpc_mem_kept_free(struct fastrpc_channel *channel,
-				  struct fastrpc_kept *kept)
-{
-	fastrpc_rheap_free(channel->rheap, &kept->rbuf);
-	fastrpc_bo_map_put(kept->map);
-	if (kept->session) {
-		fastrpc_session_dma_free(kept->session, &kept->buf);
-		fastrpc_session_put(kept->session);
-	}
-	kfree(kept);
-}
-
-static void fastrpc_mem_keep(struct fastrpc_channel *channel,
-			     struct fastrpc_kept *kept)
-{
-	bool reclaimed;
-
-	mutex_lock(&channel->kept_lock);
-	reclaimed = channel->kept_reclaimed;
-	if (!reclaimed)
-		list_add_tail(&kept->node, &channel->kept);
-	mutex_unlock(&channel->kept_lock);
-
-	if (reclaimed)
-		fastrpc_mem_kept_free(channel, kept);
-	else
-		fastrpc_count(channel->fdev, FASTRPC_CNT_KEPT);
-}
-
-/* Takes over @buf; the kept memory takes a use of @session */
-void fastrpc_mem_keep_dma(struct fastrpc_channel *channel,
-			  struct fastrpc_session *session,
-			  struct fastrpc_dma *buf)
-{
-	struct fastrpc_kept *kept;
-
-	if (!buf->vaddr)
-		return;
-	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
-	fastrpc_session_get(session);
-	kept->session = session;
-	fastrpc_session_dma_move(session, &kept->buf, buf);
-	fastrpc_mem_keep(channel, kept);
-}
-
-static void fastrpc_mem_keep_map(struct fastrpc_channel *channel,
-				 struct fastrpc_bo_map *map)
-{
-	struct fastrpc_kept *kept;
-
-	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
-	kept->map = map;
-	fastrpc_mem_keep(channel, kept);
-}
-
-static void fastrpc_mem_keep_rbuf(struct fastrpc_channel *channel,
-				  struct fastrpc_dsp_map *dsp)
-{
-	struct fastrpc_kept *kept;
-
-	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
-	kept->rbuf = dsp->rbuf;
-	dsp->rbuf.size = 0;
-	fastrpc_mem_keep(channel, kept);
-}
-
-static void fastrpc_mem_dsp_map_free(struct fastrpc_channel *channel,
-				     struct fastrpc_dsp_map *dsp)
-{
-	fastrpc_rheap_free(channel->rheap, &dsp->rbuf);
-	fastrpc_bo_map_put(dsp->map);
-	kfree(dsp);
-}
-
-/* @channel is stopped, with its context banks still bound */
-void fastrpc_mem_reclaim_kept(struct fastrpc_channel *channel)
-{
-	struct fastrpc_kept *kept, *tmp;
-	LIST_HEAD(list);
-
-	mutex_lock(&channel->kept_lock);
-	list_splice_init(&channel->kept, &list);
-	channel->kept_reclaimed = true;
-	mutex_unlock(&channel->kept_lock);
-
-	list_for_each_entry_safe(kept, tmp, &list, node) {
-		list_del(&kept->node);
-		fastrpc_mem_kept_free(channel, kept);
-		fastrpc_uncount(channel->fdev, FASTRPC_CNT_KEPT);
-	}
-}
-
-/*
- * No MEM_UNMAP: the DSP forgets mappings with the process. When it may not
- * have (!@dsp_forgot: RELEASE got no answer), the buffers stay mapped on
- * the channel until the DSP restarts. Unanswered calls keep their own
- * references.
- */
-void fastrpc_mem_release_locked(struct fastrpc_file *ffile, bool dsp_forgot)
-{
-	struct fastrpc_dsp_map *dsp, *dsp_tmp;
-	struct fastrpc_bo_map *map;
-	LIST_HEAD(maps);
-
-	lockdep_assert_held(&ffile->lock);
-
-	list_for_each_entry_safe(dsp, dsp_tmp, &ffile->dsp_maps, node) {
-		list_del(&dsp->node);
-		fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
-		if (!dsp_forgot) {
-			drm_dbg_driver(&ffile->fdev->drm,
-				       "client %u: DSP mapping %#llx kept\n",
-				       ffile->client_id, dsp->dsp_addr);
-			if (dsp->map)
-				fastrpc_mem_keep_map(ffile->channel, dsp->map);
-			else
-				fastrpc_mem_keep_rbuf(ffile->channel, dsp);
-			dsp->map = NULL;
-		}
-		fastrpc_mem_dsp_map_free(ffile->channel, dsp);
-	}
-
-	mutex_lock(&ffile->maps_lock);
-	list_for_each_entry(map, &ffile->bo_maps, node) {
-		map->cached = false;
-		map->listed = false;
-	}
-	list_splice_init(&ffile->bo_maps, &maps);
-	ffile->cache_entries = 0;
-	ffile->cache_pages = 0;
-	mutex_unlock(&ffile->maps_lock);
-
-	fastrpc_mem_put_list(&maps);
 }
 
 /* On success &fastrpc_file.lock is held and @proc is the file's process */
@@ -608,7 +417,7 @@ int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len,
 
 	ret = fastrpc_mem_map_call_locked(ffile, &req, dsp);
 	if (ret && !dsp->lost) {
-		fastrpc_mem_dsp_map_free(channel, dsp);
+		fastrpc_dsp_map_free(channel, dsp);
 		return ret;
 	}
 
@@ -765,7 +574,7 @@ int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 		fastrpc_bo_map_sync_for_cpu(dsp->map, dsp->offset, dsp->len);
 		fastrpc_mem_unpin_map(ffile, dsp->map);
 	}
-	fastrpc_mem_dsp_map_free(ffile->channel, dsp);
+	fastrpc_dsp_map_free(ffile->channel, dsp);
 	return 0;
 }
 

@@ -14,17 +14,146 @@
 
 #include <uapi/drm/fastrpc_accel.h>
 
-#include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
-#include "fastrpc_invoke.h"
-#include "fastrpc_mem.h"
-#include "fastrpc_proc.h"
 #include "fastrpc_proto.h"
-#include "fastrpc_rheap.h"
-#include "fastrpc_session.h"
 #include "fastrpc_trace.h"
 
 static_assert(DRM_FASTRPC_DSP_ATTR_COUNT == FASTRPC_DSP_ATTR_COUNT);
+
+static void fastrpc_kept_free(struct fastrpc_channel *channel,
+			      struct fastrpc_kept *kept)
+{
+	fastrpc_rheap_free(channel->rheap, &kept->rbuf);
+	fastrpc_bo_map_put(kept->map);
+	if (kept->session) {
+		fastrpc_session_dma_free(kept->session, &kept->buf);
+		fastrpc_session_put(kept->session);
+	}
+	kfree(kept);
+}
+
+static void fastrpc_keep(struct fastrpc_channel *channel,
+			 struct fastrpc_kept *kept)
+{
+	bool reclaimed;
+
+	mutex_lock(&channel->kept_lock);
+	reclaimed = channel->kept_reclaimed;
+	if (!reclaimed)
+		list_add_tail(&kept->node, &channel->kept);
+	mutex_unlock(&channel->kept_lock);
+
+	if (reclaimed)
+		fastrpc_kept_free(channel, kept);
+	else
+		fastrpc_count(channel->fdev, FASTRPC_CNT_KEPT);
+}
+
+/* Takes over @buf; the kept memory takes a use of @session */
+static void fastrpc_keep_dma(struct fastrpc_channel *channel,
+			     struct fastrpc_session *session,
+			  struct fastrpc_dma *buf)
+{
+	struct fastrpc_kept *kept;
+
+	if (!buf->vaddr)
+		return;
+	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
+	fastrpc_session_get(session);
+	kept->session = session;
+	fastrpc_session_dma_move(session, &kept->buf, buf);
+	fastrpc_keep(channel, kept);
+}
+
+static void fastrpc_keep_map(struct fastrpc_channel *channel,
+			     struct fastrpc_bo_map *map)
+{
+	struct fastrpc_kept *kept;
+
+	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
+	kept->map = map;
+	fastrpc_keep(channel, kept);
+}
+
+static void fastrpc_keep_rbuf(struct fastrpc_channel *channel,
+			      struct fastrpc_dsp_map *dsp)
+{
+	struct fastrpc_kept *kept;
+
+	kept = kzalloc(sizeof(*kept), GFP_KERNEL | __GFP_NOFAIL);
+	kept->rbuf = dsp->rbuf;
+	dsp->rbuf.size = 0;
+	fastrpc_keep(channel, kept);
+}
+
+void fastrpc_dsp_map_free(struct fastrpc_channel *channel,
+			  struct fastrpc_dsp_map *dsp)
+{
+	fastrpc_rheap_free(channel->rheap, &dsp->rbuf);
+	fastrpc_bo_map_put(dsp->map);
+	kfree(dsp);
+}
+
+/* @channel is stopped, with its context banks still bound */
+void fastrpc_reclaim_kept(struct fastrpc_channel *channel)
+{
+	struct fastrpc_kept *kept, *tmp;
+	LIST_HEAD(list);
+
+	mutex_lock(&channel->kept_lock);
+	list_splice_init(&channel->kept, &list);
+	channel->kept_reclaimed = true;
+	mutex_unlock(&channel->kept_lock);
+
+	list_for_each_entry_safe(kept, tmp, &list, node) {
+		list_del(&kept->node);
+		fastrpc_kept_free(channel, kept);
+		fastrpc_uncount(channel->fdev, FASTRPC_CNT_KEPT);
+	}
+}
+
+/*
+ * No MEM_UNMAP: the DSP forgets mappings with the process. When it may not
+ * have (!@dsp_forgot: RELEASE got no answer), the buffers stay mapped on
+ * the channel until the DSP restarts. Unanswered calls keep their own
+ * references.
+ */
+static void fastrpc_proc_release_maps_locked(struct fastrpc_file *ffile, bool dsp_forgot)
+{
+	struct fastrpc_dsp_map *dsp, *dsp_tmp;
+	struct fastrpc_bo_map *map;
+	LIST_HEAD(maps);
+
+	lockdep_assert_held(&ffile->lock);
+
+	list_for_each_entry_safe(dsp, dsp_tmp, &ffile->dsp_maps, node) {
+		list_del(&dsp->node);
+		fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+		if (!dsp_forgot) {
+			drm_dbg_driver(&ffile->fdev->drm,
+				       "client %u: DSP mapping %#llx kept\n",
+				       ffile->client_id, dsp->dsp_addr);
+			if (dsp->map)
+				fastrpc_keep_map(ffile->channel, dsp->map);
+			else
+				fastrpc_keep_rbuf(ffile->channel, dsp);
+			dsp->map = NULL;
+		}
+		fastrpc_dsp_map_free(ffile->channel, dsp);
+	}
+
+	mutex_lock(&ffile->maps_lock);
+	list_for_each_entry(map, &ffile->bo_maps, node) {
+		map->cached = false;
+		map->listed = false;
+	}
+	list_splice_init(&ffile->bo_maps, &maps);
+	ffile->cache_entries = 0;
+	ffile->cache_pages = 0;
+	mutex_unlock(&ffile->maps_lock);
+
+	fastrpc_bo_map_put_list(&maps);
+}
 
 int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref)
 {
@@ -75,7 +204,7 @@ static void fastrpc_proc_unbind_locked(struct fastrpc_file *ffile,
 	lockdep_assert_held(&ffile->lock);
 
 	/* Before the slot use goes: the mappings hold their own */
-	fastrpc_mem_release_locked(ffile, dsp_forgot);
+	fastrpc_proc_release_maps_locked(ffile, dsp_forgot);
 	fastrpc_session_dma_free(session, &ffile->init_mem);
 
 	spin_lock(&ffile->proc_lock);
@@ -120,7 +249,7 @@ static void fastrpc_proc_keep_init_mem_locked(struct fastrpc_file *ffile)
 	drm_dbg_driver(&ffile->fdev->drm,
 		       "client %u: DSP did not answer, %zu bytes of init memory kept\n",
 		       ffile->client_id, ffile->init_mem.size);
-	fastrpc_mem_keep_dma(ffile->channel, ffile->session, &ffile->init_mem);
+	fastrpc_keep_dma(ffile->channel, ffile->session, &ffile->init_mem);
 }
 
 /* The DSP may still act on a call its caller gave up on */
@@ -472,7 +601,7 @@ out_exit:
 }
 
 /* Runs after DRM released the file's handles; the mappings hold their objects */
-void fastrpc_proc_release(struct fastrpc_file *ffile)
+static void fastrpc_proc_release(struct fastrpc_file *ffile)
 {
 	struct drm_device *drm = ffile->drm;
 	bool dsp_forgot = true, sent = false;
@@ -709,4 +838,33 @@ int fastrpc_ioctl_query(struct drm_device *drm, void *data,
 	default:
 		return -EINVAL;
 	}
+}
+
+int fastrpc_file_init(struct fastrpc_file *ffile, struct fastrpc_device *fdev,
+		      struct drm_file *file)
+{
+	ffile->quota = fastrpc_quota_alloc();
+	if (!ffile->quota)
+		return -ENOMEM;
+	ffile->fdev = fdev;
+	ffile->drm = file ? file->minor->dev : &fdev->drm;
+	ffile->privileged = ffile->drm != &fdev->drm;
+	ffile->file = file;
+	mutex_init(&ffile->lock);
+	spin_lock_init(&ffile->proc_lock);
+	init_rwsem(&ffile->calls_sem);
+	ffile->pd = FASTRPC_PD_ROOT;
+	INIT_LIST_HEAD(&ffile->dsp_maps);
+	mutex_init(&ffile->maps_lock);
+	INIT_LIST_HEAD(&ffile->bo_maps);
+	return 0;
+}
+
+/* DRM released an accel file's handles already: mappings hold their BOs */
+void fastrpc_file_fini(struct fastrpc_file *ffile)
+{
+	fastrpc_proc_release(ffile);
+	fastrpc_quota_put(ffile->quota);
+	mutex_destroy(&ffile->maps_lock);
+	mutex_destroy(&ffile->lock);
 }

@@ -18,7 +18,7 @@
 #include <linux/of_reserved_mem.h>
 #include <linux/slab.h>
 
-#include "fastrpc_rheap.h"
+#include "fastrpc_drv.h"
 
 #define FASTRPC_RHEAP_MAX_VMIDS		8
 /* dt-bindings/firmware/qcom,scm.h */

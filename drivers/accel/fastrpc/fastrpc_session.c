@@ -19,12 +19,8 @@
 
 #include <drm/drm_print.h>
 
-#include "fastrpc_channel.h"
 #include "fastrpc_drv.h"
-#include "fastrpc_gem.h"
 #include "fastrpc_proto.h"
-#include "fastrpc_rpmsg.h"
-#include "fastrpc_session.h"
 
 static void fastrpc_cb_release(struct kref *ref)
 {
@@ -545,47 +541,15 @@ u32 fastrpc_channel_num_sessions(struct fastrpc_channel *channel)
 	return n;
 }
 
-static int fastrpc_cb_probe(struct platform_device *pdev)
+struct fastrpc_cb *fastrpc_cb_create(struct fastrpc_channel *channel,
+				     struct device *dev, u32 sid, u32 nslots)
 {
-	struct device *dev = &pdev->dev;
-	struct fastrpc_channel *channel;
-	struct fastrpc_device *fdev;
-	u32 sid, nslots = 1, i;
 	struct fastrpc_cb *cb;
-	int ret;
-
-	channel = fastrpc_rpmsg_channel(dev->parent);
-	if (!channel)
-		return -ENODEV;
-	fdev = channel->fdev;
-
-	ret = of_property_read_u32(dev->of_node, "reg", &sid);
-	if (ret) {
-		drm_err(&fdev->drm, "%pOF: no stream id (reg): %d\n",
-			dev->of_node, ret);
-		return ret;
-	}
-
-	of_property_read_u32(dev->of_node, "qcom,nsessions", &nslots);
-	if (!nslots || nslots > FASTRPC_CB_MAX_SLOTS) {
-		drm_err(&fdev->drm, "%pOF: bad qcom,nsessions %u\n",
-			dev->of_node, nslots);
-		return -EINVAL;
-	}
-
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
-	if (ret) {
-		drm_err(&fdev->drm, "%pOF: no 32-bit DMA: %d\n",
-			dev->of_node, ret);
-		return ret;
-	}
-	/* The bank maps a buffer as one range of its address space */
-	if (dev->dma_parms)
-		dma_set_max_seg_size(dev, UINT_MAX);
+	u32 i;
 
 	cb = kzalloc(struct_size(cb, slots, nslots), GFP_KERNEL);
 	if (!cb)
-		return -ENOMEM;
+		return NULL;
 
 	kref_init(&cb->ref);
 	mutex_init(&cb->maps_lock);
@@ -602,43 +566,24 @@ static int fastrpc_cb_probe(struct platform_device *pdev)
 	mutex_lock(&channel->session_lock);
 	list_add_tail(&cb->node, &channel->cbs);
 	mutex_unlock(&channel->session_lock);
-
-	platform_set_drvdata(pdev, cb);
-	drm_dbg_driver(&fdev->drm, "context bank %u: %u session(s)\n", sid,
-		       nslots);
-	return 0;
+	return cb;
 }
 
-static void fastrpc_cb_remove(struct platform_device *pdev)
+/* No new session on @cb from here on */
+void fastrpc_cb_unlist(struct fastrpc_cb *cb)
 {
-	struct fastrpc_cb *cb = platform_get_drvdata(pdev);
 	struct fastrpc_channel *channel = cb->channel;
 
 	mutex_lock(&channel->session_lock);
 	WRITE_ONCE(cb->dead, true);
 	list_del(&cb->node);
 	mutex_unlock(&channel->session_lock);
-
-	/* Unmap while the IOMMU setup exists; running calls keep their memory */
-	fastrpc_bo_unmap_all(cb);
-	fastrpc_cb_unmap_bufs(cb);
-
-	/* The list's reference, from fastrpc_cb_probe() */
-	kref_put(&cb->ref, fastrpc_cb_release);
 }
 
-static const struct of_device_id fastrpc_cb_of_match[] = {
-	{ .compatible = "qcom,fastrpc-compute-cb" },
-	{}
-};
-MODULE_DEVICE_TABLE(of, fastrpc_cb_of_match);
-
-struct platform_driver fastrpc_cb_driver = {
-	.probe = fastrpc_cb_probe,
-	.remove = fastrpc_cb_remove,
-	.driver = {
-		.name = "qcom,fastrpc-compute-cb",
-		.of_match_table = fastrpc_cb_of_match,
-		.suppress_bind_attrs = true,
-	},
-};
+/* After fastrpc_cb_unlist() and the unmapping of the objects' mappings */
+void fastrpc_cb_destroy(struct fastrpc_cb *cb)
+{
+	fastrpc_cb_unmap_bufs(cb);
+	/* The list's reference, from fastrpc_cb_create() */
+	kref_put(&cb->ref, fastrpc_cb_release);
+}

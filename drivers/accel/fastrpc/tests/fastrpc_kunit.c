@@ -14,9 +14,7 @@
 
 #include <uapi/drm/fastrpc_accel.h>
 
-#include "../fastrpc_args.h"
-#include "../fastrpc_channel.h"
-#include "../fastrpc_invoke.h"
+#include "../fastrpc_drv.h"
 #include "../fastrpc_proto.h"
 
 static struct fastrpc_layout *layout_alloc(struct kunit *test, u32 nbufs,
