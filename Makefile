@@ -5,6 +5,8 @@
 #   make check      run the whole test suite; last line "N passed, N failed"
 #   make bench      inline vs zero-copy call times on the simulated DSP (VM)
 #   make fuzz       a long run of the fuzzer (FUZZ_SECONDS, FUZZ_SEED)
+#   make series     the patch series against 6.12 with a cover letter, in
+#                   out/series (harness/series.sh; make check applies it)
 #   make vm-check-arm64  the tests on arm64 with DMA-API debugging, with
 #                   non-coherent and coherent context banks (ARM64_KINDS)
 #
@@ -51,6 +53,11 @@ fuzz:
 
 deps:
 	@bash $(H)/deps.sh
+
+# The patch series against the pristine 6.12 tree (harness/series/steps)
+.PHONY: series
+series: deps
+	@bash $(H)/series.sh gen
 
 # Kernel and modules are one build (build-kernel.sh); "kernel" only fails
 # when the kernel itself did not build, "modules" also when our modules did not.

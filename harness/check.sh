@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make check: every test of the project. Steps, in order:
 #   deps; x86_64 base kernel + modules + userspace + VM check; lint;
-#   the DRM core patches still apply (patches.sh); the arm64 VM kernel
+#   the DRM core patches still apply (patches.sh); the upstream series
+#   applies to pristine 6.12, passes checkpatch and builds with W=1 after
+#   every patch (series.sh check); the arm64 VM kernel
 #   (with our modules and DMA-API debugging) + the tests, run with
 #   non-coherent and with coherent context banks (arm64.sh); i386 build
 #   of our modules; x86_64 debug kernel (KASAN, lockdep, kmemleak, UBSAN,
@@ -25,6 +27,7 @@ else
 	vm_check base
 	step lint "$HARNESS_DIR/lint.sh"
 	step patches "$HARNESS_DIR/patches.sh"
+	step series "$HARNESS_DIR/series.sh" check
 	# arm64 (arm64.sh): the build of our modules, and the tests with
 	# DMA-API debugging, once per kind of context bank
 	vm_check arm64-vm noncoherent coherent

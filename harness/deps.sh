@@ -11,6 +11,8 @@ PKGS=(gcc make libc6-dev flex bison libelf-dev libssl-dev bc cpio kmod
 	patch
 	# the FastRPC userspace library (build-libfastrpc.sh)
 	autoconf automake libtool pkg-config libyaml-dev libbsd-dev
+	# make series: git; checkpatch's SPDX and commit checks
+	git python3-ply python3-git
 	# the arm64 VM (arm64.sh): qemu-system-aarch64, static arm64 userspace
 	qemu-system-arm libc6-dev-arm64-cross)
 
