@@ -9,6 +9,9 @@
 #               simulator's test modules (M=, as build-kernel.sh builds
 #               them; our objects rebuilt): no gcc or sparse warning from
 #               our files
+#   layers      no cycle between the driver's files (harness/layers.py:
+#               which object uses which other object's symbols, nm)
+#   comments    comment lines of the driver's .c/.h under 15%
 #   uapi-abi    include/uapi/drm/fastrpc_accel.h compiles as C90 (the kernel's
 #               own UAPI header test flags, no -pedantic) with -m32
 #               and -m64, every struct drm_fastrpc_* has the same size in
@@ -72,6 +75,20 @@ else
 	else
 		result PASS "$GRP" sparse-w1
 	fi
+fi
+
+# The driver core's shape (layers.py): every file calls only the files
+# below it (from the objects sparse-w1 just built), and comments stay under
+# 15% of its lines.
+if python3 "$HARNESS_DIR/layers.py" graph "$B/$DRV_REL" >"$LOGD/layers.log" 2>&1; then
+	result PASS "$GRP" layers "$(grep -c '^layer' "$LOGD/layers.log") layers"
+else
+	fail layers "$(grep '^cycle' "$LOGD/layers.log" || echo 'no objects')"
+fi
+if python3 "$HARNESS_DIR/layers.py" comments "$REPO/$DRV_REL" >"$LOGD/comments.log" 2>&1; then
+	result PASS "$GRP" comments "$(tail -1 "$LOGD/comments.log" | sed 's/^total *//')"
+else
+	fail comments "$(tail -1 "$LOGD/comments.log")"
 fi
 
 # UAPI: C90, -m32 vs -m64 struct sizes
