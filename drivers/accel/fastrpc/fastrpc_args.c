@@ -13,25 +13,21 @@
 #include "fastrpc_drv.h"
 #include "fastrpc_proto.h"
 
-int fastrpc_args_check_range(u64 ptr, u64 len)
-{
-	u64 end;
-
-	return check_add_overflow(ptr, len, &end) ? -EOVERFLOW : 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_range);
-
 int fastrpc_args_check_buf(u64 offset, u64 len, u64 size)
 {
 	u64 end;
 
 	if (check_add_overflow(offset, len, &end))
 		return -EOVERFLOW;
-	if (end > size)
-		return -ERANGE;
-	return 0;
+	return end > size ? -ERANGE : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_buf);
+
+int fastrpc_args_check_range(u64 ptr, u64 len)
+{
+	return fastrpc_args_check_buf(ptr, len, U64_MAX);
+}
+EXPORT_SYMBOL_IF_KUNIT(fastrpc_args_check_range);
 
 /*
  * The caller sets nbufs, bufs[].len/.mapped, nhandles and handles; the rest
@@ -45,17 +41,15 @@ int fastrpc_layout_compute(struct fastrpc_layout *layout)
 	size_t pos, total = 0;
 	u32 i;
 
-	if (layout->nbufs > FASTRPC_MAX_BUFS ||
-	    layout->nhandles > FASTRPC_MAX_HANDLES ||
+	if (layout->nbufs > FASTRPC_MAX_BUFS || layout->nhandles > FASTRPC_MAX_HANDLES ||
 	    (layout->nhandles && !layout->handles))
 		return -EINVAL;
 
 	for (i = 0; i < layout->nhandles; i++) {
 		const struct fastrpc_handle_rec *h = &layout->handles[i];
 
-		if (h->mapped &&
-		    (!h->size || !PAGE_ALIGNED(h->size) ||
-		     fastrpc_args_check_buf(h->offset, h->len, h->size)))
+		if (h->mapped && (!h->size || !PAGE_ALIGNED(h->size) ||
+				  fastrpc_args_check_buf(h->offset, h->len, h->size)))
 			return -EINVAL;
 	}
 
@@ -71,31 +65,22 @@ int fastrpc_layout_compute(struct fastrpc_layout *layout)
 			rec->offset = 0;
 			continue;
 		}
-		/* Before the size_t cast truncates on 32-bit */
-		if (rec->len > DRM_FASTRPC_INLINE_MAX)
+		/* As u64, before a size_t cast truncates on 32-bit */
+		if (rec->len > DRM_FASTRPC_INLINE_MAX - total)
 			return -E2BIG;
-		if (check_add_overflow(total, (size_t)rec->len, &total) ||
-		    total > DRM_FASTRPC_INLINE_MAX)
-			return -E2BIG;
+		total += rec->len;
 
+		/* pos stays below the limit plus metadata and padding */
 		rec->offset = pos;
 		if (!rec->len)
 			continue;
-
-		if (check_add_overflow(pos, (size_t)rec->len, &pos))
-			return -EOVERFLOW;
+		pos += rec->len;
 		layout->end = pos;
-		if (check_add_overflow(pos, (size_t)FASTRPC_INLINE_ALIGN - 1,
-				       &pos))
-			return -EOVERFLOW;
-		pos = ALIGN_DOWN(pos, FASTRPC_INLINE_ALIGN);
+		pos = ALIGN(pos, FASTRPC_INLINE_ALIGN);
 	}
 
 	layout->inline_len = total;
-	if (check_add_overflow(layout->end, (size_t)PAGE_SIZE - 1,
-			       &layout->size))
-		return -EOVERFLOW;
-	layout->size = PAGE_ALIGN_DOWN(layout->size);
+	layout->size = PAGE_ALIGN(layout->end);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_layout_compute);
@@ -111,12 +96,9 @@ void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 {
 	u32 nargs = layout->nbufs + layout->nhandles;
 	union fastrpc_remote_arg *rpra = payload;
-	struct fastrpc_invoke_buf *list;
-	struct fastrpc_phy_page *pages;
+	struct fastrpc_invoke_buf *list = (struct fastrpc_invoke_buf *)(rpra + nargs);
+	struct fastrpc_phy_page *pages = (struct fastrpc_phy_page *)(list + nargs);
 	u32 i;
-
-	list = (struct fastrpc_invoke_buf *)(rpra + nargs);
-	pages = (struct fastrpc_phy_page *)(list + nargs);
 
 	for (i = 0; i < layout->nbufs; i++) {
 		const struct fastrpc_buf_rec *rec = &layout->bufs[i];
@@ -128,10 +110,7 @@ void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 		if (!rec->len)
 			continue;
 
-		if (rec->mapped)
-			addr = rec->dma;
-		else
-			addr = (u64)dma + rec->offset;
+		addr = rec->mapped ? rec->dma : (u64)dma + rec->offset;
 		start = ALIGN_DOWN(addr, PAGE_SIZE);
 		end = ALIGN(addr + rec->len, PAGE_SIZE);
 		rpra[i].buf.pv = cpu_to_le64(fastrpc_wire_addr(sid, addr));
@@ -140,8 +119,7 @@ void fastrpc_layout_write_meta(const struct fastrpc_layout *layout,
 	}
 
 	for (i = layout->nbufs; i < nargs; i++) {
-		const struct fastrpc_handle_rec *h =
-			&layout->handles[i - layout->nbufs];
+		const struct fastrpc_handle_rec *h = &layout->handles[i - layout->nbufs];
 
 		list[i].num = cpu_to_le32(h->len ? 1 : 0);
 		list[i].pgidx = cpu_to_le32(i);

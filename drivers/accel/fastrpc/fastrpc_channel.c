@@ -50,8 +50,7 @@ fastrpc_reply_classify(const void *data, size_t len,
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_reply_classify);
 
-struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
-					       bool secure)
+struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev, bool secure)
 {
 	struct fastrpc_channel *channel;
 
@@ -76,22 +75,17 @@ struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
 	return channel;
 }
 
-/*
- * @ept's callback feeds fastrpc_channel_receive(); fastrpc_channel_stop()
- * destroys it.
- */
+/* @ept's callback feeds fastrpc_channel_receive(); fastrpc_channel_stop() destroys it */
 void fastrpc_channel_start(struct fastrpc_channel *channel,
 			   struct rpmsg_endpoint *ept)
 {
-	down_write(&channel->send_lock);
+	guard(rwsem_write)(&channel->send_lock);
 	channel->ept = ept;
-	up_write(&channel->send_lock);
 }
 
 static void fastrpc_channel_release(struct kref *ref)
 {
-	struct fastrpc_channel *channel =
-		container_of(ref, struct fastrpc_channel, ref);
+	struct fastrpc_channel *channel = container_of(ref, struct fastrpc_channel, ref);
 
 	WARN_ON(!list_empty(&channel->kept));
 	fastrpc_rheap_destroy(channel->rheap);
@@ -118,47 +112,33 @@ void fastrpc_channel_put(struct fastrpc_channel *channel)
 
 bool fastrpc_channel_is_dead(struct fastrpc_channel *channel)
 {
-	unsigned long flags;
-	bool dead;
-
-	spin_lock_irqsave(&channel->lock, flags);
-	dead = channel->dead;
-	spin_unlock_irqrestore(&channel->lock, flags);
-
-	return dead;
+	scoped_guard(spinlock_irqsave, &channel->lock)
+		return channel->dead;
 }
 
 static struct workqueue_struct *fastrpc_release_wq;
 
-/* Both called with IRQs off, under &fastrpc_channel.lock */
-static void fastrpc_quota_busy_begin(struct fastrpc_quota *quota)
+/* A call begins or ends; with IRQs off, under &fastrpc_channel.lock */
+static void fastrpc_quota_busy(struct fastrpc_quota *quota, bool begin)
 {
-	spin_lock(&quota->busy_lock);
-	if (!quota->busy_calls++)
-		quota->busy_since = ktime_get_ns();
-	spin_unlock(&quota->busy_lock);
-}
-
-static void fastrpc_quota_busy_end(struct fastrpc_quota *quota)
-{
-	spin_lock(&quota->busy_lock);
-	if (!WARN_ON_ONCE(!quota->busy_calls) && !--quota->busy_calls)
-		quota->busy_ns += ktime_get_ns() - quota->busy_since;
-	spin_unlock(&quota->busy_lock);
+	scoped_guard(spinlock, &quota->busy_lock) {
+		if (begin && !quota->busy_calls++)
+			quota->busy_since = ktime_get_ns();
+		else if (!begin && !WARN_ON_ONCE(!quota->busy_calls) && !--quota->busy_calls)
+			quota->busy_ns += ktime_get_ns() - quota->busy_since;
+	}
 }
 
 /* Abandoned calls count until the DSP answers them */
 u64 fastrpc_quota_busy_ns(struct fastrpc_quota *quota)
 {
-	unsigned long flags;
 	u64 ns;
 
-	spin_lock_irqsave(&quota->busy_lock, flags);
-	ns = quota->busy_ns;
-	if (quota->busy_calls)
-		ns += ktime_get_ns() - quota->busy_since;
-	spin_unlock_irqrestore(&quota->busy_lock, flags);
-
+	scoped_guard(spinlock_irqsave, &quota->busy_lock) {
+		ns = quota->busy_ns;
+		if (quota->busy_calls)
+			ns += ktime_get_ns() - quota->busy_since;
+	}
 	return ns;
 }
 
@@ -168,11 +148,6 @@ static void fastrpc_call_release_deferred(struct kref *ref)
 	struct fastrpc_call *call = container_of(ref, struct fastrpc_call, ref);
 
 	queue_work(fastrpc_release_wq, &call->release_work);
-}
-
-static void fastrpc_call_put_deferred(struct fastrpc_call *call)
-{
-	kref_put(&call->ref, fastrpc_call_release_deferred);
 }
 
 static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
@@ -188,9 +163,9 @@ static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
 	complete(&call->done);
 	fastrpc_uncount(channel->fdev, FASTRPC_CNT_IN_FLIGHT);
 	if (call->quota)
-		fastrpc_quota_busy_end(call->quota);
+		fastrpc_quota_busy(call->quota, false);
 	/* The table's reference, taken in fastrpc_channel_submit() */
-	fastrpc_call_put_deferred(call);
+	kref_put(&call->ref, fastrpc_call_release_deferred);
 }
 
 /*
@@ -200,28 +175,25 @@ static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
  */
 unsigned int fastrpc_channel_stop(struct fastrpc_channel *channel)
 {
-	struct rpmsg_endpoint *ept;
+	struct rpmsg_endpoint *ept = NULL;
 	struct fastrpc_call *call;
-	unsigned long flags, index;
 	unsigned int failed = 0;
+	unsigned long index;
 
-	down_write(&channel->send_lock);
-	ept = channel->ept;
-	channel->ept = NULL;
-	up_write(&channel->send_lock);
+	scoped_guard(rwsem_write, &channel->send_lock)
+		swap(ept, channel->ept);
 
 	/* No callback runs once it returns */
 	if (ept)
 		rpmsg_destroy_ept(ept);
 
-	spin_lock_irqsave(&channel->lock, flags);
-	channel->dead = true;
-	xa_for_each(&channel->calls, index, call) {
-		fastrpc_channel_complete_locked(channel, call, -EPIPE, 0);
-		failed++;
+	scoped_guard(spinlock_irqsave, &channel->lock) {
+		channel->dead = true;
+		xa_for_each(&channel->calls, index, call) {
+			fastrpc_channel_complete_locked(channel, call, -EPIPE, 0);
+			failed++;
+		}
 	}
-	spin_unlock_irqrestore(&channel->lock, flags);
-
 	return failed;
 }
 
@@ -230,82 +202,49 @@ int fastrpc_channel_submit(struct fastrpc_channel *channel,
 			   u32 pd)
 {
 	struct fastrpc_device *fdev = channel->fdev;
-	unsigned long flags;
 	int ret;
 
-	down_read(&channel->send_lock);
-	if (!channel->ept) {
-		ret = -EPIPE;
-		goto err_unlock_send;
-	}
+	guard(rwsem_read)(&channel->send_lock);
+	if (!channel->ept)
+		return -EPIPE;
 
-	spin_lock_irqsave(&channel->lock, flags);
-	if (channel->dead) {
-		ret = -EPIPE;
-		goto err_unlock;
-	}
-	ret = xa_alloc_cyclic(&channel->calls, &call->index, call,
-			      XA_LIMIT(1, FASTRPC_CTX_MAX_INDEX),
-			      &channel->next_index, GFP_ATOMIC);
-	if (ret < 0)
-		goto err_unlock;
+	scoped_guard(spinlock_irqsave, &channel->lock) {
+		if (channel->dead)
+			return -EPIPE;
+		ret = xa_alloc_cyclic(&channel->calls, &call->index, call,
+				      XA_LIMIT(1, FASTRPC_CTX_MAX_INDEX),
+				      &channel->next_index, GFP_ATOMIC);
+		if (ret < 0)
+			return ret;
 
-	channel->seq++;
-	call->match.ctx = FIELD_PREP(FASTRPC_CTX_SEQ, channel->seq) |
-			  FIELD_PREP(FASTRPC_CTX_INDEX, call->index) |
-			  FIELD_PREP(FASTRPC_CTX_PD, pd);
-	call->match.answered = false;
-	/* Put when answered, in fastrpc_channel_complete_locked() */
-	kref_get(&call->ref);
-	fastrpc_count(fdev, FASTRPC_CNT_IN_FLIGHT);
-	if (call->quota)
-		fastrpc_quota_busy_begin(call->quota);
-	spin_unlock_irqrestore(&channel->lock, flags);
+		channel->seq++;
+		call->match.ctx = FIELD_PREP(FASTRPC_CTX_SEQ, channel->seq) |
+				  FIELD_PREP(FASTRPC_CTX_INDEX, call->index) |
+				  FIELD_PREP(FASTRPC_CTX_PD, pd);
+		call->match.answered = false;
+		/* Put when answered, in fastrpc_channel_complete_locked() */
+		kref_get(&call->ref);
+		fastrpc_count(fdev, FASTRPC_CNT_IN_FLIGHT);
+		if (call->quota)
+			fastrpc_quota_busy(call->quota, true);
+	}
 
 	msg->ctx = cpu_to_le64(call->match.ctx);
 	trace_fastrpc_invoke_start(fdev->label, call->client, !msg->pid,
-				   le32_to_cpu(msg->handle),
-				   le32_to_cpu(msg->sc), call->match.ctx);
+				   le32_to_cpu(msg->handle), le32_to_cpu(msg->sc), call->match.ctx);
 	ret = rpmsg_send(channel->ept, msg, sizeof(*msg));
 	if (ret) {
-		spin_lock_irqsave(&channel->lock, flags);
-		if (!call->match.answered)
-			fastrpc_channel_complete_locked(channel, call, ret, 0);
-		spin_unlock_irqrestore(&channel->lock, flags);
+		scoped_guard(spinlock_irqsave, &channel->lock)
+			if (!call->match.answered)
+				fastrpc_channel_complete_locked(channel, call, ret, 0);
 		/* rpmsg_send()'s TX wait: never restart the syscall */
 		if (ret == -ERESTARTSYS)
 			ret = -EINTR;
 		drm_dbg_driver(&fdev->drm, "send failed: %d\n", ret);
-		goto err_unlock_send;
+		return ret;
 	}
 	fastrpc_count(fdev, FASTRPC_CNT_CALLS);
-	up_read(&channel->send_lock);
 	return 0;
-
-err_unlock:
-	spin_unlock_irqrestore(&channel->lock, flags);
-err_unlock_send:
-	up_read(&channel->send_lock);
-	return ret;
-}
-
-/*
- * The call stays in the table, payload included, until the DSP answers or the
- * channel stops. False means it completed meanwhile and its result is valid.
- */
-bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
-			     struct fastrpc_call *call)
-{
-	unsigned long flags;
-	bool abandoned;
-
-	spin_lock_irqsave(&channel->lock, flags);
-	abandoned = !call->match.answered;
-	spin_unlock_irqrestore(&channel->lock, flags);
-
-	if (abandoned)
-		fastrpc_count(channel->fdev, FASTRPC_CNT_ABANDONED);
-	return abandoned;
 }
 
 static void fastrpc_channel_fail_client_locked(struct fastrpc_channel *channel,
@@ -329,11 +268,8 @@ static void fastrpc_channel_fail_client_locked(struct fastrpc_channel *channel,
  */
 void fastrpc_channel_retire_client(struct fastrpc_channel *channel, u32 client)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&channel->lock, flags);
-	fastrpc_channel_fail_client_locked(channel, client, -ECANCELED);
-	spin_unlock_irqrestore(&channel->lock, flags);
+	scoped_guard(spinlock_irqsave, &channel->lock)
+		fastrpc_channel_fail_client_locked(channel, client, -ECANCELED);
 }
 
 /*
@@ -343,19 +279,13 @@ void fastrpc_channel_retire_client(struct fastrpc_channel *channel, u32 client)
 bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client)
 {
 	struct fastrpc_call *call;
-	unsigned long flags, index;
-	bool busy = false;
+	unsigned long index;
 
-	spin_lock_irqsave(&channel->lock, flags);
-	xa_for_each(&channel->calls, index, call) {
-		if (call->client == client && !call->system) {
-			busy = true;
-			break;
-		}
-	}
-	spin_unlock_irqrestore(&channel->lock, flags);
-
-	return busy;
+	scoped_guard(spinlock_irqsave, &channel->lock)
+		xa_for_each(&channel->calls, index, call)
+			if (call->client == client && !call->system)
+				return true;
+	return false;
 }
 
 /* The DSP answers no call of a process it reports dead (exit, kill, crash). */
@@ -381,8 +311,7 @@ static bool fastrpc_channel_pd_down_locked(struct fastrpc_channel *channel,
 	if (!client || !xa_load(&channel->fdev->clients, client) ||
 	    xa_load(&channel->pd_down, client))
 		return false;
-	if (xa_is_err(xa_store(&channel->pd_down, client, xa_mk_value(status),
-			       GFP_ATOMIC)))
+	if (xa_is_err(xa_store(&channel->pd_down, client, xa_mk_value(status), GFP_ATOMIC)))
 		return false;
 
 	fastrpc_channel_fail_client_locked(channel, client, -ECONNRESET);
@@ -397,12 +326,9 @@ bool fastrpc_channel_client_down(struct fastrpc_channel *channel, u32 client)
 void fastrpc_channel_forget_client(struct fastrpc_channel *channel,
 				   u32 client)
 {
-	unsigned long flags;
-
 	/* As in fastrpc_channel_receive(): the xarray's lock with IRQs off */
-	spin_lock_irqsave(&channel->lock, flags);
-	xa_erase(&channel->pd_down, client);
-	spin_unlock_irqrestore(&channel->lock, flags);
+	scoped_guard(spinlock_irqsave, &channel->lock)
+		xa_erase(&channel->pd_down, client);
 }
 
 /* The rpmsg callback, possibly in atomic context. */
@@ -413,40 +339,30 @@ void fastrpc_channel_receive(struct fastrpc_channel *channel,
 	struct fastrpc_device *fdev = channel->fdev;
 	struct fastrpc_call *call = NULL;
 	enum fastrpc_reply_class class;
-	bool pd_down = false;
-	unsigned long flags;
 	u64 ctx = 0;
 
-	spin_lock_irqsave(&channel->lock, flags);
-	if (len >= sizeof(*rsp)) {
-		ctx = le64_to_cpu(rsp->ctx);
-		call = xa_load(&channel->calls,
-			       FIELD_GET(FASTRPC_CTX_INDEX, ctx));
+	scoped_guard(spinlock_irqsave, &channel->lock) {
+		if (len >= sizeof(*rsp)) {
+			ctx = le64_to_cpu(rsp->ctx);
+			call = xa_load(&channel->calls, FIELD_GET(FASTRPC_CTX_INDEX, ctx));
+		}
+		class = fastrpc_reply_classify(data, len, call ? &call->match : NULL);
+		if (class == FASTRPC_REPLY_GOOD) {
+			fastrpc_channel_complete_locked(channel, call, 0,
+							le32_to_cpu(rsp->retval));
+			fastrpc_count(fdev, FASTRPC_CNT_REPLIES);
+			return;
+		}
+		if (class == FASTRPC_REPLY_NOTIFICATION) {
+			fastrpc_count(fdev, FASTRPC_CNT_NOTIFICATIONS);
+			if (fastrpc_channel_pd_down_locked(channel, data, len))
+				fastrpc_count(fdev, FASTRPC_CNT_PDS_DOWN);
+			return;
+		}
 	}
-	class = fastrpc_reply_classify(data, len, call ? &call->match : NULL);
-	if (class == FASTRPC_REPLY_GOOD)
-		fastrpc_channel_complete_locked(channel, call, 0,
-						le32_to_cpu(rsp->retval));
-	else if (class == FASTRPC_REPLY_NOTIFICATION)
-		pd_down = fastrpc_channel_pd_down_locked(channel, data, len);
-	spin_unlock_irqrestore(&channel->lock, flags);
-
-	switch (class) {
-	case FASTRPC_REPLY_GOOD:
-		fastrpc_count(fdev, FASTRPC_CNT_REPLIES);
-		break;
-	case FASTRPC_REPLY_NOTIFICATION:
-		fastrpc_count(fdev, FASTRPC_CNT_NOTIFICATIONS);
-		if (pd_down)
-			fastrpc_count(fdev, FASTRPC_CNT_PDS_DOWN);
-		break;
-	default:
-		fastrpc_count(fdev, FASTRPC_CNT_REPLIES_REJECTED);
-		drm_dbg_ratelimited(&fdev->drm,
-				    "reply dropped (%d): len %zu ctx %#llx\n",
-				    class, len, ctx);
-		break;
-	}
+	fastrpc_count(fdev, FASTRPC_CNT_REPLIES_REJECTED);
+	drm_dbg_ratelimited(&fdev->drm, "reply dropped (%d): len %zu ctx %#llx\n",
+			    class, len, ctx);
 }
 
 int fastrpc_channel_init(void)
@@ -463,23 +379,12 @@ void fastrpc_channel_exit(void)
 /* Return: a reference to the channel, NULL while offline */
 struct fastrpc_channel *fastrpc_device_get_channel(struct fastrpc_device *fdev)
 {
-	struct fastrpc_channel *channel = NULL;
-
-	mutex_lock(&fdev->lock);
-	if (fdev->channel)
-		channel = fastrpc_channel_get(fdev->channel);
-	mutex_unlock(&fdev->lock);
-
-	return channel;
+	guard(mutex)(&fdev->lock);
+	return fdev->channel ? fastrpc_channel_get(fdev->channel) : NULL;
 }
 
 bool fastrpc_device_is_online(struct fastrpc_device *fdev)
 {
-	bool online;
-
-	mutex_lock(&fdev->lock);
-	online = fdev->channel;
-	mutex_unlock(&fdev->lock);
-
-	return online;
+	guard(mutex)(&fdev->lock);
+	return fdev->channel;
 }

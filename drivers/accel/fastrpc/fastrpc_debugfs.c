@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * ``sessions`` is read by fastrpc-info (Documentation/accel/fastrpc/tools.rst):
- * keep its "key value" line format stable.
- */
+/* fastrpc-info (Documentation/accel/fastrpc/tools.rst) parses ``sessions``: keep its format */
 
-#include <linux/mm_types.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
@@ -58,33 +54,24 @@ static int fastrpc_debugfs_counters_show(struct seq_file *m, void *data)
 }
 
 struct fastrpc_debugfs_cb {
-	struct fastrpc_cb *cb;
-	u32 sid;
-	u32 nslots;
-	u32 busy;
-	struct fastrpc_session *pin; /* slot use keeping cb and owner; or NULL */
-	struct mm_struct *owner;
-	pid_t tgid; /* 0: exited or outside the reader's pid namespace */
-	u64 bytes;
+	u32 sid, nslots, busy;
+	struct fastrpc_session *pin; /* slot use keeping its bank and owner; or NULL */
+	pid_t tgid; /* 0: free, exited or outside the reader's pid namespace */
 };
 
 /* Context banks know their users by address space only */
 static pid_t fastrpc_debugfs_mm_tgid(struct mm_struct *mm)
 {
 	struct task_struct *p, *t;
-	pid_t tgid = 0;
+	pid_t tgid;
 
-	rcu_read_lock();
+	guard(rcu)();
 	for_each_process_thread(p, t) {
-		if (READ_ONCE(t->mm) == mm) {
-			tgid = task_tgid_vnr(t);
-			if (tgid)
-				goto out_unlock;
-		}
+		tgid = READ_ONCE(t->mm) == mm ? task_tgid_vnr(t) : 0;
+		if (tgid)
+			return tgid;
 	}
-out_unlock:
-	rcu_read_unlock();
-	return tgid;
+	return 0;
 }
 
 /* The caller holds a use of one of the bank's slots */
@@ -96,7 +83,7 @@ static u64 fastrpc_debugfs_cb_bytes(struct fastrpc_cb *cb)
 	u64 bytes = 0;
 	int c, i;
 
-	mutex_lock(&cb->maps_lock);
+	guard(mutex)(&cb->maps_lock);
 	list_for_each_entry(buf, &cb->bufs, node)
 		bytes += buf->size;
 	list_for_each_entry(map, &cb->maps, cb_node) {
@@ -109,29 +96,24 @@ static u64 fastrpc_debugfs_cb_bytes(struct fastrpc_cb *cb)
 				bytes += cache->bufs[c][i].size;
 		}
 	}
-	mutex_unlock(&cb->maps_lock);
 	return bytes;
 }
 
-static unsigned int fastrpc_debugfs_cbs_get(struct fastrpc_channel *channel,
-					    struct fastrpc_debugfs_cb *cbs,
-					    unsigned int max,
-					    unsigned int *total)
+/* session_lock is a mutex no reclaim path takes: allocate under it, no retry */
+static struct fastrpc_debugfs_cb *
+fastrpc_debugfs_cbs_get(struct fastrpc_channel *channel, unsigned int *n)
 {
+	struct fastrpc_debugfs_cb *cbs, *e;
 	struct fastrpc_cb *cb;
-	unsigned int n = 0;
 	u32 i;
 
-	*total = 0;
-	mutex_lock(&channel->session_lock);
+	guard(mutex)(&channel->session_lock);
+	*n = list_count_nodes(&channel->cbs);
+	cbs = kcalloc(*n, sizeof(*cbs), GFP_KERNEL);
+	if (!cbs)
+		return NULL;
+	e = cbs;
 	list_for_each_entry(cb, &channel->cbs, node) {
-		struct fastrpc_debugfs_cb *e;
-
-		(*total)++;
-		if (n == max)
-			continue;
-		e = &cbs[n++];
-		e->cb = cb;
 		e->sid = cb->sid;
 		e->nslots = cb->nslots;
 		e->busy = cb->busy;
@@ -140,47 +122,29 @@ static unsigned int fastrpc_debugfs_cbs_get(struct fastrpc_channel *channel,
 				/* Under session_lock a busy slot stays busy */
 				fastrpc_session_get(&cb->slots[i]);
 				e->pin = &cb->slots[i];
-				e->owner = cb->owner;
+				e->tgid = fastrpc_debugfs_mm_tgid(cb->owner);
 				break;
 			}
 		}
+		e++;
 	}
-	mutex_unlock(&channel->session_lock);
-	return n;
+	return cbs;
 }
 
-static void fastrpc_debugfs_cbs_put(struct fastrpc_debugfs_cb *cbs,
-				    unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		fastrpc_session_put(cbs[i].pin);
-}
-
-static const char *fastrpc_debugfs_pd_name(u32 pd)
-{
-	switch (pd) {
-	case FASTRPC_PD_ROOT:
-		return "root";
-	case FASTRPC_PD_USER:
-		return "user";
-	case FASTRPC_PD_SENSORS:
-		return "sensors";
-	default:
-		return "unknown";
-	}
-}
+static const char * const fastrpc_debugfs_pd_names[] = {
+	[FASTRPC_PD_ROOT] = "root",
+	[FASTRPC_PD_USER] = "user",
+	[FASTRPC_PD_SENSORS] = "sensors",
+};
 
 static pid_t fastrpc_debugfs_session_tgid(struct fastrpc_session *session,
-					  const struct fastrpc_debugfs_cb *cbs,
-					  unsigned int n)
+					  const struct fastrpc_debugfs_cb *cbs, unsigned int n)
 {
 	unsigned int i;
 
+	/* The pin kept a busy bank's owner since the snapshot */
 	for (i = 0; i < n; i++) {
-		if (cbs[i].cb == session->cb && cbs[i].owner &&
-		    cbs[i].owner == session->cb->owner)
+		if (cbs[i].pin && cbs[i].pin->cb == session->cb)
 			return cbs[i].tgid;
 	}
 	return 0;
@@ -190,10 +154,8 @@ static pid_t fastrpc_debugfs_session_tgid(struct fastrpc_session *session,
  * A file leaves the xarray before it is freed; its session holds its slot,
  * so the bank and its owner stay while proc_lock is held.
  */
-static void fastrpc_debugfs_show_clients(struct seq_file *m,
-					 struct fastrpc_device *fdev,
-					 const struct fastrpc_debugfs_cb *cbs,
-					 unsigned int n)
+static void fastrpc_debugfs_show_clients(struct seq_file *m, struct fastrpc_device *fdev,
+					 const struct fastrpc_debugfs_cb *cbs, unsigned int n)
 {
 	struct fastrpc_file *ffile;
 	unsigned long index;
@@ -211,26 +173,23 @@ static void fastrpc_debugfs_show_clients(struct seq_file *m,
 			spin_unlock(&ffile->proc_lock);
 			continue;
 		}
-		if (fastrpc_channel_is_dead(ffile->channel) ||
-		    fastrpc_session_is_dead(session))
+		if (fastrpc_channel_is_dead(ffile->channel) || fastrpc_session_is_dead(session))
 			state = "lost";
-		else if (fastrpc_channel_client_down(ffile->channel,
-						     ffile->client_id))
+		else if (fastrpc_channel_client_down(ffile->channel, ffile->client_id))
 			state = "died";
 		else
 			tgid = fastrpc_debugfs_session_tgid(session, cbs, n);
 		if (!tgid && ffile->file) {
-			rcu_read_lock();
+			guard(rcu)();
 			tgid = pid_vnr(rcu_dereference(ffile->file->pid));
-			rcu_read_unlock();
 		}
 
 		seq_printf(m, "client %u face %s privileged %d pid %d pd %s state %s cb %u slot %td calls %d",
 			   ffile->client_id, ffile->file ? "accel" : "legacy",
 			   ffile->privileged, tgid,
-			   fastrpc_debugfs_pd_name(ffile->pd), state,
-			   fastrpc_session_sid(session),
-			   session - session->cb->slots,
+			   ffile->pd < ARRAY_SIZE(fastrpc_debugfs_pd_names) ?
+			   fastrpc_debugfs_pd_names[ffile->pd] : "unknown", state,
+			   fastrpc_session_sid(session), session - session->cb->slots,
 			   atomic_read(&ffile->quota->calls));
 		if (ffile->file)
 			seq_printf(m, " drm_client %llu", ffile->file->client_id);
@@ -244,50 +203,37 @@ static int fastrpc_debugfs_sessions_show(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
 	struct fastrpc_device *fdev = to_fastrpc_device(entry->dev);
+	struct fastrpc_channel *channel = fastrpc_device_get_channel(fdev);
 	struct fastrpc_debugfs_cb *cbs = NULL;
-	struct fastrpc_channel *channel;
-	unsigned int n = 0, total = 0, max, i;
+	unsigned int n = 0, i;
 	u32 nslots = 0, busy = 0;
 
-	channel = fastrpc_device_get_channel(fdev);
 	seq_printf(m, "online %d\n", !!channel);
 	if (!channel)
 		goto out_clients;
 
-	/* Banks come and go with their devices: retry until they all fit */
-	for (max = 4; ; max = total) {
-		cbs = kcalloc(max, sizeof(*cbs), GFP_KERNEL);
-		if (!cbs) {
-			fastrpc_channel_put(channel);
-			return -ENOMEM;
-		}
-		n = fastrpc_debugfs_cbs_get(channel, cbs, max, &total);
-		if (n == total)
-			break;
-		fastrpc_debugfs_cbs_put(cbs, n);
-		kfree(cbs);
+	cbs = fastrpc_debugfs_cbs_get(channel, &n);
+	if (!cbs) {
+		fastrpc_channel_put(channel);
+		return -ENOMEM;
 	}
 
 	for (i = 0; i < n; i++) {
-		if (cbs[i].pin) {
-			cbs[i].bytes = fastrpc_debugfs_cb_bytes(cbs[i].cb);
-			cbs[i].tgid = fastrpc_debugfs_mm_tgid(cbs[i].owner);
-		}
 		nslots += cbs[i].nslots;
 		busy += cbs[i].busy;
 	}
 
-	seq_printf(m, "sessions %u\nin_use %u\nfree %u\n", nslots, busy,
-		   nslots - busy);
+	seq_printf(m, "sessions %u\nin_use %u\nfree %u\n", nslots, busy, nslots - busy);
 	for (i = 0; i < n; i++)
 		seq_printf(m, "cb %u slots %u busy %u pid %d bytes %llu\n",
 			   cbs[i].sid, cbs[i].nslots, cbs[i].busy, cbs[i].tgid,
-			   cbs[i].bytes);
+			   cbs[i].pin ? fastrpc_debugfs_cb_bytes(cbs[i].pin->cb) : 0);
 
 out_clients:
 	fastrpc_debugfs_show_clients(m, fdev, cbs, n);
 
-	fastrpc_debugfs_cbs_put(cbs, n);
+	for (i = 0; i < n; i++)
+		fastrpc_session_put(cbs[i].pin);
 	kfree(cbs);
 	fastrpc_channel_put(channel);
 	return 0;
@@ -300,6 +246,5 @@ static const struct drm_debugfs_info fastrpc_debugfs_list[] = {
 
 void fastrpc_debugfs_init(struct fastrpc_device *fdev)
 {
-	drm_debugfs_add_files(&fdev->drm, fastrpc_debugfs_list,
-			      ARRAY_SIZE(fastrpc_debugfs_list));
+	drm_debugfs_add_files(&fdev->drm, fastrpc_debugfs_list, ARRAY_SIZE(fastrpc_debugfs_list));
 }

@@ -14,21 +14,15 @@
 #include <linux/of_platform.h>
 #include <linux/platform_device.h>
 #include <linux/rpmsg.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 
-#include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
-#include <drm/drm_file.h>
-#include <drm/drm_gem.h>
-#include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
 #include <uapi/drm/fastrpc_accel.h>
 
 #include "fastrpc_drv.h"
-#include "fastrpc_proto.h"
 #include "fastrpc_trace.h"
 
 static const char * const fastrpc_domain_labels[FASTRPC_NUM_DOMAINS] = {
@@ -44,11 +38,6 @@ static const char * const fastrpc_domain_labels[FASTRPC_NUM_DOMAINS] = {
 static DEFINE_MUTEX(fastrpc_devices_lock); /* protects fastrpc_devices */
 static struct fastrpc_device *fastrpc_devices[FASTRPC_NUM_DOMAINS];
 
-static int fastrpc_domain_from_label(const char *label)
-{
-	return match_string(fastrpc_domain_labels, FASTRPC_NUM_DOMAINS, label);
-}
-
 /*
  * The parent of a domain's DRM devices must outlive its rpmsg device, which
  * every DSP restart removes. The remote processor's device survives, but
@@ -57,31 +46,39 @@ static int fastrpc_domain_from_label(const char *label)
  * PRIME imports attach to it. It never does DMA, but an exporter may map
  * its dma-buf at attach time, so accept any address and size.
  */
-static struct device *fastrpc_root_register(const char *name)
+static struct device *fastrpc_root_register(const char *label,
+					    const char *suffix)
 {
-	struct device_dma_parameters *parms;
 	struct device *root;
+	char name[48];
 	int ret;
 
+	snprintf(name, sizeof(name), "fastrpc-%s%s", label, suffix);
 	root = root_device_register(name);
 	if (IS_ERR(root))
 		return root;
-	parms = devm_kzalloc(root, sizeof(*parms), GFP_KERNEL);
-	if (!parms) {
+	root->dma_parms = devm_kzalloc(root, sizeof(*root->dma_parms),
+				       GFP_KERNEL);
+	if (!root->dma_parms)
 		ret = -ENOMEM;
-		goto err_unregister;
+	else
+		ret = dma_coerce_mask_and_coherent(root, DMA_BIT_MASK(64));
+	if (ret) {
+		root_device_unregister(root);
+		return ERR_PTR(ret);
 	}
-	root->dma_parms = parms;
 	dma_set_max_seg_size(root, UINT_MAX);
-	ret = dma_coerce_mask_and_coherent(root, DMA_BIT_MASK(64));
-	if (ret)
-		goto err_unregister;
 	return root;
-
-err_unregister:
-	root_device_unregister(root);
-	return ERR_PTR(ret);
 }
+
+/* For __free(): nothing to undo after an error or no_free_ptr() */
+static void fastrpc_root_unregister(struct device *root)
+{
+	if (!IS_ERR_OR_NULL(root))
+		root_device_unregister(root);
+}
+
+DEFINE_FREE(fastrpc_root, struct device *, fastrpc_root_unregister(_T))
 
 static void fastrpc_device_fini_clients(struct drm_device *drm, void *arg)
 {
@@ -96,188 +93,125 @@ static void fastrpc_device_put_drm(struct drm_device *drm, void *arg)
 }
 
 /*
- * Its own root device lets udev tell the two nodes apart. It holds a
- * reference to the ordinary device, which owns @fdev.
+ * The privileged node has its own root device so udev can tell the two
+ * nodes apart. It holds a reference to the ordinary one, which owns @fdev.
  */
-static int fastrpc_device_create_priv(struct fastrpc_device *fdev)
-{
-	struct fastrpc_priv_drm *priv;
-	struct device *root;
-	char name[48];
-	int ret;
-
-	snprintf(name, sizeof(name), "fastrpc-%s-privileged", fdev->label);
-	root = fastrpc_root_register(name);
-	if (IS_ERR(root))
-		return PTR_ERR(root);
-	dev_set_drvdata(root, fdev);
-
-	priv = devm_drm_dev_alloc(root, &fastrpc_drm_driver,
-				  struct fastrpc_priv_drm, drm);
-	if (IS_ERR(priv)) {
-		ret = PTR_ERR(priv);
-		goto err_unregister_root;
-	}
-	drm_dev_get(&fdev->drm);
-	ret = drmm_add_action_or_reset(&priv->drm, fastrpc_device_put_drm,
-				       &fdev->drm);
-	if (ret)
-		goto err_unregister_root;
-
-	ret = drm_dev_register(&priv->drm, 0);
-	if (ret)
-		goto err_unregister_root;
-
-	fdev->priv = priv;
-	fdev->priv_root = root;
-	return 0;
-
-err_unregister_root:
-	root_device_unregister(root);
-	return ret;
-}
-
 static struct fastrpc_device *fastrpc_device_create(u32 domain_id)
 {
 	const char *label = fastrpc_domain_labels[domain_id];
+	struct device *root __free(fastrpc_root) =
+		fastrpc_root_register(label, "");
+	struct device *priv_root __free(fastrpc_root) =
+		fastrpc_root_register(label, "-privileged");
+	struct fastrpc_priv_drm *priv;
 	struct fastrpc_device *fdev;
-	struct device *root;
-	char name[32];
 	int ret;
 
-	snprintf(name, sizeof(name), "fastrpc-%s", label);
-	root = fastrpc_root_register(name);
 	if (IS_ERR(root))
 		return ERR_CAST(root);
+	if (IS_ERR(priv_root))
+		return ERR_CAST(priv_root);
 
 	fdev = devm_drm_dev_alloc(root, &fastrpc_drm_driver,
 				  struct fastrpc_device, drm);
-	if (IS_ERR(fdev)) {
-		ret = PTR_ERR(fdev);
-		goto err_unregister_root;
-	}
+	if (IS_ERR(fdev))
+		return fdev;
 	dev_set_drvdata(root, fdev);
+	dev_set_drvdata(priv_root, fdev);
 
-	fdev->root = root;
 	fdev->domain_id = domain_id;
 	fdev->label = label;
 	xa_init_flags(&fdev->clients, XA_FLAGS_ALLOC1);
 	ret = drmm_add_action_or_reset(&fdev->drm, fastrpc_device_fini_clients,
 				       fdev);
 	if (ret)
-		goto err_unregister_root;
+		return ERR_PTR(ret);
 	ret = drmm_mutex_init(&fdev->drm, &fdev->lock);
 	if (ret)
-		goto err_unregister_root;
+		return ERR_PTR(ret);
+
+	priv = devm_drm_dev_alloc(priv_root, &fastrpc_drm_driver,
+				  struct fastrpc_priv_drm, drm);
+	if (IS_ERR(priv))
+		return ERR_CAST(priv);
+	drm_dev_get(&fdev->drm);
+	ret = drmm_add_action_or_reset(&priv->drm, fastrpc_device_put_drm,
+				       &fdev->drm);
+	if (ret)
+		return ERR_PTR(ret);
 
 	fastrpc_debugfs_init(fdev);
 
 	ret = drm_dev_register(&fdev->drm, 0);
 	if (ret)
-		goto err_unregister_root;
+		return ERR_PTR(ret);
+	ret = drm_dev_register(&priv->drm, 0);
+	if (ret) {
+		drm_dev_unplug(&fdev->drm);
+		return ERR_PTR(ret);
+	}
 
-	ret = fastrpc_device_create_priv(fdev);
-	if (ret)
-		goto err_unplug;
-
+	fdev->priv = priv;
+	fdev->root = no_free_ptr(root);
+	fdev->priv_root = no_free_ptr(priv_root);
 	return fdev;
-
-err_unplug:
-	drm_dev_unplug(&fdev->drm);
-err_unregister_root:
-	root_device_unregister(root);
-	return ERR_PTR(ret);
-}
-
-static void fastrpc_device_destroy(struct fastrpc_device *fdev)
-{
-	struct device *root = fdev->root;
-
-	drm_dev_unplug(&fdev->priv->drm);
-	drm_dev_unplug(&fdev->drm);
-	root_device_unregister(fdev->priv_root);
-	/* Frees @fdev */
-	root_device_unregister(root);
 }
 
 static struct fastrpc_device *fastrpc_device_get_or_create(u32 domain_id)
 {
 	struct fastrpc_device *fdev;
 
-	if (domain_id >= FASTRPC_NUM_DOMAINS)
-		return ERR_PTR(-EINVAL);
-
-	mutex_lock(&fastrpc_devices_lock);
+	guard(mutex)(&fastrpc_devices_lock);
 	fdev = fastrpc_devices[domain_id];
 	if (!fdev) {
 		fdev = fastrpc_device_create(domain_id);
 		if (!IS_ERR(fdev))
 			fastrpc_devices[domain_id] = fdev;
 	}
-	mutex_unlock(&fastrpc_devices_lock);
-
 	return fdev;
 }
 
 static int fastrpc_device_attach(struct fastrpc_device *fdev,
 				 struct fastrpc_channel *channel)
 {
-	int ret = 0;
-
-	mutex_lock(&fdev->lock);
-	if (fdev->channel) {
-		ret = -EBUSY;
-	} else {
-		/* Put in fastrpc_device_detach() */
-		fdev->channel = fastrpc_channel_get(channel);
-		fdev->secure = channel->secure;
-	}
-	mutex_unlock(&fdev->lock);
-
-	return ret;
+	guard(mutex)(&fdev->lock);
+	if (fdev->channel)
+		return -EBUSY;
+	/* Put in fastrpc_device_detach() */
+	fdev->channel = fastrpc_channel_get(channel);
+	fdev->secure = channel->secure;
+	return 0;
 }
 
 static void fastrpc_device_detach(struct fastrpc_device *fdev,
 				  struct fastrpc_channel *channel)
 {
-	struct fastrpc_channel *old = NULL;
-
-	mutex_lock(&fdev->lock);
-	if (fdev->channel == channel) {
-		old = fdev->channel;
+	scoped_guard(mutex, &fdev->lock) {
+		if (fdev->channel != channel)
+			return;
 		fdev->channel = NULL;
 	}
-	mutex_unlock(&fdev->lock);
-
-	fastrpc_channel_put(old);
+	fastrpc_channel_put(channel);
 }
 
 /* May run in hard IRQ context (glink): never sleeps */
 static int fastrpc_rpmsg_callback(struct rpmsg_device *rpdev, void *data,
 				  int len, void *priv, u32 addr)
 {
-	struct fastrpc_channel *channel = priv;
-
-	if (len < 0)
-		return 0;
-
-	fastrpc_channel_receive(channel, data, len);
+	if (len >= 0)
+		fastrpc_channel_receive(priv, data, len);
 	return 0;
 }
 
 /* Only where DMA needs syncing, for a bank without "dma-coherent" in the DT */
 static bool fastrpc_rpmsg_noncoherent(struct device_node *np)
 {
-	struct device_node *cb;
-
 	if (!IS_ENABLED(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE))
 		return false;
-	for_each_available_child_of_node(np, cb) {
+	for_each_available_child_of_node_scoped(np, cb) {
 		if (of_device_is_compatible(cb, "qcom,fastrpc-compute-cb") &&
-		    !of_dma_is_coherent(cb)) {
-			of_node_put(cb);
+		    !of_dma_is_coherent(cb))
 			return true;
-		}
 	}
 	return false;
 }
@@ -297,15 +231,12 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 	bool secure;
 
 	ret = of_property_read_string(np, "label", &label);
-	if (ret) {
-		dev_err(&rpdev->dev, "no label: %d\n", ret);
-		return ret;
-	}
-	domain = fastrpc_domain_from_label(label);
-	if (domain < 0) {
-		dev_err(&rpdev->dev, "unknown domain \"%s\"\n", label);
-		return domain;
-	}
+	if (ret)
+		return dev_err_probe(&rpdev->dev, ret, "no label\n");
+	domain = match_string(fastrpc_domain_labels, FASTRPC_NUM_DOMAINS, label);
+	if (domain < 0)
+		return dev_err_probe(&rpdev->dev, domain,
+				     "unknown domain \"%s\"\n", label);
 	secure = !of_property_read_bool(np, "qcom,non-secure-domain");
 
 	fdev = fastrpc_device_get_or_create(domain);
@@ -321,24 +252,22 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 
 	channel->rheap = fastrpc_rheap_create(&rpdev->dev);
 	if (IS_ERR(channel->rheap)) {
-		ret = PTR_ERR(channel->rheap);
+		ret = dev_err_probe(&rpdev->dev, PTR_ERR(channel->rheap),
+				    "reserved memory\n");
 		channel->rheap = NULL;
-		drm_err(&fdev->drm, "%s: reserved memory: %d\n",
-			dev_name(&rpdev->dev), ret);
 		goto err_depopulate;
 	}
 
 	ret = of_platform_populate(np, NULL, NULL, &rpdev->dev);
 	if (ret) {
-		drm_err(&fdev->drm, "populating context banks: %d\n", ret);
+		dev_err_probe(&rpdev->dev, ret, "populating context banks\n");
 		goto err_depopulate;
 	}
 
 	strscpy(chinfo.name, rpdev->id.name, sizeof(chinfo.name));
 	ept = rpmsg_create_ept(rpdev, fastrpc_rpmsg_callback, channel, chinfo);
 	if (!ept) {
-		ret = -ENOMEM;
-		drm_err(&fdev->drm, "creating the endpoint: %d\n", ret);
+		ret = dev_err_probe(&rpdev->dev, -ENOMEM, "creating the endpoint\n");
 		goto err_depopulate;
 	}
 	fastrpc_channel_start(channel, ept);
@@ -346,8 +275,7 @@ static int fastrpc_rpmsg_probe(struct rpmsg_device *rpdev)
 	/* Online only once a call can be sent and answered */
 	ret = fastrpc_device_attach(fdev, channel);
 	if (ret) {
-		drm_err(&fdev->drm, "%s: domain already has a channel\n",
-			dev_name(&rpdev->dev));
+		dev_err_probe(&rpdev->dev, ret, "domain already has a channel\n");
 		goto err_stop;
 	}
 
@@ -385,9 +313,8 @@ static void fastrpc_rpmsg_remove(struct rpmsg_device *rpdev)
 	trace_fastrpc_channel_down(fdev->label, dev_name(&rpdev->dev), failed);
 	/* The DSP forgot everything: give back its memory while banks can unmap */
 	fastrpc_reclaim_kept(channel);
-	mutex_lock(&channel->heap_lock);
-	fastrpc_proc_static_release_locked(channel);
-	mutex_unlock(&channel->heap_lock);
+	scoped_guard(mutex, &channel->heap_lock)
+		fastrpc_proc_static_release_locked(channel);
 	/* Unmaps what calls and files still hold; they free the memory */
 	of_platform_depopulate(&rpdev->dev);
 
@@ -411,62 +338,41 @@ static struct rpmsg_driver fastrpc_rpmsg_driver = {
 	},
 };
 
-/*
- * Valid only while @dev stays bound (a child's probe qualifies); NULL when
- * @dev is not a bound FastRPC channel.
- */
-static struct fastrpc_channel *fastrpc_rpmsg_channel(struct device *dev)
-{
-	if (!dev || dev->driver != &fastrpc_rpmsg_driver.drv)
-		return NULL;
-	return dev_get_drvdata(dev);
-}
-
 static int fastrpc_cb_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct fastrpc_channel *channel;
-	struct fastrpc_device *fdev;
 	u32 sid, nslots = 1;
 	struct fastrpc_cb *cb;
 	int ret;
 
-	channel = fastrpc_rpmsg_channel(dev->parent);
-	if (!channel)
+	/* A bound parent stays bound while it probes us, its child */
+	if (!dev->parent || dev->parent->driver != &fastrpc_rpmsg_driver.drv)
 		return -ENODEV;
-	fdev = channel->fdev;
+	channel = dev_get_drvdata(dev->parent);
 
 	ret = of_property_read_u32(dev->of_node, "reg", &sid);
-	if (ret) {
-		drm_err(&fdev->drm, "%pOF: no stream id (reg): %d\n",
-			dev->of_node, ret);
-		return ret;
-	}
+	if (ret)
+		return dev_err_probe(dev, ret, "no stream id (reg)\n");
 
 	of_property_read_u32(dev->of_node, "qcom,nsessions", &nslots);
-	if (!nslots || nslots > FASTRPC_CB_MAX_SLOTS) {
-		drm_err(&fdev->drm, "%pOF: bad qcom,nsessions %u\n",
-			dev->of_node, nslots);
-		return -EINVAL;
-	}
+	if (!nslots || nslots > FASTRPC_CB_MAX_SLOTS)
+		return dev_err_probe(dev, -EINVAL, "bad qcom,nsessions %u\n",
+				     nslots);
 
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
-	if (ret) {
-		drm_err(&fdev->drm, "%pOF: no 32-bit DMA: %d\n",
-			dev->of_node, ret);
-		return ret;
-	}
+	if (ret)
+		return dev_err_probe(dev, ret, "no 32-bit DMA\n");
 	/* The bank maps a buffer as one range of its address space */
-	if (dev->dma_parms)
-		dma_set_max_seg_size(dev, UINT_MAX);
+	dma_set_max_seg_size(dev, UINT_MAX);
 
 	cb = fastrpc_cb_create(channel, dev, sid, nslots);
 	if (!cb)
 		return -ENOMEM;
 
 	platform_set_drvdata(pdev, cb);
-	drm_dbg_driver(&fdev->drm, "context bank %u: %u session(s)\n", sid,
-		       nslots);
+	drm_dbg_driver(&channel->fdev->drm, "context bank %u: %u session(s)\n",
+		       sid, nslots);
 	return 0;
 }
 
@@ -532,9 +438,15 @@ static void __exit fastrpc_exit(void)
 	fastrpc_channel_exit();
 
 	for (i = FASTRPC_NUM_DOMAINS - 1; i >= 0; i--) {
-		if (fastrpc_devices[i])
-			fastrpc_device_destroy(fastrpc_devices[i]);
-		fastrpc_devices[i] = NULL;
+		struct fastrpc_device *fdev = fastrpc_devices[i];
+
+		if (!fdev)
+			continue;
+		drm_dev_unplug(&fdev->priv->drm);
+		drm_dev_unplug(&fdev->drm);
+		root_device_unregister(fdev->priv_root);
+		/* Frees @fdev */
+		root_device_unregister(fdev->root);
 	}
 }
 module_exit(fastrpc_exit);

@@ -29,7 +29,6 @@ struct dma_buf;
 struct dma_buf_attachment;
 struct dma_fence;
 struct dma_resv;
-struct drm_device;
 struct drm_file;
 struct drm_gem_object;
 struct fastrpc_call;
@@ -38,11 +37,7 @@ struct fastrpc_msg;
 struct fastrpc_proc_ref;
 struct fastrpc_rheap;
 struct mm_struct;
-struct platform_driver;
-struct rpmsg_device;
-struct rpmsg_driver;
 struct rpmsg_endpoint;
-struct sg_table;
 struct vm_area_struct;
 
 struct fastrpc_rheap_buf {
@@ -53,10 +48,8 @@ struct fastrpc_rheap_buf {
 
 struct fastrpc_rheap *fastrpc_rheap_create(struct device *dev);
 void fastrpc_rheap_destroy(struct fastrpc_rheap *rheap);
-int fastrpc_rheap_alloc(struct fastrpc_rheap *rheap, size_t size,
-			struct fastrpc_rheap_buf *buf);
-void fastrpc_rheap_free(struct fastrpc_rheap *rheap,
-			struct fastrpc_rheap_buf *buf);
+int fastrpc_rheap_alloc(struct fastrpc_rheap *rheap, size_t size, struct fastrpc_rheap_buf *buf);
+void fastrpc_rheap_free(struct fastrpc_rheap *rheap, struct fastrpc_rheap_buf *buf);
 
 #define FASTRPC_MAX_BUFS	(2 * 255)
 #define FASTRPC_MAX_HANDLES	(2 * 15)
@@ -159,11 +152,9 @@ void fastrpc_session_put(struct fastrpc_session *session);
 bool fastrpc_session_is_dead(struct fastrpc_session *session);
 u64 fastrpc_session_wire_addr(struct fastrpc_session *session, dma_addr_t dma);
 u32 fastrpc_session_sid(struct fastrpc_session *session);
-struct device *fastrpc_session_dev(struct fastrpc_session *session);
 int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 			      struct fastrpc_dma *buf);
-void fastrpc_session_dma_free(struct fastrpc_session *session,
-			      struct fastrpc_dma *buf);
+void fastrpc_session_dma_free(struct fastrpc_session *session, struct fastrpc_dma *buf);
 void fastrpc_session_dma_move(struct fastrpc_session *session,
 			      struct fastrpc_dma *dst, struct fastrpc_dma *src);
 void fastrpc_session_dma_sync(struct fastrpc_session *session,
@@ -171,8 +162,7 @@ void fastrpc_session_dma_sync(struct fastrpc_session *session,
 int fastrpc_sgt_contiguous(struct sg_table *sgt, size_t size, dma_addr_t *iova);
 int fastrpc_session_payload_get(struct fastrpc_session *session, size_t size,
 				struct fastrpc_dma *buf, bool *reused);
-void fastrpc_session_payload_put(struct fastrpc_session *session,
-				 struct fastrpc_dma *buf);
+void fastrpc_session_payload_put(struct fastrpc_session *session, struct fastrpc_dma *buf);
 struct fastrpc_cb *fastrpc_cb_create(struct fastrpc_channel *channel,
 				     struct device *dev, u32 sid, u32 nslots);
 void fastrpc_cb_unlist(struct fastrpc_cb *cb);
@@ -238,13 +228,10 @@ enum fastrpc_reply_class {
 };
 
 enum fastrpc_reply_class
-fastrpc_reply_classify(const void *data, size_t len,
-		       const struct fastrpc_reply_match *entry);
+fastrpc_reply_classify(const void *data, size_t len, const struct fastrpc_reply_match *entry);
 
-struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev,
-					       bool secure);
-void fastrpc_channel_start(struct fastrpc_channel *channel,
-			   struct rpmsg_endpoint *ept);
+struct fastrpc_channel *fastrpc_channel_create(struct fastrpc_device *fdev, bool secure);
+void fastrpc_channel_start(struct fastrpc_channel *channel, struct rpmsg_endpoint *ept);
 unsigned int fastrpc_channel_stop(struct fastrpc_channel *channel);
 struct fastrpc_channel *fastrpc_channel_get(struct fastrpc_channel *channel);
 void fastrpc_channel_put(struct fastrpc_channel *channel);
@@ -252,18 +239,13 @@ bool fastrpc_channel_is_dead(struct fastrpc_channel *channel);
 int fastrpc_channel_submit(struct fastrpc_channel *channel,
 			   struct fastrpc_call *call, struct fastrpc_msg *msg,
 			   u32 pd);
-bool fastrpc_channel_abandon(struct fastrpc_channel *channel,
-			     struct fastrpc_call *call);
-void fastrpc_channel_retire_client(struct fastrpc_channel *channel,
-				   u32 client);
+void fastrpc_channel_retire_client(struct fastrpc_channel *channel, u32 client);
 bool fastrpc_channel_client_busy(struct fastrpc_channel *channel, u32 client);
 bool fastrpc_channel_client_down(struct fastrpc_channel *channel, u32 client);
-void fastrpc_channel_forget_client(struct fastrpc_channel *channel,
-				   u32 client);
+void fastrpc_channel_forget_client(struct fastrpc_channel *channel, u32 client);
 int fastrpc_channel_init(void);
 void fastrpc_channel_exit(void);
-void fastrpc_channel_receive(struct fastrpc_channel *channel,
-			     const void *data, size_t len);
+void fastrpc_channel_receive(struct fastrpc_channel *channel, const void *data, size_t len);
 
 /* Reported by DRM_IOCTL_VERSION and DRM_FASTRPC_QUERY_DEVICE_INFO */
 #define FASTRPC_DRIVER_MAJOR		1
@@ -446,33 +428,20 @@ struct fastrpc_bo_map {
 	dma_addr_t iova; /* one contiguous range, without the stream id */
 };
 
-struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,
-						 size_t size);
-u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
-				  struct vm_area_struct *vma);
-struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
-						struct dma_buf *dmabuf);
-struct drm_gem_object *fastrpc_gem_import_transient(struct drm_device *drm,
-						    struct dma_buf *dmabuf);
-struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
-					       struct dma_buf *dmabuf);
-struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
-						 u64 size, bool wc);
-int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
-				 bool wc, int fd_flags);
-int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
-			     struct drm_file *file);
-int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
-				  struct drm_file *file);
+struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm, size_t size);
+struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm, struct dma_buf *dmabuf);
+struct drm_gem_object *fastrpc_gem_import_transient(struct drm_device *drm, struct dma_buf *dmabuf);
+struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm, struct dma_buf *dmabuf);
+struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev, u64 size, bool wc);
+int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size, bool wc, int fd_flags);
+int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data, struct drm_file *file);
+int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data, struct drm_file *file);
 
 struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 					     struct fastrpc_session *session);
 void fastrpc_bo_map_get(struct fastrpc_bo_map *map);
 void fastrpc_bo_map_put(struct fastrpc_bo_map *map);
-void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map, u64 offset,
-				    u64 len);
-void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map, u64 offset,
-				 u64 len);
+void fastrpc_bo_map_sync(struct fastrpc_bo_map *map, u64 offset, u64 len, bool for_device);
 void fastrpc_bo_unmap_all(struct fastrpc_cb *cb);
 
 /* A range of a buffer mapped into a DSP process, on &fastrpc_file.dsp_maps */
@@ -518,30 +487,21 @@ int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
 			       struct fastrpc_session *session,
 			       struct dma_buf *dmabuf, u64 offset, u64 len,
 			       struct fastrpc_bo_map **mapp);
-void fastrpc_mem_put_map(struct fastrpc_file *ffile,
-			 struct fastrpc_bo_map *map);
-void fastrpc_bo_map_unlist_idle_locked(struct fastrpc_bo_map *map,
-				       struct list_head *put);
-void fastrpc_bo_map_uncache_locked(struct fastrpc_file *ffile,
-				   struct fastrpc_bo_map *map,
+void fastrpc_mem_put_map(struct fastrpc_file *ffile, struct fastrpc_bo_map *map);
+void fastrpc_bo_map_unlist_idle_locked(struct fastrpc_bo_map *map, struct list_head *put);
+void fastrpc_bo_map_uncache_locked(struct fastrpc_file *ffile, struct fastrpc_bo_map *map,
 				   struct list_head *put);
 void fastrpc_bo_map_put_list(struct list_head *put);
-int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
-			  struct fastrpc_proc_ref *proc);
+int fastrpc_mem_lock_proc(struct fastrpc_file *ffile, struct fastrpc_proc_ref *proc);
 int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 			       struct fastrpc_bo_map *map,
 			       struct fastrpc_mem_req *req);
-int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
-				 struct fastrpc_dsp_map *dsp);
+int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile, struct fastrpc_dsp_map *dsp);
 void fastrpc_reclaim_kept(struct fastrpc_channel *channel);
-void fastrpc_dsp_map_free(struct fastrpc_channel *channel,
-			  struct fastrpc_dsp_map *dsp);
-int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len,
-				     u32 fd, u64 *dsp_addr);
-int fastrpc_ioctl_map(struct drm_device *drm, void *data,
-		      struct drm_file *file);
-int fastrpc_ioctl_unmap(struct drm_device *drm, void *data,
-			struct drm_file *file);
+void fastrpc_dsp_map_free(struct fastrpc_channel *channel, struct fastrpc_dsp_map *dsp);
+int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len, u32 fd, u64 *dsp_addr);
+int fastrpc_ioctl_map(struct drm_device *drm, void *data, struct drm_file *file);
+int fastrpc_ioctl_unmap(struct drm_device *drm, void *data, struct drm_file *file);
 
 /* The caller states where the bytes are (@map, @user), never the address */
 struct fastrpc_karg {
@@ -572,7 +532,7 @@ struct fastrpc_call_params {
 };
 
 struct fastrpc_quota {
-	struct kref ref;	/* the client's file and each call until freed */
+	refcount_t ref;		/* the client's file and each call until freed */
 	atomic_t calls;
 	atomic_t abandoned;
 	atomic64_t abandoned_bytes;
@@ -639,10 +599,8 @@ int fastrpc_proc_get(struct fastrpc_file *ffile, struct fastrpc_proc_ref *ref);
 void fastrpc_proc_put(struct fastrpc_proc_ref *ref);
 bool fastrpc_proc_unanswered(int ret, u32 dsp_status);
 int fastrpc_proc_init_call_locked(struct fastrpc_file *ffile, u32 sc,
-				  struct fastrpc_karg *args, u32 nargs,
-				  u32 *dsp_status);
-int fastrpc_proc_bind_locked(struct fastrpc_file *ffile,
-			     struct fastrpc_channel *channel);
+				  struct fastrpc_karg *args, u32 nargs);
+int fastrpc_proc_bind_locked(struct fastrpc_file *ffile, struct fastrpc_channel *channel);
 int fastrpc_proc_create_locked(struct fastrpc_file *ffile,
 			       const struct fastrpc_karg *shell, u32 attrs,
 			       u32 siglen);
@@ -652,16 +610,12 @@ int fastrpc_proc_create_static_locked(struct fastrpc_file *ffile,
 				      u64 memlen);
 void fastrpc_proc_static_release_locked(struct fastrpc_channel *channel);
 int fastrpc_proc_dsp_attrs(struct fastrpc_file *ffile, u32 *attrs);
-int fastrpc_ioctl_process_init(struct drm_device *drm, void *data,
-			       struct drm_file *file);
-int fastrpc_ioctl_query(struct drm_device *drm, void *data,
-			struct drm_file *file);
+int fastrpc_ioctl_process_init(struct drm_device *drm, void *data, struct drm_file *file);
+int fastrpc_ioctl_query(struct drm_device *drm, void *data, struct drm_file *file);
 
 struct dma_fence *fastrpc_fence_create(void);
-long fastrpc_fence_wait(struct dma_resv *resv, bool write, bool intr,
-			long timeout, bool *waited);
-int fastrpc_fence_add(struct dma_resv *resv, struct dma_fence *fence,
-		      bool write);
+long fastrpc_fence_wait(struct dma_resv *resv, bool write, bool intr, long timeout, bool *waited);
+int fastrpc_fence_add(struct dma_resv *resv, struct dma_fence *fence, bool write);
 void fastrpc_fence_end(struct dma_fence *fence, int error);
 
 #if IS_ENABLED(CONFIG_DRM_ACCEL_FASTRPC_LEGACY)
@@ -686,6 +640,14 @@ static inline void fastrpc_debugfs_init(struct fastrpc_device *fdev)
 }
 #endif
 
+/* @handle: argument @i is a handle, after the buffers of the call's sc */
+typedef int (*fastrpc_read_arg_t)(struct fastrpc_file *ffile,
+				  struct fastrpc_session *session,
+				  const void *uargs, u32 i, bool handle,
+				  struct fastrpc_karg *karg);
+int fastrpc_user_invoke(struct fastrpc_file *ffile,
+			struct fastrpc_call_params *params,
+			fastrpc_read_arg_t read_arg, const void *uargs);
 extern const struct drm_driver fastrpc_drm_driver;
 
 #endif /* __FASTRPC_DRV_H__ */

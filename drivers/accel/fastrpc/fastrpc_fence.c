@@ -9,15 +9,12 @@
 #include <linux/dma-resv.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/stddef.h>
 #include <linux/spinlock.h>
 
 #include "fastrpc_drv.h"
 
-struct fastrpc_fence {
-	struct dma_fence base;
-	spinlock_t lock; /* protects base */
-};
+/* Signalling is one short step per call: all fences share one lock */
+static DEFINE_SPINLOCK(fastrpc_fence_lock);
 
 static const char *fastrpc_fence_driver_name(struct dma_fence *fence)
 {
@@ -41,34 +38,26 @@ static const struct dma_fence_ops fastrpc_fence_ops = {
 	.release = fastrpc_fence_release,
 };
 
-static_assert(offsetof(struct fastrpc_fence, base) == 0);
-
 struct dma_fence *fastrpc_fence_create(void)
 {
-	struct fastrpc_fence *f;
+	struct dma_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return NULL;
-	spin_lock_init(&f->lock);
-	dma_fence_init(&f->base, &fastrpc_fence_ops, &f->lock,
-		       dma_fence_context_alloc(1), 1);
-	/* Put in fastrpc_fence_release() */
+	dma_fence_init(f, &fastrpc_fence_ops, &fastrpc_fence_lock, dma_fence_context_alloc(1), 1);
 	__module_get(THIS_MODULE);
-	return &f->base;
+	return f;
 }
 
 /* Skip our own fences: callers order their calls to the DSP themselves */
-long fastrpc_fence_wait(struct dma_resv *resv, bool write, bool intr,
-			long timeout, bool *waited)
+long fastrpc_fence_wait(struct dma_resv *resv, bool write, bool intr, long timeout, bool *waited)
 {
 	struct dma_resv_iter cursor;
 	struct dma_fence *fence;
 
 	dma_resv_iter_begin(&cursor, resv, dma_resv_usage_rw(write));
 	dma_resv_for_each_fence_unlocked(&cursor, fence) {
-		if (fence->ops == &fastrpc_fence_ops ||
-		    dma_fence_is_signaled(fence))
+		if (fence->ops == &fastrpc_fence_ops || dma_fence_is_signaled(fence))
 			continue;
 		*waited = true;
 		timeout = dma_fence_wait_timeout(fence, intr, timeout);
@@ -79,16 +68,14 @@ long fastrpc_fence_wait(struct dma_resv *resv, bool write, bool intr,
 	return timeout;
 }
 
-int fastrpc_fence_add(struct dma_resv *resv, struct dma_fence *fence,
-		      bool write)
+int fastrpc_fence_add(struct dma_resv *resv, struct dma_fence *fence, bool write)
 {
 	int ret;
 
 	dma_resv_lock(resv, NULL);
 	ret = dma_resv_reserve_fences(resv, 1);
 	if (!ret)
-		dma_resv_add_fence(resv, fence, write ? DMA_RESV_USAGE_WRITE :
-					  DMA_RESV_USAGE_READ);
+		dma_resv_add_fence(resv, fence, write ? DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ);
 	dma_resv_unlock(resv);
 	return ret;
 }

@@ -29,48 +29,30 @@
 
 #include "fastrpc_drv.h"
 
-static int fastrpc_gem_begin_cpu_access(struct dma_buf *dmabuf,
-					enum dma_data_direction dir);
-static int fastrpc_gem_end_cpu_access(struct dma_buf *dmabuf,
-				      enum dma_data_direction dir);
+static const struct dma_buf_ops fastrpc_dmabuf_ops;
 
-/* The core's PRIME callbacks, with CPU access brackets */
-static const struct dma_buf_ops fastrpc_dmabuf_ops = {
-	.cache_sgt_mapping = true,
-	.attach = drm_gem_map_attach,
-	.detach = drm_gem_map_detach,
-	.map_dma_buf = drm_gem_map_dma_buf,
-	.unmap_dma_buf = drm_gem_unmap_dma_buf,
-	.release = drm_gem_dmabuf_release,
-	.begin_cpu_access = fastrpc_gem_begin_cpu_access,
-	.end_cpu_access = fastrpc_gem_end_cpu_access,
-	.mmap = drm_gem_dmabuf_mmap,
-	.vmap = drm_gem_dmabuf_vmap,
-	.vunmap = drm_gem_dmabuf_vunmap,
-};
-
-static struct dma_buf *fastrpc_gem_prime_export(struct drm_gem_object *obj,
-						int flags)
+static struct dma_buf *fastrpc_gem_prime_export(struct drm_gem_object *obj, int flags)
 {
-	struct dma_buf *dmabuf;
+	struct dma_buf *dmabuf = drm_gem_prime_export(obj, flags);
 
-	dmabuf = drm_gem_prime_export(obj, flags);
 	/* Not visible to anyone before it is given a descriptor */
 	if (!IS_ERR(dmabuf))
 		dmabuf->ops = &fastrpc_dmabuf_ops;
 	return dmabuf;
 }
 
-/* fdinfo: the pages of a shmem object exist once it is pinned or mapped */
-static enum drm_gem_object_status fastrpc_gem_status(struct drm_gem_object *obj)
-{
-	return READ_ONCE(to_fastrpc_bo(obj)->base.pages) ?
-	       DRM_GEM_OBJECT_RESIDENT : 0;
-}
-
+/*
+ * fdinfo: the pages of a shmem object exist once it is pinned or mapped; the
+ * exporter holds the pages of an import for as long as it lives.
+ */
 static size_t fastrpc_gem_rss(struct drm_gem_object *obj)
 {
 	return READ_ONCE(to_fastrpc_bo(obj)->base.pages) ? obj->size : 0;
+}
+
+static enum drm_gem_object_status fastrpc_gem_status(struct drm_gem_object *obj)
+{
+	return to_fastrpc_bo(obj)->import || fastrpc_gem_rss(obj) ? DRM_GEM_OBJECT_RESIDENT : 0;
 }
 
 /*
@@ -89,8 +71,7 @@ static vm_fault_t fastrpc_gem_fault(struct vm_fault *vmf)
 	if (vmf->pgoff >= obj->size >> PAGE_SHIFT || !shmem->pages)
 		ret = VM_FAULT_SIGBUS;
 	else
-		ret = vmf_insert_pfn(vma, vmf->address,
-				     page_to_pfn(shmem->pages[vmf->pgoff]));
+		ret = vmf_insert_pfn(vma, vmf->address, page_to_pfn(shmem->pages[vmf->pgoff]));
 	dma_resv_unlock(obj->resv);
 	return ret;
 }
@@ -117,16 +98,14 @@ static const struct vm_operations_struct fastrpc_gem_vm_ops = {
  * offset in the object. Objects are never purged or evicted, so nothing looks
  * for the mapping at the fake offset.
  */
-static int fastrpc_gem_mmap(struct drm_gem_object *obj,
-			    struct vm_area_struct *vma)
+static int fastrpc_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
 	return drm_gem_shmem_object_mmap(obj, vma);
 }
 
 /* The list's reference moves to @put, to be dropped without the lock */
-void fastrpc_bo_map_unlist_idle_locked(struct fastrpc_bo_map *map,
-				       struct list_head *put)
+void fastrpc_bo_map_unlist_idle_locked(struct fastrpc_bo_map *map, struct list_head *put)
 {
 	if (map->listed && !map->users && !map->dsp_pins && !map->cached) {
 		map->listed = false;
@@ -134,9 +113,8 @@ void fastrpc_bo_map_unlist_idle_locked(struct fastrpc_bo_map *map,
 	}
 }
 
-void fastrpc_bo_map_uncache_locked(struct fastrpc_file *ffile,
-				   struct fastrpc_bo_map *map,
-				       struct list_head *put)
+void fastrpc_bo_map_uncache_locked(struct fastrpc_file *ffile, struct fastrpc_bo_map *map,
+				   struct list_head *put)
 {
 	lockdep_assert_held(&ffile->maps_lock);
 
@@ -158,26 +136,19 @@ void fastrpc_bo_map_put_list(struct list_head *put)
 	}
 }
 
-/* The cache keeps no mapping of a buffer past its handle */
-static void fastrpc_bo_forget_file_maps(struct fastrpc_file *ffile,
-					struct drm_gem_object *obj)
+/* The file's handle of @obj is closed: its cache keeps no mapping of it */
+static void fastrpc_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 {
+	struct fastrpc_file *ffile = file->driver_priv;
 	struct fastrpc_bo_map *map, *tmp;
 	LIST_HEAD(put);
 
-	mutex_lock(&ffile->maps_lock);
-	list_for_each_entry_safe(map, tmp, &ffile->bo_maps, node)
-		if (map->obj == obj && map->cached)
-			fastrpc_bo_map_uncache_locked(ffile, map, &put);
-	mutex_unlock(&ffile->maps_lock);
+	scoped_guard(mutex, &ffile->maps_lock) {
+		list_for_each_entry_safe(map, tmp, &ffile->bo_maps, node)
+			if (map->obj == obj && map->cached)
+				fastrpc_bo_map_uncache_locked(ffile, map, &put);
+	}
 	fastrpc_bo_map_put_list(&put);
-}
-
-/* The file's handle of @obj is closed: its cache keeps no mapping of it */
-static void fastrpc_gem_close(struct drm_gem_object *obj,
-			      struct drm_file *file)
-{
-	fastrpc_bo_forget_file_maps(file->driver_priv, obj);
 }
 
 static void fastrpc_gem_free(struct drm_gem_object *obj)
@@ -186,7 +157,17 @@ static void fastrpc_gem_free(struct drm_gem_object *obj)
 
 	fastrpc_uncount(to_fastrpc_device(obj->dev), FASTRPC_CNT_OBJECTS);
 	mutex_destroy(&bo->lock);
-	drm_gem_shmem_free(&bo->base);
+	if (!bo->import) {
+		drm_gem_shmem_free(&bo->base);
+		return;
+	}
+	/* Detaches a PRIME import and drops its reference */
+	if (obj->import_attach)
+		drm_prime_gem_destroy(obj, NULL);
+	else
+		dma_buf_put(bo->import);
+	drm_gem_object_release(obj);
+	kfree(bo);
 }
 
 static const struct drm_gem_object_funcs fastrpc_gem_funcs = {
@@ -205,12 +186,10 @@ static const struct drm_gem_object_funcs fastrpc_gem_funcs = {
 	.vm_ops = &fastrpc_gem_vm_ops,
 };
 
-struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,
-						 size_t size)
+struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm, size_t size)
 {
-	struct fastrpc_bo *bo;
+	struct fastrpc_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 
@@ -220,57 +199,11 @@ struct drm_gem_object *fastrpc_gem_create_object(struct drm_device *drm,
 	return &bo->base.base;
 }
 
-static void fastrpc_gem_import_free(struct drm_gem_object *obj)
-{
-	struct fastrpc_bo *bo = to_fastrpc_bo(obj);
-	struct dma_buf *dmabuf = bo->import;
-
-	fastrpc_uncount(to_fastrpc_device(obj->dev), FASTRPC_CNT_OBJECTS);
-	/* Detaches a PRIME import and drops its reference */
-	if (obj->import_attach)
-		drm_prime_gem_destroy(obj, NULL);
-	drm_gem_object_release(obj);
-	/* Of fastrpc_gem_import_transient(), or of a failed PRIME import */
-	if (!obj->import_attach)
-		dma_buf_put(dmabuf);
-	mutex_destroy(&bo->lock);
-	kfree(bo);
-}
-
-/* fdinfo: the exporter holds the pages of an import for as long as it lives */
-static enum drm_gem_object_status
-fastrpc_gem_import_status(struct drm_gem_object *obj)
-{
-	return DRM_GEM_OBJECT_RESIDENT;
-}
-
 static const struct drm_gem_object_funcs fastrpc_gem_import_funcs = {
-	.free = fastrpc_gem_import_free,
+	.free = fastrpc_gem_free,
 	.close = fastrpc_gem_close,
-	.status = fastrpc_gem_import_status,
+	.status = fastrpc_gem_status,
 };
-
-static struct fastrpc_bo *fastrpc_gem_import_alloc(struct drm_device *drm,
-						   struct dma_buf *dmabuf)
-{
-	struct fastrpc_bo *bo;
-
-	if (!dmabuf->size || !PAGE_ALIGNED(dmabuf->size))
-		return ERR_PTR(-EINVAL);
-
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
-	if (!bo)
-		return ERR_PTR(-ENOMEM);
-
-	mutex_init(&bo->lock);
-	INIT_LIST_HEAD(&bo->maps);
-	bo->base.base.funcs = &fastrpc_gem_import_funcs;
-	bo->base.base.resv = dmabuf->resv;
-	drm_gem_private_object_init(drm, &bo->base.base, dmabuf->size);
-	bo->import = dmabuf;
-	fastrpc_count(to_fastrpc_device(drm), FASTRPC_CNT_OBJECTS);
-	return bo;
-}
 
 /*
  * For a dma-buf named by fd: no handle and not a PRIME import. It lives as
@@ -280,55 +213,48 @@ static struct fastrpc_bo *fastrpc_gem_import_alloc(struct drm_device *drm,
 struct drm_gem_object *fastrpc_gem_import_transient(struct drm_device *drm,
 						    struct dma_buf *dmabuf)
 {
-	struct fastrpc_bo *bo;
+	struct drm_gem_object *obj;
 
-	bo = fastrpc_gem_import_alloc(drm, dmabuf);
-	if (IS_ERR(bo))
-		return ERR_CAST(bo);
-	/* Put in fastrpc_gem_import_free() */
+	if (!dmabuf->size || !PAGE_ALIGNED(dmabuf->size))
+		return ERR_PTR(-EINVAL);
+
+	obj = fastrpc_gem_create_object(drm, dmabuf->size);
+	if (IS_ERR(obj))
+		return obj;
+
+	obj->funcs = &fastrpc_gem_import_funcs;
+	obj->resv = dmabuf->resv;
+	drm_gem_private_object_init(drm, obj, dmabuf->size);
+	/* Put in fastrpc_gem_free(), or by drm_prime_gem_destroy() */
 	get_dma_buf(dmabuf);
-	return &bo->base.base;
+	to_fastrpc_bo(obj)->import = dmabuf;
+	fastrpc_count(to_fastrpc_device(drm), FASTRPC_CNT_OBJECTS);
+	return obj;
 }
 
 /* NULL unless @drm exported @dmabuf */
-struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm,
-					       struct dma_buf *dmabuf)
+struct drm_gem_object *fastrpc_gem_from_dmabuf(struct drm_device *drm, struct dma_buf *dmabuf)
 {
-	struct drm_gem_object *obj;
+	struct drm_gem_object *obj = dmabuf->priv;
 
-	if (dmabuf->ops != &fastrpc_dmabuf_ops)
-		return NULL;
-	obj = dmabuf->priv;
-	if (obj->dev != drm)
+	if (dmabuf->ops != &fastrpc_dmabuf_ops || obj->dev != drm)
 		return NULL;
 	drm_gem_object_get(obj);
 	return obj;
 }
 
-u64 fastrpc_gem_dmabuf_vma_offset(struct dma_buf *dmabuf,
-				  struct vm_area_struct *vma)
-{
-	/* fastrpc_gem_mmap() removed the fake offset of the device's objects */
-	return (u64)vma->vm_pgoff << PAGE_SHIFT;
-}
-
-struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
-						struct dma_buf *dmabuf)
+struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm, struct dma_buf *dmabuf)
 {
 	struct dma_buf_attachment *attach;
 	struct drm_gem_object *obj;
-	struct fastrpc_bo *bo;
 
 	obj = fastrpc_gem_from_dmabuf(drm, dmabuf);
 	if (obj)
 		return obj;
 
-	bo = fastrpc_gem_import_alloc(drm, dmabuf);
-	if (IS_ERR(bo))
-		return ERR_CAST(bo);
-	obj = &bo->base.base;
-	/* Put by drm_prime_gem_destroy(), or by the free of a failed import */
-	get_dma_buf(dmabuf);
+	obj = fastrpc_gem_import_transient(drm, dmabuf);
+	if (IS_ERR(obj))
+		return obj;
 
 	attach = dma_buf_attach(dmabuf, drm->dev);
 	if (IS_ERR(attach)) {
@@ -339,8 +265,7 @@ struct drm_gem_object *fastrpc_gem_prime_import(struct drm_device *drm,
 	return obj;
 }
 
-struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
-						 u64 size, bool wc)
+struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev, u64 size, bool wc)
 {
 	struct drm_gem_shmem_object *shmem;
 
@@ -359,8 +284,7 @@ struct drm_gem_object *fastrpc_gem_create_kernel(struct fastrpc_device *fdev,
 	return &shmem->base;
 }
 
-int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
-			     struct drm_file *file)
+int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct drm_fastrpc_gem_create *args = data;
 	struct drm_gem_object *obj;
@@ -380,8 +304,7 @@ int fastrpc_ioctl_gem_create(struct drm_device *drm, void *data,
 	return ret;
 }
 
-int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
-				  struct drm_file *file)
+int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct drm_fastrpc_gem_mmap_offset *args = data;
 	struct drm_gem_object *obj;
@@ -394,22 +317,15 @@ int fastrpc_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
 	if (!obj)
 		return -ENOENT;
 
-	if (to_fastrpc_bo(obj)->import) {
-		ret = -EINVAL;
-		goto out_put;
-	}
-
-	ret = drm_gem_create_mmap_offset(obj);
+	ret = to_fastrpc_bo(obj)->import ? -EINVAL : drm_gem_create_mmap_offset(obj);
 	if (!ret)
 		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
-out_put:
 	drm_gem_object_put(obj);
 	return ret;
 }
 
 /* The object's own export: a file of the device importing it gets the object */
-int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
-				 bool wc, int fd_flags)
+int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size, bool wc, int fd_flags)
 {
 	struct drm_gem_object *obj;
 	struct dma_buf *dmabuf;
@@ -431,97 +347,68 @@ int fastrpc_gem_create_dmabuf_fd(struct fastrpc_device *fdev, u64 size,
 	return fd;
 }
 
-static int fastrpc_bo_map_shmem(struct fastrpc_bo_map *map, struct device *dev)
+/*
+ * Under fastrpc_cb.maps_lock. Several sessions may map one object, so no
+ * mapping owns its cache lines: the driver syncs explicitly, around calls and
+ * in the dma-buf's CPU access brackets. A write-combined object is cleaned
+ * here, once, of what its zeroing left in the caches.
+ */
+static int fastrpc_bo_map_pages(struct fastrpc_bo_map *map, struct device *dev)
 {
-	struct drm_gem_shmem_object *shmem = &to_fastrpc_bo(map->obj)->base;
-	struct sg_table *sgt;
+	struct fastrpc_bo *bo = to_fastrpc_bo(map->obj);
 	int ret;
 
-	ret = drm_gem_shmem_pin(shmem);
-	if (ret)
-		return ret;
-
-	/* A table of our own: the helper's cached one is for the DRM device */
-	sgt = drm_gem_shmem_get_sg_table(shmem);
-	if (IS_ERR(sgt)) {
-		ret = PTR_ERR(sgt);
-		goto err_unpin;
+	/* On failure the caller frees @map: nothing looks at its fields */
+	if (bo->import) {
+		map->attach = dma_buf_attach(bo->import, dev);
+		if (IS_ERR(map->attach))
+			return PTR_ERR(map->attach);
+		map->sgt = dma_buf_map_attachment_unlocked(map->attach, DMA_BIDIRECTIONAL);
+		if (IS_ERR(map->sgt)) {
+			dma_buf_detach(bo->import, map->attach);
+			return PTR_ERR(map->sgt);
+		}
+		return 0;
 	}
 
-	/*
-	 * Several sessions may map one object, so no mapping owns its cache
-	 * lines: the driver syncs explicitly, around calls and in the dma-buf's
-	 * CPU access brackets. A write-combined object is cleaned here, once,
-	 * of what its zeroing left in the caches.
-	 */
-	ret = dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL,
-			      shmem->map_wc ? 0 : DMA_ATTR_SKIP_CPU_SYNC);
+	ret = drm_gem_shmem_pin(&bo->base);
+	if (ret)
+		return ret;
+	/* A table of our own: the helper's cached one is for the DRM device */
+	map->sgt = drm_gem_shmem_get_sg_table(&bo->base);
+	ret = PTR_ERR_OR_ZERO(map->sgt);
+	if (ret)
+		goto err_unpin;
+	ret = dma_map_sgtable(dev, map->sgt, DMA_BIDIRECTIONAL,
+			      bo->base.map_wc ? 0 : DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret)
 		goto err_free_sgt;
-	if (shmem->map_wc)
-		fastrpc_count_add(map->fdev, FASTRPC_CNT_SYNCED_BYTES,
-				  map->obj->size);
-
-	map->sgt = sgt;
+	if (bo->base.map_wc)
+		fastrpc_count_add(map->fdev, FASTRPC_CNT_SYNCED_BYTES, map->obj->size);
 	return 0;
 
 err_free_sgt:
-	sg_free_table(sgt);
-	kfree(sgt);
-err_unpin:
-	drm_gem_shmem_unpin(shmem);
-	return ret;
-}
-
-static void fastrpc_bo_unmap_shmem(struct fastrpc_bo_map *map,
-				   struct device *dev)
-{
-	struct drm_gem_shmem_object *shmem = &to_fastrpc_bo(map->obj)->base;
-
-	dma_unmap_sgtable(dev, map->sgt, DMA_BIDIRECTIONAL,
-			  shmem->map_wc ? 0 : DMA_ATTR_SKIP_CPU_SYNC);
 	sg_free_table(map->sgt);
 	kfree(map->sgt);
-	drm_gem_shmem_unpin(shmem);
-}
-
-static int fastrpc_bo_map_import(struct fastrpc_bo_map *map,
-				 struct device *dev)
-{
-	struct dma_buf *dmabuf = to_fastrpc_bo(map->obj)->import;
-	struct dma_buf_attachment *attach;
-	struct sg_table *sgt;
-
-	attach = dma_buf_attach(dmabuf, dev);
-	if (IS_ERR(attach))
-		return PTR_ERR(attach);
-
-	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
-	if (IS_ERR(sgt)) {
-		dma_buf_detach(dmabuf, attach);
-		return PTR_ERR(sgt);
-	}
-
-	map->attach = attach;
-	map->sgt = sgt;
-	return 0;
-}
-
-static void fastrpc_bo_unmap_import(struct fastrpc_bo_map *map)
-{
-	struct dma_buf *dmabuf = to_fastrpc_bo(map->obj)->import;
-
-	dma_buf_unmap_attachment_unlocked(map->attach, map->sgt,
-					  DMA_BIDIRECTIONAL);
-	dma_buf_detach(dmabuf, map->attach);
+err_unpin:
+	drm_gem_shmem_unpin(&bo->base);
+	return ret;
 }
 
 static void fastrpc_bo_unmap(struct fastrpc_bo_map *map)
 {
-	if (map->attach)
-		fastrpc_bo_unmap_import(map);
-	else
-		fastrpc_bo_unmap_shmem(map, fastrpc_session_dev(map->session));
+	struct fastrpc_bo *bo = to_fastrpc_bo(map->obj);
+
+	if (map->attach) {
+		dma_buf_unmap_attachment_unlocked(map->attach, map->sgt, DMA_BIDIRECTIONAL);
+		dma_buf_detach(bo->import, map->attach);
+		return;
+	}
+	dma_unmap_sgtable(map->session->cb->dev, map->sgt, DMA_BIDIRECTIONAL,
+			  bo->base.map_wc ? 0 : DMA_ATTR_SKIP_CPU_SYNC);
+	sg_free_table(map->sgt);
+	kfree(map->sgt);
+	drm_gem_shmem_unpin(&bo->base);
 }
 
 /*
@@ -531,47 +418,37 @@ static void fastrpc_bo_unmap(struct fastrpc_bo_map *map)
 struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 					     struct fastrpc_session *session)
 {
+	struct fastrpc_bo_map *map __free(kfree) = kzalloc(sizeof(*map), GFP_KERNEL);
 	struct fastrpc_device *fdev = to_fastrpc_device(obj->dev);
-	struct device *dev = fastrpc_session_dev(session);
+	struct fastrpc_bo *bo = to_fastrpc_bo(obj);
 	struct fastrpc_cb *cb = session->cb;
-	struct fastrpc_bo_map *map;
 	int ret;
 
-	map = kzalloc(sizeof(*map), GFP_KERNEL);
 	if (!map)
 		return ERR_PTR(-ENOMEM);
 
 	kref_init(&map->ref);
 	INIT_LIST_HEAD(&map->node);
-	INIT_LIST_HEAD(&map->cb_node);
-	INIT_LIST_HEAD(&map->bo_node);
 	map->fdev = fdev;
 	map->obj = obj;
 	map->session = session;
 
 	/* Mapped and listed under the lock: the unbind undoes both at once */
-	mutex_lock(&cb->maps_lock);
-	if (cb->unmapped) {
-		ret = -EPIPE;
-		goto err_unlock;
+	scoped_guard(mutex, &cb->maps_lock) {
+		if (cb->unmapped)
+			return ERR_PTR(-EPIPE);
+		ret = fastrpc_bo_map_pages(map, cb->dev);
+		if (ret)
+			return ERR_PTR(ret);
+		ret = fastrpc_sgt_contiguous(map->sgt, obj->size, &map->iova);
+		if (ret) {
+			drm_dbg_driver(obj->dev, "object of %zu bytes not contiguous on %s\n",
+				       obj->size, dev_name(cb->dev));
+			fastrpc_bo_unmap(map);
+			return ERR_PTR(ret);
+		}
+		list_add_tail(&map->cb_node, &cb->maps);
 	}
-	if (to_fastrpc_bo(obj)->import)
-		ret = fastrpc_bo_map_import(map, dev);
-	else
-		ret = fastrpc_bo_map_shmem(map, dev);
-	if (ret)
-		goto err_unlock;
-
-	ret = fastrpc_sgt_contiguous(map->sgt, obj->size, &map->iova);
-	if (ret) {
-		drm_dbg_driver(obj->dev,
-			       "object of %zu bytes not contiguous on %s\n",
-			       obj->size, dev_name(dev));
-		fastrpc_bo_unmap(map);
-		goto err_unlock;
-	}
-	list_add_tail(&map->cb_node, &cb->maps);
-	mutex_unlock(&cb->maps_lock);
 
 	/* All three put in fastrpc_bo_map_release() */
 	drm_gem_object_get(obj);
@@ -583,45 +460,35 @@ struct fastrpc_bo_map *fastrpc_bo_map_create(struct drm_gem_object *obj,
 		atomic64_add(obj->size >> PAGE_SHIFT, &map->mm->pinned_vm);
 	}
 
-	mutex_lock(&to_fastrpc_bo(obj)->lock);
-	list_add_tail(&map->bo_node, &to_fastrpc_bo(obj)->maps);
-	mutex_unlock(&to_fastrpc_bo(obj)->lock);
+	scoped_guard(mutex, &bo->lock)
+		list_add_tail(&map->bo_node, &bo->maps);
 
 	fastrpc_count(fdev, FASTRPC_CNT_BO_MAPS);
 	fastrpc_count_add(fdev, FASTRPC_CNT_PINNED_PAGES, obj->size >> PAGE_SHIFT);
-	return map;
-
-err_unlock:
-	mutex_unlock(&cb->maps_lock);
-	kfree(map);
-	return ERR_PTR(ret);
+	return_ptr(map);
 }
 
 static void fastrpc_bo_map_release(struct kref *ref)
 {
-	struct fastrpc_bo_map *map = container_of(ref, struct fastrpc_bo_map,
-						  ref);
-	struct fastrpc_bo *bo = to_fastrpc_bo(map->obj);
-	struct fastrpc_cb *cb = map->session->cb;
+	struct fastrpc_bo_map *map = container_of(ref, struct fastrpc_bo_map, ref);
+	s64 npages = map->obj->size >> PAGE_SHIFT;
 
-	mutex_lock(&bo->lock);
-	list_del(&map->bo_node);
-	mutex_unlock(&bo->lock);
+	scoped_guard(mutex, &to_fastrpc_bo(map->obj)->lock)
+		list_del(&map->bo_node);
 
-	mutex_lock(&cb->maps_lock);
-	if (!map->unmapped) {
-		list_del(&map->cb_node);
-		fastrpc_bo_unmap(map);
+	scoped_guard(mutex, &map->session->cb->maps_lock) {
+		if (!map->unmapped) {
+			list_del(&map->cb_node);
+			fastrpc_bo_unmap(map);
+		}
 	}
-	mutex_unlock(&cb->maps_lock);
 
 	if (map->mm) {
-		atomic64_sub(map->obj->size >> PAGE_SHIFT, &map->mm->pinned_vm);
+		atomic64_sub(npages, &map->mm->pinned_vm);
 		mmdrop(map->mm);
 	}
 	fastrpc_uncount(map->fdev, FASTRPC_CNT_BO_MAPS);
-	fastrpc_count_add(map->fdev, FASTRPC_CNT_PINNED_PAGES,
-			  -(s64)(map->obj->size >> PAGE_SHIFT));
+	fastrpc_count_add(map->fdev, FASTRPC_CNT_PINNED_PAGES, -npages);
 	fastrpc_session_put(map->session);
 	drm_gem_object_put(map->obj);
 	kfree(map);
@@ -644,8 +511,7 @@ void fastrpc_bo_map_put(struct fastrpc_bo_map *map)
  * space: one sync each. Imports are the exporter's to sync (CPU access is
  * bracketed with DMA_BUF_IOCTL_SYNC); write-combined objects bypass the caches.
  */
-static void fastrpc_bo_map_sync(struct fastrpc_bo_map *map, u64 offset,
-				u64 len, bool for_device)
+void fastrpc_bo_map_sync(struct fastrpc_bo_map *map, u64 offset, u64 len, bool for_device)
 {
 	struct fastrpc_cb *cb = map->session->cb;
 	u64 start, end, pos = 0, synced = 0;
@@ -658,44 +524,26 @@ static void fastrpc_bo_map_sync(struct fastrpc_bo_map *map, u64 offset,
 	start = round_down(offset, PAGE_SIZE);
 	end = min_t(u64, PAGE_ALIGN(offset + len), map->obj->size);
 
-	mutex_lock(&cb->maps_lock);
+	guard(mutex)(&cb->maps_lock);
 	if (map->unmapped)
-		goto out_unlock;
+		return;
 	for_each_sgtable_sg(map->sgt, sg, i) {
 		u64 from = max(start, pos), to = min(end, pos + sg->length);
 
-		if (from < to) {
-			if (for_device)
-				dma_sync_single_for_device(cb->dev,
-							   map->iova + from,
-							   to - from,
-							   DMA_BIDIRECTIONAL);
-			else
-				dma_sync_single_for_cpu(cb->dev,
-							map->iova + from,
-							to - from,
-							DMA_BIDIRECTIONAL);
-			synced += to - from;
-		}
 		pos += sg->length;
+		if (from >= to)
+			continue;
+		if (for_device)
+			dma_sync_single_for_device(cb->dev, map->iova + from,
+						   to - from, DMA_BIDIRECTIONAL);
+		else
+			dma_sync_single_for_cpu(cb->dev, map->iova + from,
+						to - from, DMA_BIDIRECTIONAL);
+		synced += to - from;
 		if (pos >= end)
 			break;
 	}
-out_unlock:
-	mutex_unlock(&cb->maps_lock);
 	fastrpc_count_add(map->fdev, FASTRPC_CNT_SYNCED_BYTES, synced);
-}
-
-void fastrpc_bo_map_sync_for_device(struct fastrpc_bo_map *map, u64 offset,
-				    u64 len)
-{
-	fastrpc_bo_map_sync(map, offset, len, true);
-}
-
-void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map, u64 offset,
-				 u64 len)
-{
-	fastrpc_bo_map_sync(map, offset, len, false);
 }
 
 /*
@@ -703,8 +551,7 @@ void fastrpc_bo_map_sync_for_cpu(struct fastrpc_bo_map *map, u64 offset,
  * dma-buf caches: it may stay mapped on the DSP (a DSP mapping, or a call its
  * caller gave up on).
  */
-static int fastrpc_gem_cpu_access(struct dma_buf *dmabuf,
-				  enum dma_data_direction dir, bool begin)
+static int fastrpc_gem_cpu_access(struct dma_buf *dmabuf, bool begin)
 {
 	struct drm_gem_object *obj = dmabuf->priv;
 	struct fastrpc_bo *bo = to_fastrpc_bo(obj);
@@ -715,10 +562,10 @@ static int fastrpc_gem_cpu_access(struct dma_buf *dmabuf,
 	if (bo->base.map_wc)
 		return 0;
 
-	mutex_lock(&bo->lock);
-	list_for_each_entry(map, &bo->maps, bo_node)
-		fastrpc_bo_map_sync(map, 0, obj->size, !begin);
-	mutex_unlock(&bo->lock);
+	scoped_guard(mutex, &bo->lock) {
+		list_for_each_entry(map, &bo->maps, bo_node)
+			fastrpc_bo_map_sync(map, 0, obj->size, !begin);
+	}
 
 	ret = dma_resv_lock_interruptible(dmabuf->resv, NULL);
 	if (ret)
@@ -728,27 +575,38 @@ static int fastrpc_gem_cpu_access(struct dma_buf *dmabuf,
 			continue;
 		/* As the importer mapped it */
 		if (begin)
-			dma_sync_sgtable_for_cpu(attach->dev, attach->sgt,
-						 attach->dir);
+			dma_sync_sgtable_for_cpu(attach->dev, attach->sgt, attach->dir);
 		else
-			dma_sync_sgtable_for_device(attach->dev, attach->sgt,
-						    attach->dir);
+			dma_sync_sgtable_for_device(attach->dev, attach->sgt, attach->dir);
 	}
 	dma_resv_unlock(dmabuf->resv);
 	return 0;
 }
 
-static int fastrpc_gem_begin_cpu_access(struct dma_buf *dmabuf,
-					enum dma_data_direction dir)
+static int fastrpc_gem_begin_cpu_access(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
-	return fastrpc_gem_cpu_access(dmabuf, dir, true);
+	return fastrpc_gem_cpu_access(dmabuf, true);
 }
 
-static int fastrpc_gem_end_cpu_access(struct dma_buf *dmabuf,
-				      enum dma_data_direction dir)
+static int fastrpc_gem_end_cpu_access(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
-	return fastrpc_gem_cpu_access(dmabuf, dir, false);
+	return fastrpc_gem_cpu_access(dmabuf, false);
 }
+
+/* The core's PRIME callbacks, with CPU access brackets */
+static const struct dma_buf_ops fastrpc_dmabuf_ops = {
+	.cache_sgt_mapping = true,
+	.attach = drm_gem_map_attach,
+	.detach = drm_gem_map_detach,
+	.map_dma_buf = drm_gem_map_dma_buf,
+	.unmap_dma_buf = drm_gem_unmap_dma_buf,
+	.release = drm_gem_dmabuf_release,
+	.begin_cpu_access = fastrpc_gem_begin_cpu_access,
+	.end_cpu_access = fastrpc_gem_end_cpu_access,
+	.mmap = drm_gem_dmabuf_mmap,
+	.vmap = drm_gem_dmabuf_vmap,
+	.vunmap = drm_gem_dmabuf_vunmap,
+};
 
 /*
  * Before the unbound bank's DMA setup goes away. The mappings stay, as files
@@ -758,12 +616,11 @@ void fastrpc_bo_unmap_all(struct fastrpc_cb *cb)
 {
 	struct fastrpc_bo_map *map, *tmp;
 
-	mutex_lock(&cb->maps_lock);
+	guard(mutex)(&cb->maps_lock);
 	cb->unmapped = true;
 	list_for_each_entry_safe(map, tmp, &cb->maps, cb_node) {
 		list_del_init(&map->cb_node);
 		fastrpc_bo_unmap(map);
 		map->unmapped = true;
 	}
-	mutex_unlock(&cb->maps_lock);
 }

@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -59,25 +60,19 @@ u32 fastrpc_kernel_timeout_ms(void)
 
 struct fastrpc_quota *fastrpc_quota_alloc(void)
 {
-	struct fastrpc_quota *quota;
+	struct fastrpc_quota *quota = kzalloc(sizeof(*quota), GFP_KERNEL);
 
-	quota = kzalloc(sizeof(*quota), GFP_KERNEL);
 	if (quota) {
-		kref_init(&quota->ref);
+		refcount_set(&quota->ref, 1);
 		spin_lock_init(&quota->busy_lock);
 	}
 	return quota;
 }
 
-static void fastrpc_quota_release(struct kref *ref)
-{
-	kfree(container_of(ref, struct fastrpc_quota, ref));
-}
-
 void fastrpc_quota_put(struct fastrpc_quota *quota)
 {
-	if (quota)
-		kref_put(&quota->ref, fastrpc_quota_release);
+	if (quota && refcount_dec_and_test(&quota->ref))
+		kfree(quota);
 }
 
 static bool fastrpc_over_limit(s64 used, unsigned int limit, s64 unit)
@@ -97,48 +92,32 @@ static int fastrpc_quota_charge(struct fastrpc_quota *quota)
 		atomic_dec(&quota->calls);
 		return -EAGAIN;
 	}
-	kref_get(&quota->ref);
+	refcount_inc(&quota->ref);
 	return 0;
 }
 
-static void fastrpc_quota_uncharge(struct fastrpc_call *call)
-{
-	struct fastrpc_quota *quota = call->quota;
-
-	if (!quota)
-		return;
-	if (call->abandoned) {
-		atomic_dec(&quota->abandoned);
-		atomic64_sub(call->layout->size, &quota->abandoned_bytes);
-	}
-	atomic_dec(&quota->calls);
-	fastrpc_quota_put(quota);
-}
+/* By AEE error number; any other result is -EREMOTEIO */
+static const s8 fastrpc_aee_errno[] = {
+	[FASTRPC_AEE_ENOMEMORY] = -ENOMEM,
+	[FASTRPC_AEE_EBADPARM] = -EINVAL,
+	[FASTRPC_AEE_EUNSUPPORTED] = -EOPNOTSUPP,
+	[FASTRPC_AEE_ERESOURCENOTFOUND] = -ENOENT,
+	[FASTRPC_AEE_ENOSUCH] = -ENOENT,
+	[FASTRPC_AEE_ENOSUCHMOD] = -ENOENT,
+	[FASTRPC_AEE_EINVHANDLE] = -EBADF,
+	[FASTRPC_AEE_EBADSTATE] = -EBADFD,
+	[FASTRPC_AEE_EINTERRUPTED] = -EINTR,
+};
 
 int fastrpc_dsp_result_to_errno(u32 retval)
 {
-	switch (retval) {
-	case 0:
+	u32 aee = retval - FASTRPC_DSP_ERR_BASE;
+
+	if (!retval)
 		return 0;
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_ENOMEMORY):
-		return -ENOMEM;
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_EBADPARM):
-		return -EINVAL;
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_EUNSUPPORTED):
-		return -EOPNOTSUPP;
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_ERESOURCENOTFOUND):
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_ENOSUCH):
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_ENOSUCHMOD):
-		return -ENOENT;
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_EINVHANDLE):
-		return -EBADF;
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_EBADSTATE):
-		return -EBADFD;
-	case FASTRPC_DSP_ERR(FASTRPC_AEE_EINTERRUPTED):
-		return -EINTR;
-	default:
-		return -EREMOTEIO;
-	}
+	if (aee < ARRAY_SIZE(fastrpc_aee_errno) && fastrpc_aee_errno[aee])
+		return fastrpc_aee_errno[aee];
+	return -EREMOTEIO;
 }
 EXPORT_SYMBOL_IF_KUNIT(fastrpc_dsp_result_to_errno);
 
@@ -169,20 +148,9 @@ static void fastrpc_call_payload_clear(struct fastrpc_call *call, u32 inbufs)
 	memset(payload + pos, 0, layout->size - pos);
 }
 
-static int fastrpc_call_payload_alloc(struct fastrpc_call *call, u32 inbufs)
+static void fastrpc_call_release(struct kref *ref)
 {
-	bool reused;
-	int ret;
-
-	ret = fastrpc_session_payload_get(call->session, call->layout->size,
-					  &call->payload, &reused);
-	if (!ret && reused)
-		fastrpc_call_payload_clear(call, inbufs);
-	return ret;
-}
-
-static void fastrpc_call_free(struct fastrpc_call *call)
-{
+	struct fastrpc_call *call = container_of(ref, struct fastrpc_call, ref);
 	struct fastrpc_device *fdev = call->channel->fdev;
 	u32 i;
 
@@ -192,77 +160,62 @@ static void fastrpc_call_free(struct fastrpc_call *call)
 	kfree(call->maps);
 	fastrpc_session_payload_put(call->session, &call->payload);
 	fastrpc_session_put(call->session);
-	fastrpc_quota_uncharge(call);
+	/* Uncharge what fastrpc_quota_charge() and fastrpc_call_wait() counted */
+	if (call->quota) {
+		if (call->abandoned) {
+			atomic_dec(&call->quota->abandoned);
+			atomic64_sub(call->layout->size, &call->quota->abandoned_bytes);
+		}
+		atomic_dec(&call->quota->calls);
+		fastrpc_quota_put(call->quota);
+	}
 	fastrpc_channel_put(call->channel);
 	kfree(call->layout);
 	kfree(call);
 	fastrpc_uncount(fdev, FASTRPC_CNT_CALLS_LIVE);
 }
 
-static void fastrpc_call_release(struct kref *ref)
-{
-	fastrpc_call_free(container_of(ref, struct fastrpc_call, ref));
-}
-
 static void fastrpc_call_release_work(struct work_struct *work)
 {
-	fastrpc_call_free(container_of(work, struct fastrpc_call,
-				       release_work));
-}
-
-static void fastrpc_call_put(struct fastrpc_call *call)
-{
-	kref_put(&call->ref, fastrpc_call_release);
-}
-
-static int fastrpc_call_copy_in(struct fastrpc_call *call,
-				const struct fastrpc_karg *args, u32 inbufs)
-{
-	u32 i;
-
-	for (i = 0; i < inbufs; i++) {
-		const struct fastrpc_buf_rec *rec = &call->layout->bufs[i];
-		void *dst = call->payload.vaddr + rec->offset;
-
-		if (!rec->len || rec->mapped)
-			continue;
-		if (!args[i].user)
-			memcpy(dst, args[i].kptr, rec->len);
-		else if (copy_from_user(dst, args[i].uptr, rec->len))
-			return -EFAULT;
-	}
-	return 0;
+	fastrpc_call_release(&container_of(work, struct fastrpc_call, release_work)->ref);
 }
 
 /* The payload's own offsets and lengths are the DSP's: never used */
-static int fastrpc_call_copy_out(struct fastrpc_call *call,
-				 const struct fastrpc_karg *args, u32 inbufs)
+static int fastrpc_call_copy(struct fastrpc_call *call, const struct fastrpc_karg *args,
+			     u32 first, u32 end, bool out)
 {
 	u32 i;
 
-	for (i = inbufs; i < call->layout->nbufs; i++) {
+	for (i = first; i < end; i++) {
 		const struct fastrpc_buf_rec *rec = &call->layout->bufs[i];
-		const void *src = call->payload.vaddr + rec->offset;
+		void *pl = call->payload.vaddr + rec->offset;
 
 		if (!rec->len || rec->mapped)
 			continue;
-		if (!args[i].user)
-			memcpy(args[i].kptr, src, rec->len);
-		else if (copy_to_user(args[i].uptr, src, rec->len))
+		if (!args[i].user && out)
+			memcpy(args[i].kptr, pl, rec->len);
+		else if (!args[i].user)
+			memcpy(pl, args[i].kptr, rec->len);
+		else if (out && copy_to_user(args[i].uptr, pl, rec->len))
+			return -EFAULT;
+		else if (!out && copy_from_user(pl, args[i].uptr, rec->len))
 			return -EFAULT;
 	}
 	return 0;
 }
 
+/* Implicit sync: takes the buffers' mappings, waits for their fences, adds its own */
 static int fastrpc_call_take_maps(struct fastrpc_call *call,
-				  const struct fastrpc_karg *args, u32 nargs,
-				  u32 inbufs)
+				  const struct fastrpc_call_params *params, u32 inbufs)
 {
+	const struct fastrpc_karg *args = params->args;
+	long left = msecs_to_jiffies(params->timeout_ms ?: 10 * MSEC_PER_SEC);
+	bool waited = false;
 	u32 i, n = 0;
+	int ret;
 
-	for (i = 0; i < nargs; i++)
-		if (args[i].map)
-			n++;
+	for (i = 0; i < params->nargs; i++)
+		n += !!args[i].map;
 	if (!n)
 		return 0;
 
@@ -270,7 +223,7 @@ static int fastrpc_call_take_maps(struct fastrpc_call *call,
 	if (!call->maps)
 		return -ENOMEM;
 
-	for (i = 0; i < nargs; i++) {
+	for (i = 0; i < params->nargs; i++) {
 		if (!args[i].map)
 			continue;
 		fastrpc_bo_map_get(args[i].map);
@@ -281,27 +234,12 @@ static int fastrpc_call_take_maps(struct fastrpc_call *call,
 			.write = i >= inbufs,
 		};
 	}
-	return 0;
-}
 
-/* Implicit sync: wait for the buffers' fences, then publish the call's own */
-static int fastrpc_call_fences(struct fastrpc_call *call, u32 timeout_ms,
-			       bool killable)
-{
-	long left = msecs_to_jiffies(timeout_ms ?: 10 * MSEC_PER_SEC);
-	struct fastrpc_device *fdev = call->channel->fdev;
-	bool waited = false;
-	u32 i;
-	int ret;
-
-	if (!call->nmaps)
-		return 0;
 	for (i = 0; i < call->nmaps && left > 0; i++)
-		left = fastrpc_fence_wait(call->maps[i].map->obj->resv,
-					  call->maps[i].write, killable, left,
-					  &waited);
+		left = fastrpc_fence_wait(call->maps[i].map->obj->resv, call->maps[i].write,
+					  params->killable, left, &waited);
 	if (waited)
-		fastrpc_count(fdev, FASTRPC_CNT_FENCE_WAITS);
+		fastrpc_count(call->channel->fdev, FASTRPC_CNT_FENCE_WAITS);
 	if (left <= 0)
 		return left ? -EINTR : -ETIMEDOUT;
 
@@ -324,116 +262,82 @@ static void fastrpc_call_sync_maps(struct fastrpc_call *call, bool for_device)
 	for (i = 0; i < call->nmaps; i++) {
 		struct fastrpc_call_map *m = &call->maps[i];
 
-		if (for_device)
-			fastrpc_bo_map_sync_for_device(m->map, m->offset,
-						       m->len);
-		else
-			fastrpc_bo_map_sync_for_cpu(m->map, m->offset, m->len);
+		fastrpc_bo_map_sync(m->map, m->offset, m->len, for_device);
 	}
 }
 
-static void fastrpc_call_abandon(struct fastrpc_call *call)
+/* Return: the call's result, or why the caller gave up on it */
+static int fastrpc_call_wait(struct fastrpc_call *call, u32 timeout_ms, bool killable)
 {
+	unsigned long timeout = timeout_ms ? msecs_to_jiffies(timeout_ms) : MAX_SCHEDULE_TIMEOUT;
+	long left;
+
+	if (killable)
+		left = wait_for_completion_killable_timeout(&call->done, timeout);
+	else
+		left = wait_for_completion_timeout(&call->done, timeout);
+	/* Unless answered meanwhile it stays in the table, payload included */
+	scoped_guard(spinlock_irqsave, &call->channel->lock)
+		if (call->match.answered)
+			return call->result;
+
+	fastrpc_count(call->channel->fdev, FASTRPC_CNT_ABANDONED);
 	call->abandoned = true;
 	if (call->quota) {
 		atomic_inc(&call->quota->abandoned);
 		atomic64_add(call->layout->size, &call->quota->abandoned_bytes);
 	}
-}
-
-static int fastrpc_call_wait(struct fastrpc_call *call, u32 timeout_ms,
-			     bool killable)
-{
-	unsigned long timeout = MAX_SCHEDULE_TIMEOUT;
-	long left;
-
-	if (timeout_ms)
-		timeout = msecs_to_jiffies(timeout_ms);
-
-	if (killable)
-		left = wait_for_completion_killable_timeout(&call->done,
-							    timeout);
-	else
-		left = wait_for_completion_timeout(&call->done, timeout);
-	if (left > 0)
-		return 0;
-
-	if (!fastrpc_channel_abandon(call->channel, call))
-		return 0;
-	fastrpc_call_abandon(call);
 	return left ? -EINTR : -ETIMEDOUT;
 }
 
-static int fastrpc_call_lock_file(struct fastrpc_file *ffile, bool killable)
+/* The layout of @args, in @call->layout; the user ranges are checked */
+static int fastrpc_call_layout(struct fastrpc_call *call, const struct fastrpc_karg *args,
+			       u32 nbufs, u32 nhandles)
 {
-	if (!killable) {
-		down_read(&ffile->calls_sem);
-		return 0;
-	}
-	return down_read_killable(&ffile->calls_sem) ? -EINTR : 0;
-}
-
-static int fastrpc_call_handle_rec(const struct fastrpc_karg *arg,
-				   struct fastrpc_handle_rec *h)
-{
-	if (arg->offset > U32_MAX || arg->len > U32_MAX)
-		return -EOVERFLOW;
-
-	h->fd = arg->fd;
-	h->offset = arg->offset;
-	h->len = arg->len;
-	if (arg->map) {
-		h->mapped = true;
-		h->dma = arg->map->iova;
-		h->size = PAGE_ALIGN(arg->map->obj->size);
-	}
-	return 0;
-}
-
-static struct fastrpc_layout *fastrpc_call_layout(const struct fastrpc_karg *args,
-						  u32 nbufs, u32 nhandles)
-{
-	struct fastrpc_handle_rec *handles = NULL;
-	struct fastrpc_layout *layout;
-	size_t head;
+	size_t head = struct_size_t(struct fastrpc_layout, bufs, nbufs);
+	struct fastrpc_handle_rec *h;
 	u32 i;
 	int ret;
+	struct fastrpc_layout *layout __free(kfree) =
+		kzalloc(size_add(head, array_size(nhandles, sizeof(*h))), GFP_KERNEL);
 
-	head = struct_size(layout, bufs, nbufs);
-	layout = kzalloc(size_add(head, array_size(nhandles, sizeof(*handles))),
-			 GFP_KERNEL);
 	if (!layout)
-		return ERR_PTR(-ENOMEM);
-
+		return -ENOMEM;
 	layout->nbufs = nbufs;
 	for (i = 0; i < nbufs; i++) {
 		layout->bufs[i].len = args[i].len;
-		if (args[i].map) {
-			layout->bufs[i].mapped = true;
+		layout->bufs[i].mapped = args[i].map;
+		if (args[i].map)
 			layout->bufs[i].dma = args[i].map->iova + args[i].offset;
-		}
 	}
 
-	if (nhandles) {
-		handles = (void *)layout + head;
-		for (i = 0; i < nhandles; i++) {
-			ret = fastrpc_call_handle_rec(&args[nbufs + i],
-						      &handles[i]);
-			if (ret)
-				goto err_free;
+	h = (void *)layout + head;
+	layout->nhandles = nhandles;
+	layout->handles = nhandles ? h : NULL;
+	for (i = 0; i < nhandles; i++, h++) {
+		const struct fastrpc_karg *arg = &args[nbufs + i];
+
+		if (arg->offset > U32_MAX || arg->len > U32_MAX)
+			return -EOVERFLOW;
+		h->fd = arg->fd;
+		h->offset = arg->offset;
+		h->len = arg->len;
+		h->mapped = arg->map;
+		if (arg->map) {
+			h->dma = arg->map->iova;
+			h->size = PAGE_ALIGN(arg->map->obj->size);
 		}
 	}
-	layout->nhandles = nhandles;
-	layout->handles = handles;
 
 	ret = fastrpc_layout_compute(layout);
 	if (ret)
-		goto err_free;
-	return layout;
-
-err_free:
-	kfree(layout);
-	return ERR_PTR(ret);
+		return ret;
+	for (i = 0; i < nbufs; i++)
+		if (!args[i].map && args[i].user && args[i].len &&
+		    !access_ok(args[i].uptr, args[i].len))
+			return -EFAULT;
+	call->layout = no_free_ptr(layout);
+	return 0;
 }
 
 /**
@@ -453,78 +357,58 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	struct fastrpc_file *user_file = params->user_file;
 	u32 inbufs = fastrpc_sc_inbufs(params->sc);
 	u32 nbufs = fastrpc_sc_nbufs(params->sc);
-	struct fastrpc_layout *layout;
 	struct fastrpc_call *call;
 	struct fastrpc_msg msg;
-	bool excl = false;
-	u32 i;
+	bool excl = false, reused;
 	int ret;
 
 	if (fastrpc_sc_nargs(params->sc) != params->nargs)
 		return -EINVAL;
 
-	layout = fastrpc_call_layout(params->args, nbufs,
-				     params->nargs - nbufs);
-	if (IS_ERR(layout))
-		return PTR_ERR(layout);
-
-	for (i = 0; i < nbufs; i++) {
-		if (!params->args[i].map && params->args[i].user &&
-		    params->args[i].len &&
-		    !access_ok(params->args[i].uptr, params->args[i].len)) {
-			kfree(layout);
-			return -EFAULT;
-		}
-	}
-
 	call = kzalloc(sizeof(*call), GFP_KERNEL);
-	if (!call) {
-		kfree(layout);
+	if (!call)
 		return -ENOMEM;
-	}
-	if (user_file) {
-		ret = fastrpc_quota_charge(user_file->quota);
-		if (ret) {
-			fastrpc_count(channel->fdev, FASTRPC_CNT_LIMITED);
-			kfree(call);
-			kfree(layout);
-			return ret;
-		}
-		call->quota = user_file->quota;
-	}
 	kref_init(&call->ref);
 	INIT_WORK(&call->release_work, fastrpc_call_release_work);
 	init_completion(&call->done);
-	call->layout = layout;
 	call->client = params->client;
 	call->system = fastrpc_handle_is_system(params->handle);
-	/* All three put in fastrpc_call_free() */
+	/* All three put in fastrpc_call_release() */
 	call->channel = fastrpc_channel_get(channel);
 	fastrpc_session_get(session);
 	call->session = session;
 	fastrpc_count(channel->fdev, FASTRPC_CNT_CALLS_LIVE);
 
-	ret = fastrpc_call_payload_alloc(call, inbufs);
+	ret = fastrpc_call_layout(call, params->args, nbufs, params->nargs - nbufs);
 	if (ret)
 		goto out_put;
 
-	ret = fastrpc_call_take_maps(call, params->args, params->nargs,
-				     inbufs);
+	if (user_file) {
+		ret = fastrpc_quota_charge(user_file->quota);
+		if (ret) {
+			fastrpc_count(channel->fdev, FASTRPC_CNT_LIMITED);
+			goto out_put;
+		}
+		call->quota = user_file->quota;
+	}
+
+	ret = fastrpc_session_payload_get(session, call->layout->size, &call->payload, &reused);
 	if (ret)
 		goto out_put;
+	if (reused)
+		fastrpc_call_payload_clear(call, inbufs);
 
-	ret = fastrpc_call_fences(call, params->timeout_ms, params->killable);
+	ret = fastrpc_call_take_maps(call, params, inbufs);
 	if (ret)
 		goto out_put;
 	fastrpc_call_sync_maps(call, true);
 
-	ret = fastrpc_call_copy_in(call, params->args, inbufs);
+	ret = fastrpc_call_copy(call, params->args, 0, inbufs, false);
 	if (ret)
 		goto out_put;
 
-	fastrpc_layout_write_meta(layout, call->payload.vaddr,
-				  fastrpc_session_sid(session),
-				  call->payload.dma);
+	fastrpc_layout_write_meta(call->layout, call->payload.vaddr,
+				  fastrpc_session_sid(session), call->payload.dma);
 	fastrpc_session_dma_sync(session, &call->payload, true);
 
 	/*
@@ -532,7 +416,10 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	 * not use them, and the listener's call waits as long as the process.
 	 */
 	if (user_file && !call->system) {
-		ret = fastrpc_call_lock_file(user_file, params->killable);
+		if (params->killable)
+			ret = down_read_killable(&user_file->calls_sem);
+		else
+			down_read(&user_file->calls_sem);
 		if (ret)
 			goto out_put;
 		excl = true;
@@ -543,9 +430,8 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 		.tid = cpu_to_le32(task_pid_nr(current)),
 		.handle = cpu_to_le32(params->handle),
 		.sc = cpu_to_le32(params->sc),
-		.addr = cpu_to_le64(fastrpc_session_wire_addr(session,
-							      call->payload.dma)),
-		.size = cpu_to_le64(layout->size),
+		.addr = cpu_to_le64(fastrpc_session_wire_addr(session, call->payload.dma)),
+		.size = cpu_to_le64(call->layout->size),
 	};
 	ret = fastrpc_channel_submit(channel, call, &msg, params->pd);
 	if (ret)
@@ -555,37 +441,26 @@ int fastrpc_call_sync(struct fastrpc_channel *channel,
 	if (ret)
 		goto out_put;
 
-	ret = call->result;
-	if (ret)
-		goto out_put;
-
 	fastrpc_session_dma_sync(session, &call->payload, false);
 	fastrpc_call_sync_maps(call, false);
 
 	/*
-	 * fdlist is not read: the DSP is not trusted to drop mapping
-	 * references, which live as long as the call or DSP mapping holding
-	 * them.
+	 * fdlist is not read: the DSP is not trusted to drop mapping references,
+	 * which live as long as the call or DSP mapping holding them.
 	 */
 	params->dsp_status = call->retval;
 	ret = fastrpc_dsp_result_to_errno(call->retval);
-	if (ret)
-		goto out_put;
-
-	ret = fastrpc_call_copy_out(call, params->args, inbufs);
+	if (!ret)
+		ret = fastrpc_call_copy(call, params->args, inbufs, nbufs, true);
 
 out_put:
 	if (excl)
 		up_read(&user_file->calls_sem);
 	if (call->match.ctx)
-		trace_fastrpc_invoke_end(channel->fdev->label, call->client,
-					 params->handle, params->sc,
-					 call->match.ctx, ret,
-					 params->dsp_status);
+		trace_fastrpc_invoke_end(channel->fdev->label, call->client, params->handle,
+					 params->sc, call->match.ctx, ret, params->dsp_status);
 	/* An error if the DSP may still use the buffers */
-	fastrpc_fence_end(call->fence,
-			  call->abandoned ? -ECANCELED : 0);
-	call->fence = NULL;
-	fastrpc_call_put(call);
+	fastrpc_fence_end(call->fence, call->abandoned ? -ECANCELED : 0);
+	kref_put(&call->ref, fastrpc_call_release);
 	return ret;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The accel face: the DRM driver's file operations, its ioctl table and
- * the INVOKE ioctl.
+ * the INVOKE ioctl, whose call path the legacy face shares.
  */
 
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -22,194 +23,147 @@
 
 #define FASTRPC_ARG_MAX_SIZE	4096
 
-static int fastrpc_invoke_read_arg(struct drm_file *file,
-				   struct fastrpc_session *session,
-				   const struct drm_fastrpc_arg *arg,
-				   struct fastrpc_karg *karg)
+/**
+ * fastrpc_user_invoke() - a user's call to the DSP, from either face
+ * @ffile: the caller's file
+ * @params: the call's handle, sc, nargs and timeout; the rest is set here
+ * @read_arg: reads argument @i of @uargs into a zeroed &struct fastrpc_karg
+ * @uargs: the arguments as the face has them
+ *
+ * Return: 0 or a negative errno; @params->dsp_status is the DSP's result.
+ */
+int fastrpc_user_invoke(struct fastrpc_file *ffile,
+			struct fastrpc_call_params *params,
+			fastrpc_read_arg_t read_arg, const void *uargs)
 {
+	u32 nbufs = fastrpc_sc_nbufs(params->sc);
+	struct fastrpc_proc_ref proc;
+	struct fastrpc_karg *kargs;
+	u32 i;
 	int ret;
 
-	if (arg->flags & ~DRM_FASTRPC_BUF_FLAGS ||
-	    arg->flags == DRM_FASTRPC_BUF_FLAGS)
+	ret = fastrpc_proc_get(ffile, &proc);
+	if (ret)
+		return ret;
+
+	kargs = kcalloc(params->nargs, sizeof(*kargs), GFP_KERNEL);
+	if (!kargs) {
+		ret = -ENOMEM;
+		goto out_put_proc;
+	}
+
+	for (i = 0; i < params->nargs && !ret; i++)
+		ret = read_arg(ffile, proc.session, uargs, i, i >= nbufs,
+			       &kargs[i]);
+	if (!ret) {
+		params->pid = proc.client_id;
+		params->client = proc.client_id;
+		params->pd = proc.pd;
+		params->args = kargs;
+		params->killable = true;
+		params->user_file = ffile;
+		ret = fastrpc_call_sync(proc.channel, proc.session, params);
+	}
+
+	for (i = 0; i < params->nargs; i++)
+		fastrpc_mem_put_map(ffile, kargs[i].map);
+	kfree(kargs);
+out_put_proc:
+	fastrpc_proc_put(&proc);
+	return ret;
+}
+
+/* The DSP gets a handle's @handle as the fd, as %DRM_IOCTL_FASTRPC_MAP sends it */
+static int fastrpc_invoke_read_arg(struct fastrpc_file *ffile,
+				   struct fastrpc_session *session,
+				   const void *uargs, u32 i, bool handle,
+				   struct fastrpc_karg *karg)
+{
+	const struct drm_fastrpc_invoke *inv = uargs;
+	const u8 __user *uarg = u64_to_user_ptr(inv->args);
+	struct drm_fastrpc_arg arg;
+	int ret;
+
+	ret = copy_struct_from_user(&arg, sizeof(arg),
+				    uarg + (size_t)i * inv->arg_size,
+				    inv->arg_size);
+	/* Unknown trailing bytes are reserved fields */
+	if (ret == -E2BIG)
+		return -EINVAL;
+	if (ret)
+		return ret;
+	if (arg.flags & ~DRM_FASTRPC_BUF_FLAGS ||
+	    arg.flags == DRM_FASTRPC_BUF_FLAGS)
 		return -EINVAL;
 
-	if (!arg->flags) {
-		if (arg->handle || arg->offset)
+	karg->len = arg.length;
+	if (!arg.flags && !handle) {
+		if (arg.handle || arg.offset)
 			return -EINVAL;
-		ret = fastrpc_args_check_range(arg->ptr, arg->length);
+		ret = fastrpc_args_check_range(arg.ptr, arg.length);
 		if (ret)
 			return ret;
-		karg->len = arg->length;
 		karg->user = true;
-		karg->uptr = u64_to_user_ptr(arg->ptr);
+		karg->uptr = u64_to_user_ptr(arg.ptr);
 		return 0;
 	}
 
-	if (arg->ptr)
+	if (!arg.flags || arg.ptr)
 		return -EINVAL;
-	ret = fastrpc_mem_get_map(file->driver_priv, session, arg->flags, arg->handle,
-				  arg->offset, arg->length, &karg->map);
+	ret = fastrpc_mem_get_map(ffile, session, arg.flags, arg.handle,
+				  arg.offset, arg.length, &karg->map);
 	if (ret)
 		return ret;
-	karg->len = arg->length;
-	karg->offset = arg->offset;
-	return 0;
-}
-
-/* The DSP gets @arg->handle as the fd, as %DRM_IOCTL_FASTRPC_MAP sends it */
-static int fastrpc_invoke_read_handle(struct drm_file *file,
-				      struct fastrpc_session *session,
-				      const struct drm_fastrpc_arg *arg,
-				      struct fastrpc_karg *karg)
-{
-	int ret;
-
-	if (!arg->flags || arg->flags & ~DRM_FASTRPC_BUF_FLAGS ||
-	    arg->flags == DRM_FASTRPC_BUF_FLAGS || arg->ptr)
-		return -EINVAL;
-
-	ret = fastrpc_mem_get_map(file->driver_priv, session, arg->flags,
-				  arg->handle, arg->offset, arg->length,
-				  &karg->map);
-	if (ret)
-		return ret;
-	if (arg->offset > U32_MAX || arg->length > U32_MAX)
+	if (handle && (arg.offset > U32_MAX || arg.length > U32_MAX))
 		return -EOVERFLOW;
-	karg->len = arg->length;
-	karg->offset = arg->offset;
-	karg->fd = arg->handle;
-	return 0;
-}
-
-static void fastrpc_invoke_put_args(struct fastrpc_file *ffile,
-				    struct fastrpc_karg *kargs, u32 nargs)
-{
-	u32 i;
-
-	for (i = 0; i < nargs; i++)
-		fastrpc_mem_put_map(ffile, kargs[i].map);
-}
-
-static int fastrpc_invoke_read_args(struct drm_file *file,
-				    struct fastrpc_session *session,
-				    const struct drm_fastrpc_invoke *inv,
-				    struct fastrpc_karg *kargs)
-{
-	const u8 __user *uargs = u64_to_user_ptr(inv->args);
-	u32 nbufs = fastrpc_sc_nbufs(inv->sc);
-	struct drm_fastrpc_arg arg;
-	u32 i;
-	int ret;
-
-	for (i = 0; i < inv->num_args; i++) {
-		ret = copy_struct_from_user(&arg, sizeof(arg),
-					    uargs + (size_t)i * inv->arg_size,
-					    inv->arg_size);
-		/* Unknown trailing bytes are reserved fields */
-		if (ret == -E2BIG)
-			return -EINVAL;
-		if (ret)
-			return ret;
-
-		if (i < nbufs)
-			ret = fastrpc_invoke_read_arg(file, session, &arg,
-						      &kargs[i]);
-		else
-			ret = fastrpc_invoke_read_handle(file, session, &arg,
-							 &kargs[i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int fastrpc_invoke_check(const struct drm_fastrpc_invoke *inv)
-{
-	if (inv->flags || inv->pad || inv->sc & FASTRPC_SC_ATTR)
-		return -EINVAL;
-	if (inv->handle == FASTRPC_HANDLE_INIT)
-		return -EPERM;
-	if (inv->num_args != fastrpc_sc_nargs(inv->sc))
-		return -EINVAL;
-	if (inv->arg_size < DRM_FASTRPC_ARG_MIN_SIZE ||
-	    inv->arg_size > FASTRPC_ARG_MAX_SIZE)
-		return -EINVAL;
+	karg->offset = arg.offset;
+	karg->fd = arg.handle;
 	return 0;
 }
 
 static int fastrpc_ioctl_invoke(struct drm_device *drm, void *data,
 				struct drm_file *file)
 {
-	struct fastrpc_file *ffile = file->driver_priv;
 	struct drm_fastrpc_invoke *inv = data;
-	struct fastrpc_call_params params;
-	struct fastrpc_proc_ref proc;
-	struct fastrpc_karg *kargs;
+	struct fastrpc_call_params params = {
+		.handle = inv->handle,
+		.sc = inv->sc,
+		.nargs = inv->num_args,
+		.timeout_ms = inv->timeout_ms,
+	};
 	int ret, idx;
 
 	inv->dsp_status = 0;
-	ret = fastrpc_invoke_check(inv);
-	if (ret)
-		return ret;
+	if (inv->flags || inv->pad || inv->sc & FASTRPC_SC_ATTR)
+		return -EINVAL;
+	if (inv->handle == FASTRPC_HANDLE_INIT)
+		return -EPERM;
+	if (inv->num_args != fastrpc_sc_nargs(inv->sc) ||
+	    inv->arg_size < DRM_FASTRPC_ARG_MIN_SIZE ||
+	    inv->arg_size > FASTRPC_ARG_MAX_SIZE)
+		return -EINVAL;
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
-
-	ret = fastrpc_proc_get(ffile, &proc);
-	if (ret)
-		goto out_exit;
-
-	kargs = kcalloc(inv->num_args, sizeof(*kargs), GFP_KERNEL);
-	if (!kargs) {
-		ret = -ENOMEM;
-		goto out_put_proc;
-	}
-
-	ret = fastrpc_invoke_read_args(file, proc.session, inv, kargs);
-	if (ret)
-		goto out_free_args;
-
-	params = (struct fastrpc_call_params) {
-		.handle = inv->handle,
-		.sc = inv->sc,
-		.pid = proc.client_id,
-		.client = proc.client_id,
-		.pd = proc.pd,
-		.args = kargs,
-		.nargs = inv->num_args,
-		.timeout_ms = inv->timeout_ms,
-		.killable = true,
-		.user_file = ffile,
-	};
-	ret = fastrpc_call_sync(proc.channel, proc.session, &params);
+	ret = fastrpc_user_invoke(file->driver_priv, &params,
+				  fastrpc_invoke_read_arg, inv);
 	inv->dsp_status = params.dsp_status;
-
-out_free_args:
-	fastrpc_invoke_put_args(ffile, kargs, inv->num_args);
-	kfree(kargs);
-out_put_proc:
-	fastrpc_proc_put(&proc);
-out_exit:
 	drm_dev_exit(idx);
 	return ret;
 }
 
 static int fastrpc_open(struct drm_device *drm, struct drm_file *file)
 {
-	struct fastrpc_file *ffile;
+	struct fastrpc_file *ffile __free(kfree) =
+		kzalloc(sizeof(*ffile), GFP_KERNEL);
 	int ret;
 
-	ffile = kzalloc(sizeof(*ffile), GFP_KERNEL);
 	if (!ffile)
 		return -ENOMEM;
-
 	ret = fastrpc_file_init(ffile, to_fastrpc_device(drm), file);
-	if (ret) {
-		kfree(ffile);
-		return ret;
-	}
-	file->driver_priv = ffile;
-	return 0;
+	if (!ret)
+		file->driver_priv = no_free_ptr(ffile);
+	return ret;
 }
 
 static void fastrpc_postclose(struct drm_device *drm, struct drm_file *file)
@@ -233,11 +187,9 @@ static const struct drm_ioctl_desc fastrpc_ioctls[] = {
 	FASTRPC_IOCTL(UNMAP, unmap, 0),
 };
 
-/* sizeof(drm_version32_t) of drm_ioc32.c */
-#define FASTRPC_DRM_VERSION32_SIZE	36
+/* DRM_IOCTL_VERSION of 32-bit processes: 36 is sizeof(drm_version32_t) */
 #define FASTRPC_DRM_IOCTL_VERSION32	_IOC(_IOC_READ | _IOC_WRITE, \
-					     DRM_IOCTL_BASE, 0x00, \
-					     FASTRPC_DRM_VERSION32_SIZE)
+					     DRM_IOCTL_BASE, 0x00, 36)
 
 /* Same layout for 32-bit processes */
 static const unsigned int fastrpc_core_cmds[] = {
@@ -283,35 +235,25 @@ static int fastrpc_check_cmd(unsigned int cmd, bool compat)
 static long fastrpc_accel_ioctl(struct file *filp, unsigned int cmd,
 				unsigned long arg)
 {
+	bool compat = in_compat_syscall();
 	int ret;
 
-	ret = fastrpc_check_cmd(cmd, false);
+	ret = fastrpc_check_cmd(cmd, compat);
 	if (ret)
 		return ret;
+#ifdef CONFIG_COMPAT
+	if (compat)
+		return drm_compat_ioctl(filp, cmd, arg);
+#endif
 	return drm_ioctl(filp, cmd, arg);
 }
-
-#ifdef CONFIG_COMPAT
-static long fastrpc_accel_compat_ioctl(struct file *filp, unsigned int cmd,
-				       unsigned long arg)
-{
-	int ret;
-
-	ret = fastrpc_check_cmd(cmd, true);
-	if (ret)
-		return ret;
-	return drm_compat_ioctl(filp, cmd, arg);
-}
-#else
-#define fastrpc_accel_compat_ioctl NULL
-#endif
 
 static const struct file_operations fastrpc_accel_fops = {
 	.owner = THIS_MODULE,
 	.open = accel_open,
 	.release = drm_release,
 	.unlocked_ioctl = fastrpc_accel_ioctl,
-	.compat_ioctl = fastrpc_accel_compat_ioctl,
+	.compat_ioctl = fastrpc_accel_ioctl,
 	.poll = drm_poll,
 	.read = drm_read,
 	.llseek = noop_llseek,

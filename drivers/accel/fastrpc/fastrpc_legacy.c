@@ -35,10 +35,8 @@
 					     FASTRPC_MEM_MAP_SIZE32)
 #define FASTRPC_IOCTL_MEM_UNMAP32	_IOC(_IOC_READ | _IOC_WRITE, 'R', 11, \
 					     FASTRPC_MEM_UNMAP_SIZE32)
-static_assert(offsetofend(struct fastrpc_mem_map, reserved) ==
-	      FASTRPC_MEM_MAP_SIZE32);
-static_assert(offsetofend(struct fastrpc_mem_unmap, reserved) ==
-	      FASTRPC_MEM_UNMAP_SIZE32);
+static_assert(offsetofend(struct fastrpc_mem_map, reserved) == FASTRPC_MEM_MAP_SIZE32);
+static_assert(offsetofend(struct fastrpc_mem_unmap, reserved) == FASTRPC_MEM_UNMAP_SIZE32);
 
 /* @channel: the node is removed before the channel stops */
 struct fastrpc_legacy_node {
@@ -63,21 +61,17 @@ struct fastrpc_legacy_file {
 static int fastrpc_legacy_open(struct inode *inode, struct file *filp)
 {
 	struct fastrpc_legacy_node *node =
-		container_of(filp->private_data, struct fastrpc_legacy_node,
-			     misc);
+		container_of(filp->private_data, struct fastrpc_legacy_node, misc);
 	struct fastrpc_channel *channel = node->channel;
-	struct fastrpc_legacy_file *lfile;
+	struct fastrpc_legacy_file *lfile __free(kfree) = kzalloc(sizeof(*lfile), GFP_KERNEL);
 	int ret;
 
-	lfile = kzalloc(sizeof(*lfile), GFP_KERNEL);
 	if (!lfile)
 		return -ENOMEM;
 
 	ret = fastrpc_file_init(&lfile->ffile, channel->fdev, NULL);
-	if (ret) {
-		kfree(lfile);
+	if (ret)
 		return ret;
-	}
 	lfile->secure_node = node->secure;
 	/*
 	 * The only node of a domain with one is privileged too: its daemons
@@ -88,16 +82,14 @@ static int fastrpc_legacy_open(struct inode *inode, struct file *filp)
 		!fastrpc_domain_runs_unsigned(channel->fdev->domain_id);
 
 	/* The legacy UAPI: every open takes a session or fails with -EBUSY */
-	mutex_lock(&lfile->ffile.lock);
-	ret = fastrpc_proc_bind_locked(&lfile->ffile, channel);
-	mutex_unlock(&lfile->ffile.lock);
+	scoped_guard(mutex, &lfile->ffile.lock)
+		ret = fastrpc_proc_bind_locked(&lfile->ffile, channel);
 	if (ret) {
 		fastrpc_file_fini(&lfile->ffile);
-		kfree(lfile);
 		return ret;
 	}
 
-	filp->private_data = lfile;
+	filp->private_data = no_free_ptr(lfile);
 	return 0;
 }
 
@@ -114,8 +106,7 @@ static int fastrpc_legacy_release(struct inode *inode, struct file *filp)
  * Offset of @ptr in @dmabuf through the caller's VMA mapping it; with no
  * such VMA, the in-page offset the legacy UAPI implies.
  */
-static int fastrpc_legacy_buf_offset(struct dma_buf *dmabuf, u64 ptr,
-				     u64 *offset)
+static int fastrpc_legacy_buf_offset(struct dma_buf *dmabuf, u64 ptr, u64 *offset)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
@@ -128,96 +119,71 @@ static int fastrpc_legacy_buf_offset(struct dma_buf *dmabuf, u64 ptr,
 	vma = vma_lookup(mm, ptr);
 	if (vma) {
 		*offset = ptr - vma->vm_start;
+		/* Pages into the dma-buf: fastrpc_gem_mmap() removed our fake offset */
 		if (vma->vm_file == dmabuf->file)
-			*offset += fastrpc_gem_dmabuf_vma_offset(dmabuf, vma);
+			*offset += (u64)vma->vm_pgoff << PAGE_SHIFT;
 	}
 	mmap_read_unlock(mm);
 	return 0;
 }
 
-static int fastrpc_legacy_get_map(struct fastrpc_file *ffile,
-				  struct fastrpc_session *session, s32 fd,
-				  u64 ptr, u64 len, struct fastrpc_karg *karg)
+/* @ptr is the offset in dma-buf @fd or, with @user_ptr, a user address */
+static int fastrpc_legacy_get_map(struct fastrpc_file *ffile, struct fastrpc_session *session,
+				  s32 fd, u64 ptr, u64 len, bool user_ptr,
+				  struct fastrpc_karg *karg)
 {
-	struct dma_buf *dmabuf;
-	u64 offset;
-	int ret;
+	struct dma_buf *dmabuf = dma_buf_get(fd);
+	u64 offset = ptr;
+	int ret = 0;
 
-	dmabuf = dma_buf_get(fd);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
-	ret = fastrpc_legacy_buf_offset(dmabuf, ptr, &offset);
+	if (user_ptr)
+		ret = fastrpc_legacy_buf_offset(dmabuf, ptr, &offset);
 	if (!ret)
-		ret = fastrpc_mem_get_map_dmabuf(ffile, session, dmabuf, offset,
-						 len, &karg->map);
+		ret = fastrpc_mem_get_map_dmabuf(ffile, session, dmabuf, offset, len, &karg->map);
 	dma_buf_put(dmabuf);
-	switch (ret) {
-	case 0:
-		break;
-	case -ERANGE:
-	case -EOVERFLOW:
+	if (ret == -ERANGE || ret == -EOVERFLOW)
 		return -EINVAL;
-	default:
+	if (ret)
 		return ret;
-	}
 	karg->len = len;
 	karg->offset = offset;
 	return 0;
 }
 
-static int fastrpc_legacy_read_arg(struct fastrpc_file *ffile,
-				   struct fastrpc_session *session,
-				   const struct fastrpc_invoke_args *arg,
-				   struct fastrpc_karg *karg)
-{
-	int ret;
-
-	/* fd 0 or -1: copied; an empty dma-buf argument is sent empty too */
-	if (arg->fd == 0 || arg->fd == -1 || !arg->length) {
-		if (fastrpc_args_check_range(arg->ptr, arg->length))
-			return -EFAULT;
-		karg->len = arg->length;
-		karg->user = true;
-		karg->uptr = u64_to_user_ptr(arg->ptr);
-		return 0;
-	}
-	/* attr (FASTRPC_ATTR_SECUREMAP) is ignored: see legacy.rst */
-	ret = fastrpc_legacy_get_map(ffile, session, arg->fd, arg->ptr,
-				     arg->length, karg);
-	/* The legacy UAPI reports every buffer error as -EINVAL */
-	if (ret && ret != -ENOMEM)
-		return -EINVAL;
-	return ret;
-}
-
 /*
- * The legacy UAPI sends fd, ptr and length as the handle's fd, offset and
- * length; a dma-buf is mapped whole. Values wider than the wire's 32 bits
- * or a range outside the buffer are rejected.
+ * A buffer of fd 0 or -1 is copied; an empty dma-buf argument is sent empty
+ * too. attr (FASTRPC_ATTR_SECUREMAP) is ignored: see legacy.rst. A handle
+ * goes as fd, ptr and length (the handle's fd, offset and length), with its
+ * dma-buf mapped whole; values wider than the wire's 32 bits are rejected.
  */
-static int fastrpc_legacy_read_handle(struct fastrpc_file *ffile,
-				      struct fastrpc_session *session,
-				      const struct fastrpc_invoke_args *arg,
-				      struct fastrpc_karg *karg)
+static int fastrpc_legacy_read_arg(struct fastrpc_file *ffile, struct fastrpc_session *session,
+				   const void *uargs, u32 i, bool handle, struct fastrpc_karg *karg)
 {
-	struct dma_buf *dmabuf;
+	const struct fastrpc_invoke_args *args = uargs;
+	const struct fastrpc_invoke_args *arg = &args[i];
 	int ret;
 
-	if (arg->ptr > U32_MAX || arg->length > U32_MAX)
+	if (handle && (arg->ptr > U32_MAX || arg->length > U32_MAX))
 		return -EINVAL;
 
 	karg->fd = arg->fd;
 	karg->offset = arg->ptr;
 	karg->len = arg->length;
-	if (arg->fd == 0 || arg->fd == -1 || !arg->length)
+	if (arg->fd == 0 || arg->fd == -1 || !arg->length) {
+		if (handle)
+			return 0;
+		if (fastrpc_args_check_range(arg->ptr, arg->length))
+			return -EFAULT;
+		karg->user = true;
+		karg->uptr = u64_to_user_ptr(arg->ptr);
 		return 0;
+	}
 
-	dmabuf = dma_buf_get(arg->fd);
-	if (IS_ERR(dmabuf))
-		return -EINVAL;
-	ret = fastrpc_mem_get_map_dmabuf(ffile, session, dmabuf, arg->ptr,
-					 arg->length, &karg->map);
-	dma_buf_put(dmabuf);
+	ret = fastrpc_legacy_get_map(ffile, session, arg->fd, arg->ptr,
+				     arg->length, !handle, karg);
+	/* The legacy UAPI reports every buffer error as -EINVAL */
 	if (ret && ret != -ENOMEM)
 		return -EINVAL;
 	return ret;
@@ -238,112 +204,39 @@ static int fastrpc_legacy_dsp_result(u32 dsp_status)
 }
 
 static int fastrpc_legacy_invoke(struct fastrpc_legacy_file *lfile,
-				 void __user *argp)
+				 unsigned int cmd, void __user *argp)
 {
-	struct fastrpc_file *ffile = &lfile->ffile;
-	struct fastrpc_invoke_args *uargs = NULL;
 	struct fastrpc_call_params params;
-	struct fastrpc_karg *kargs = NULL;
-	struct fastrpc_proc_ref proc;
 	struct fastrpc_invoke inv;
-	u32 nargs, nbufs, i;
 	int ret;
 
 	if (copy_from_user(&inv, argp, sizeof(inv)))
 		return -EFAULT;
 
-	nargs = fastrpc_sc_nargs(inv.sc);
-	nbufs = fastrpc_sc_nbufs(inv.sc);
-	if (nargs) {
-		uargs = memdup_array_user(u64_to_user_ptr(inv.args), nargs,
-					  sizeof(*uargs));
-		if (IS_ERR(uargs))
-			return PTR_ERR(uargs);
-	}
-
-	if (inv.handle == FASTRPC_HANDLE_INIT) {
-		ret = -EPERM;
-		goto out_free_uargs;
-	}
-
-	ret = fastrpc_proc_get(ffile, &proc);
-	if (ret)
-		goto out_free_uargs;
-
-	kargs = kcalloc(nargs, sizeof(*kargs), GFP_KERNEL);
-	if (!kargs) {
-		ret = -ENOMEM;
-		goto out_put_proc;
-	}
-
-	for (i = 0; i < nargs; i++) {
-		if (i < nbufs)
-			ret = fastrpc_legacy_read_arg(ffile, proc.session,
-						      &uargs[i], &kargs[i]);
-		else
-			ret = fastrpc_legacy_read_handle(ffile, proc.session,
-							 &uargs[i], &kargs[i]);
-		if (ret)
-			goto out_put_args;
-	}
-
 	params = (struct fastrpc_call_params) {
 		.handle = inv.handle,
 		.sc = inv.sc,
-		.pid = proc.client_id,
-		.client = proc.client_id,
-		.pd = proc.pd,
-		.args = kargs,
-		.nargs = nargs,
-		.killable = true,
-		.user_file = ffile,
+		.nargs = fastrpc_sc_nargs(inv.sc),
 	};
-	ret = fastrpc_call_sync(proc.channel, proc.session, &params);
+	struct fastrpc_invoke_args *uargs __free(kfree) =
+		memdup_array_user(u64_to_user_ptr(inv.args), params.nargs, sizeof(*uargs));
+	if (IS_ERR(uargs))
+		return PTR_ERR(uargs);
+
+	if (inv.handle == FASTRPC_HANDLE_INIT)
+		return -EPERM;
+	ret = fastrpc_user_invoke(&lfile->ffile, &params, fastrpc_legacy_read_arg, uargs);
 	if (params.dsp_status)
-		ret = fastrpc_legacy_dsp_result(params.dsp_status);
-
-out_put_args:
-	for (i = 0; i < nargs; i++)
-		fastrpc_mem_put_map(ffile, kargs[i].map);
-	kfree(kargs);
-out_put_proc:
-	fastrpc_proc_put(&proc);
-out_free_uargs:
-	kfree(uargs);
+		return fastrpc_legacy_dsp_result(params.dsp_status);
 	return ret;
 }
 
-static int fastrpc_legacy_lock(struct fastrpc_legacy_file *lfile,
-			       struct fastrpc_proc_ref *proc)
-{
-	int ret;
-
-	ret = fastrpc_mem_lock_proc(&lfile->ffile, proc);
-	if (!ret)
-		lfile->ffile.dsp_status = 0;
-	return ret;
-}
-
-/* A second INIT_* would leak the first PD's memory */
-static int fastrpc_legacy_lock_init(struct fastrpc_legacy_file *lfile,
-				    struct fastrpc_proc_ref *proc)
-{
-	int ret;
-
-	ret = fastrpc_legacy_lock(lfile, proc);
-	if (ret)
-		return ret;
-	if (lfile->has_pd) {
-		mutex_unlock(&lfile->ffile.lock);
-		fastrpc_proc_put(proc);
-		return -EALREADY;
-	}
-	return 0;
-}
-
+/* @init: the call was an INIT_*, which gives the file its PD if it succeeded */
 static int fastrpc_legacy_unlock(struct fastrpc_legacy_file *lfile,
-				 struct fastrpc_proc_ref *proc, int ret)
+				 struct fastrpc_proc_ref *proc, int ret, bool init)
 {
+	if (init && !ret)
+		WRITE_ONCE(lfile->has_pd, true);
 	if (ret && lfile->ffile.dsp_status)
 		ret = fastrpc_legacy_dsp_result(lfile->ffile.dsp_status);
 	mutex_unlock(&lfile->ffile.lock);
@@ -351,40 +244,39 @@ static int fastrpc_legacy_unlock(struct fastrpc_legacy_file *lfile,
 	return ret;
 }
 
+/* @init: for INIT_*, of which a second would leak the first PD's memory */
+static int fastrpc_legacy_lock(struct fastrpc_legacy_file *lfile,
+			       struct fastrpc_proc_ref *proc, bool init)
+{
+	int ret = fastrpc_mem_lock_proc(&lfile->ffile, proc);
+
+	if (ret)
+		return ret;
+	lfile->ffile.dsp_status = 0;
+	if (init && lfile->has_pd)
+		return fastrpc_legacy_unlock(lfile, proc, -EALREADY, true);
+	return 0;
+}
+
 static int fastrpc_legacy_init_attach(struct fastrpc_legacy_file *lfile,
-				      u32 pd)
+				      unsigned int cmd, void __user *argp)
 {
 	struct fastrpc_proc_ref proc;
 	int ret;
 
 	if (!lfile->ffile.privileged)
 		return -EACCES;
-	ret = fastrpc_legacy_lock_init(lfile, &proc);
+	ret = fastrpc_legacy_lock(lfile, &proc, true);
 	if (ret)
 		return ret;
-	ret = fastrpc_proc_attach_locked(&lfile->ffile, pd);
-	if (!ret)
-		WRITE_ONCE(lfile->has_pd, true);
-	return fastrpc_legacy_unlock(lfile, &proc, ret);
-}
-
-/*
- * The legacy UAPI's only policy: a non-secure node of a secure channel
- * may create an unsigned PD, on a domain that runs them, and nothing else.
- */
-static bool fastrpc_legacy_rejected(struct fastrpc_legacy_file *lfile,
-				    u32 attrs)
-{
-	struct fastrpc_channel *channel = lfile->ffile.channel;
-
-	if (lfile->secure_node || !channel->secure)
-		return false;
-	return !(attrs & FASTRPC_MODE_UNSIGNED_MODULE) ||
-	       !fastrpc_domain_runs_unsigned(channel->fdev->domain_id);
+	ret = fastrpc_proc_attach_locked(&lfile->ffile,
+					 cmd == FASTRPC_IOCTL_INIT_ATTACH_SNS ?
+					 FASTRPC_PD_SENSORS : FASTRPC_PD_ROOT);
+	return fastrpc_legacy_unlock(lfile, &proc, ret, true);
 }
 
 static int fastrpc_legacy_init_create(struct fastrpc_legacy_file *lfile,
-				      void __user *argp)
+				      unsigned int cmd, void __user *argp)
 {
 	struct fastrpc_file *ffile = &lfile->ffile;
 	struct fastrpc_init_create init;
@@ -397,11 +289,18 @@ static int fastrpc_legacy_init_create(struct fastrpc_legacy_file *lfile,
 	if (init.filelen > FASTRPC_LEGACY_SHELL_MAX)
 		return -EINVAL;
 
-	ret = fastrpc_legacy_lock_init(lfile, &proc);
+	ret = fastrpc_legacy_lock(lfile, &proc, true);
 	if (ret)
 		return ret;
 
-	if (fastrpc_legacy_rejected(lfile, init.attrs)) {
+	/*
+	 * The legacy UAPI's only policy: a non-secure node of a secure channel
+	 * may create an unsigned PD, on a domain that runs them, and nothing
+	 * else.
+	 */
+	if (!lfile->secure_node && ffile->channel->secure &&
+	    (!(init.attrs & FASTRPC_MODE_UNSIGNED_MODULE) ||
+	     !fastrpc_domain_runs_unsigned(ffile->fdev->domain_id))) {
 		ret = -ECONNREFUSED;
 		goto out_unlock;
 	}
@@ -409,7 +308,8 @@ static int fastrpc_legacy_init_create(struct fastrpc_legacy_file *lfile,
 	if (init.filelen && init.filefd) {
 		/* The DSP reads the shell from the dma-buf in place */
 		ret = fastrpc_legacy_get_map(ffile, ffile->session, init.filefd,
-					     init.file, init.filelen, &shell);
+					     init.file, init.filelen, true,
+					     &shell);
 		if (ret)
 			goto out_unlock;
 	} else {
@@ -418,21 +318,17 @@ static int fastrpc_legacy_init_create(struct fastrpc_legacy_file *lfile,
 		shell.uptr = u64_to_user_ptr(init.file);
 	}
 
-	ret = fastrpc_proc_create_locked(ffile, &shell, init.attrs,
-					 init.siglen);
-	if (!ret)
-		WRITE_ONCE(lfile->has_pd, true);
+	ret = fastrpc_proc_create_locked(ffile, &shell, init.attrs, init.siglen);
 	fastrpc_mem_put_map(ffile, shell.map);
 out_unlock:
-	return fastrpc_legacy_unlock(lfile, &proc, ret);
+	return fastrpc_legacy_unlock(lfile, &proc, ret, true);
 }
 
-static int fastrpc_legacy_init_create_static(struct fastrpc_legacy_file *lfile,
+static int fastrpc_legacy_init_create_static(struct fastrpc_legacy_file *lfile, unsigned int cmd,
 					     void __user *argp)
 {
 	struct fastrpc_init_create_static init;
 	struct fastrpc_proc_ref proc;
-	char *name;
 	int ret;
 
 	if (!lfile->ffile.privileged)
@@ -442,25 +338,19 @@ static int fastrpc_legacy_init_create_static(struct fastrpc_legacy_file *lfile,
 	if (init.namelen > FASTRPC_LEGACY_NAME_MAX)
 		return -EINVAL;
 
-	name = memdup_user(u64_to_user_ptr(init.name), init.namelen);
+	char *name __free(kfree) = memdup_user(u64_to_user_ptr(init.name), init.namelen);
 	if (IS_ERR(name))
 		return PTR_ERR(name);
 
-	ret = fastrpc_legacy_lock_init(lfile, &proc);
+	ret = fastrpc_legacy_lock(lfile, &proc, true);
 	if (ret)
-		goto out_free;
-	ret = fastrpc_proc_create_static_locked(&lfile->ffile, name,
-						init.namelen, init.memlen);
-	if (!ret)
-		WRITE_ONCE(lfile->has_pd, true);
-	ret = fastrpc_legacy_unlock(lfile, &proc, ret);
-out_free:
-	kfree(name);
-	return ret;
+		return ret;
+	ret = fastrpc_proc_create_static_locked(&lfile->ffile, name, init.namelen, init.memlen);
+	return fastrpc_legacy_unlock(lfile, &proc, ret, true);
 }
 
 static int fastrpc_legacy_alloc_dma_buf(struct fastrpc_legacy_file *lfile,
-					void __user *argp)
+					unsigned int cmd, void __user *argp)
 {
 	struct fastrpc_alloc_dma_buf req;
 	int fd;
@@ -473,63 +363,31 @@ static int fastrpc_legacy_alloc_dma_buf(struct fastrpc_legacy_file *lfile,
 	 * has it. Its users never sync this memory, so it is not synced.
 	 */
 	fd = fastrpc_gem_create_dmabuf_fd(lfile->ffile.fdev, req.size,
-					  lfile->ffile.channel->noncoherent,
-					  O_RDWR);
+					  lfile->ffile.channel->noncoherent, O_RDWR);
 	if (fd < 0)
 		return fd;
 
 	req.fd = fd;
 	/* The fd is installed: process exit closes it */
-	if (copy_to_user(argp, &req, sizeof(req)))
-		return -EFAULT;
-	return 0;
+	return copy_to_user(argp, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
 /* Undo the DSP mapping just added when its address cannot be returned */
-static int fastrpc_legacy_reply_locked(struct fastrpc_file *ffile,
-				       void __user *argp, const void *req,
-				       size_t size)
+static int fastrpc_legacy_reply_locked(struct fastrpc_file *ffile, void __user *argp,
+				       const void *req, size_t size)
 {
 	lockdep_assert_held(&ffile->lock);
 
 	if (!copy_to_user(argp, req, size))
 		return 0;
-	fastrpc_mem_dsp_unmap_locked(ffile,
-				     list_last_entry(&ffile->dsp_maps,
-						     struct fastrpc_dsp_map,
-						     node));
+	fastrpc_mem_dsp_unmap_locked(ffile, list_last_entry(&ffile->dsp_maps,
+							    struct fastrpc_dsp_map, node));
 	ffile->dsp_status = 0;
 	return -EFAULT;
 }
 
-/*
- * REMOTE_HEAP takes reserved memory, which is for privileged PDs; without
- * it the pages come from the file's context bank as for ADD_PAGES.
- */
-static int fastrpc_legacy_mmap_rheap_locked(struct fastrpc_file *ffile,
-					    void __user *argp,
-					    struct fastrpc_req_mmap *req)
-{
-	u64 dsp_addr;
-	int ret;
-
-	lockdep_assert_held(&ffile->lock);
-
-	if (!ffile->privileged)
-		return -EACCES;
-	if (!req->size || req->size > SIZE_MAX - PAGE_SIZE)
-		return -EINVAL;
-
-	ret = fastrpc_mem_dsp_map_rheap_locked(ffile, PAGE_ALIGN(req->size),
-					       req->fd, &dsp_addr);
-	if (ret)
-		return ret;
-	req->vaddrout = dsp_addr;
-	return fastrpc_legacy_reply_locked(ffile, argp, req, sizeof(*req));
-}
-
 static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
-			       void __user *argp)
+			       unsigned int cmd, void __user *argp)
 {
 	struct fastrpc_file *ffile = &lfile->ffile;
 	struct fastrpc_mem_req mreq;
@@ -541,31 +399,18 @@ static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.flags != FASTRPC_MMAP_ADD_PAGES &&
-	    req.flags != FASTRPC_MMAP_REMOTE_HEAP)
-		return -EINVAL;
-	if (req.vaddrin)
+	if (req.vaddrin ||
+	    (req.flags != FASTRPC_MMAP_ADD_PAGES && req.flags != FASTRPC_MMAP_REMOTE_HEAP))
 		return -EINVAL;
 
+	/* Its size check (1 byte to 2 GiB) serves the reserved memory too */
 	obj = fastrpc_gem_create_kernel(ffile->fdev, req.size, false);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 
-	ret = fastrpc_legacy_lock(lfile, &proc);
+	ret = fastrpc_legacy_lock(lfile, &proc, false);
 	if (ret)
 		goto out_put_obj;
-
-	if (req.flags == FASTRPC_MMAP_REMOTE_HEAP && ffile->channel->rheap) {
-		ret = fastrpc_legacy_mmap_rheap_locked(ffile, argp, &req);
-		goto out_unlock;
-	}
-
-	/* Freed at MUNMAP */
-	map = fastrpc_bo_map_create(obj, ffile->session);
-	if (IS_ERR(map)) {
-		ret = PTR_ERR(map);
-		goto out_unlock;
-	}
 
 	mreq = (struct fastrpc_mem_req) {
 		.len = req.size,
@@ -573,48 +418,82 @@ static int fastrpc_legacy_mmap(struct fastrpc_legacy_file *lfile,
 		.heap = true,
 		.flags = req.flags,
 	};
-	ret = fastrpc_mem_dsp_map_locked(ffile, map, &mreq);
+	/*
+	 * REMOTE_HEAP takes reserved memory, which is for privileged PDs;
+	 * without it the pages come from the file's context bank as for
+	 * ADD_PAGES, freed at MUNMAP.
+	 */
+	if (req.flags == FASTRPC_MMAP_REMOTE_HEAP && ffile->channel->rheap) {
+		if (ffile->privileged)
+			ret = fastrpc_mem_dsp_map_rheap_locked(ffile, PAGE_ALIGN(req.size),
+							       req.fd, &mreq.dsp_addr);
+		else
+			ret = -EACCES;
+	} else {
+		map = fastrpc_bo_map_create(obj, ffile->session);
+		if (IS_ERR(map))
+			ret = PTR_ERR(map);
+		else
+			ret = fastrpc_mem_dsp_map_locked(ffile, map, &mreq);
+	}
 	if (!ret) {
 		req.vaddrout = mreq.dsp_addr;
-		ret = fastrpc_legacy_reply_locked(ffile, argp, &req,
-						  sizeof(req));
+		ret = fastrpc_legacy_reply_locked(ffile, argp, &req, sizeof(req));
 	}
-out_unlock:
-	ret = fastrpc_legacy_unlock(lfile, &proc, ret);
+	ret = fastrpc_legacy_unlock(lfile, &proc, ret, false);
 out_put_obj:
 	drm_gem_object_put(obj);
 	return ret;
 }
 
-static int fastrpc_legacy_munmap(struct fastrpc_legacy_file *lfile,
-				 void __user *argp)
+/* MUNMAP names a heap mapping by its size, MEM_UNMAP others by their fd */
+static int fastrpc_legacy_unmap(struct fastrpc_legacy_file *lfile, bool heap,
+				u64 dsp_addr, u64 len, s32 fd)
 {
 	struct fastrpc_file *ffile = &lfile->ffile;
 	struct fastrpc_dsp_map *dsp, *found = NULL;
-	struct fastrpc_req_munmap req;
 	struct fastrpc_proc_ref proc;
 	int ret;
 
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-
-	ret = fastrpc_legacy_lock(lfile, &proc);
+	ret = fastrpc_legacy_lock(lfile, &proc, false);
 	if (ret)
 		return ret;
 
 	list_for_each_entry(dsp, &ffile->dsp_maps, node) {
-		if (dsp->heap && !dsp->lost && dsp->dsp_addr == req.vaddrout &&
-		    dsp->len == req.size) {
+		if (dsp->heap == heap && !dsp->lost &&
+		    dsp->dsp_addr == dsp_addr &&
+		    (heap ? dsp->len == len : (fd < 0 || dsp->fd == fd))) {
 			found = dsp;
 			break;
 		}
 	}
 	ret = found ? fastrpc_mem_dsp_unmap_locked(ffile, found) : -EINVAL;
-	return fastrpc_legacy_unlock(lfile, &proc, ret);
+	return fastrpc_legacy_unlock(lfile, &proc, ret, false);
+}
+
+static int fastrpc_legacy_munmap(struct fastrpc_legacy_file *lfile,
+				 unsigned int cmd, void __user *argp)
+{
+	struct fastrpc_req_munmap req;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	return fastrpc_legacy_unmap(lfile, true, req.vaddrout, req.size, -1);
+}
+
+/* MEM_UNMAP and MEM_MAP copy the command's size: 32-bit forms are shorter */
+static int fastrpc_legacy_mem_unmap(struct fastrpc_legacy_file *lfile,
+				    unsigned int cmd, void __user *argp)
+{
+	struct fastrpc_mem_unmap req = {};
+
+	if (copy_from_user(&req, argp, _IOC_SIZE(cmd)))
+		return -EFAULT;
+	return fastrpc_legacy_unmap(lfile, false, req.vaddr, 0, req.fd);
 }
 
 static int fastrpc_legacy_mem_map(struct fastrpc_legacy_file *lfile,
-				  void __user *argp, size_t usize)
+				  unsigned int cmd, void __user *argp)
 {
 	struct fastrpc_file *ffile = &lfile->ffile;
 	struct fastrpc_karg buf = {};
@@ -623,19 +502,18 @@ static int fastrpc_legacy_mem_map(struct fastrpc_legacy_file *lfile,
 	struct fastrpc_mem_map req = {};
 	int ret;
 
-	if (copy_from_user(&req, argp, usize))
+	if (copy_from_user(&req, argp, _IOC_SIZE(cmd)))
 		return -EFAULT;
 	/* version, attrs and reserved are ignored by the legacy UAPI */
 	if (!req.length)
 		return -EINVAL;
 
-	ret = fastrpc_legacy_lock(lfile, &proc);
+	ret = fastrpc_legacy_lock(lfile, &proc, false);
 	if (ret)
 		return ret;
 
 	/* The whole buffer from its start, whatever vaddrin says */
-	ret = fastrpc_legacy_get_map(ffile, ffile->session, req.fd, 0,
-				     req.length, &buf);
+	ret = fastrpc_legacy_get_map(ffile, ffile->session, req.fd, 0, req.length, false, &buf);
 	if (ret)
 		goto out_unlock;
 
@@ -649,187 +527,98 @@ static int fastrpc_legacy_mem_map(struct fastrpc_legacy_file *lfile,
 	ret = fastrpc_mem_dsp_map_locked(ffile, buf.map, &mreq);
 	if (!ret) {
 		req.vaddrout = mreq.dsp_addr;
-		ret = fastrpc_legacy_reply_locked(ffile, argp, &req, usize);
+		ret = fastrpc_legacy_reply_locked(ffile, argp, &req, _IOC_SIZE(cmd));
 	}
 out_unlock:
-	return fastrpc_legacy_unlock(lfile, &proc, ret);
-}
-
-static int fastrpc_legacy_mem_unmap(struct fastrpc_legacy_file *lfile,
-				    void __user *argp, size_t usize)
-{
-	struct fastrpc_file *ffile = &lfile->ffile;
-	struct fastrpc_dsp_map *dsp, *found = NULL;
-	struct fastrpc_proc_ref proc;
-	struct fastrpc_mem_unmap req = {};
-	int ret;
-
-	if (copy_from_user(&req, argp, usize))
-		return -EFAULT;
-
-	ret = fastrpc_legacy_lock(lfile, &proc);
-	if (ret)
-		return ret;
-
-	list_for_each_entry(dsp, &ffile->dsp_maps, node) {
-		if (!dsp->heap && !dsp->lost && dsp->dsp_addr == req.vaddr &&
-		    (req.fd < 0 || dsp->fd == req.fd)) {
-			found = dsp;
-			break;
-		}
-	}
-	ret = found ? fastrpc_mem_dsp_unmap_locked(ffile, found) : -EINVAL;
-	return fastrpc_legacy_unlock(lfile, &proc, ret);
+	return fastrpc_legacy_unlock(lfile, &proc, ret, false);
 }
 
 static int fastrpc_legacy_get_dsp_info(struct fastrpc_legacy_file *lfile,
-				       void __user *argp)
+				       unsigned int cmd, void __user *argp)
 {
 	struct fastrpc_ioctl_capability cap;
-	u32 *attrs;
 	int ret;
 
 	if (copy_from_user(&cap, argp, sizeof(cap)))
 		return -EFAULT;
 
 	/* domain is only checked: the query goes to the file's DSP */
-	if (cap.domain >= FASTRPC_LEGACY_DOMAINS ||
-	    cap.domain == DRM_FASTRPC_DOMAIN_MDSP)
+	if (cap.domain >= FASTRPC_LEGACY_DOMAINS || cap.domain == DRM_FASTRPC_DOMAIN_MDSP)
 		return -ECHRNG;
 	if (cap.attribute_id >= DRM_FASTRPC_DSP_ATTR_COUNT)
 		return -EOVERFLOW;
 
-	attrs = kcalloc(DRM_FASTRPC_DSP_ATTR_COUNT, sizeof(*attrs), GFP_KERNEL);
+	u32 *attrs __free(kfree) = kcalloc(DRM_FASTRPC_DSP_ATTR_COUNT, sizeof(*attrs), GFP_KERNEL);
 	if (!attrs)
 		return -ENOMEM;
 	ret = fastrpc_proc_dsp_attrs(&lfile->ffile, attrs);
-	/* Attribute 0 is the library's to fill in */
-	if (!ret)
-		cap.capability = cap.attribute_id ? attrs[cap.attribute_id] : 0;
-	kfree(attrs);
 	if (ret)
 		return ret;
-
-	if (copy_to_user(argp, &cap, sizeof(cap)))
-		return -EFAULT;
-	return 0;
+	/* Attribute 0 is the library's to fill in */
+	cap.capability = cap.attribute_id ? attrs[cap.attribute_id] : 0;
+	return copy_to_user(argp, &cap, sizeof(cap)) ? -EFAULT : 0;
 }
 
-/* A file with no process talks to the root PD: privileged nodes only */
-static bool fastrpc_legacy_root_denied(struct fastrpc_legacy_file *lfile,
-				       unsigned int cmd)
-{
-	if (lfile->ffile.privileged || READ_ONCE(lfile->has_pd))
-		return false;
-	switch (cmd) {
-	case FASTRPC_IOCTL_INVOKE:
-	case FASTRPC_IOCTL_MMAP:
-	case FASTRPC_IOCTL_MEM_MAP:
-#ifdef CONFIG_COMPAT
-	case FASTRPC_IOCTL_MEM_MAP32:
-#endif
-		return true;
-	default:
-		return false;
-	}
-}
+struct fastrpc_legacy_ioctl {
+	unsigned int cmd;
+	int (*func)(struct fastrpc_legacy_file *lfile, unsigned int cmd, void __user *argp);
+	bool root;	/* reaches the root PD from a file with no process */
+	bool compat;	/* 32-bit processes only */
+};
 
-static long fastrpc_legacy_do_ioctl(struct file *filp, unsigned int cmd,
-				    void __user *argp)
-{
-	struct fastrpc_legacy_file *lfile = filp->private_data;
-	int ret;
-
-	if (fastrpc_legacy_root_denied(lfile, cmd))
-		return -EACCES;
-
-	switch (cmd) {
-	case FASTRPC_IOCTL_INVOKE:
-		ret = fastrpc_legacy_invoke(lfile, argp);
-		break;
-	case FASTRPC_IOCTL_INIT_ATTACH:
-		ret = fastrpc_legacy_init_attach(lfile, FASTRPC_PD_ROOT);
-		break;
-	case FASTRPC_IOCTL_INIT_ATTACH_SNS:
-		ret = fastrpc_legacy_init_attach(lfile, FASTRPC_PD_SENSORS);
-		break;
-	case FASTRPC_IOCTL_INIT_CREATE:
-		ret = fastrpc_legacy_init_create(lfile, argp);
-		break;
-	case FASTRPC_IOCTL_INIT_CREATE_STATIC:
-		ret = fastrpc_legacy_init_create_static(lfile, argp);
-		break;
-	case FASTRPC_IOCTL_ALLOC_DMA_BUFF:
-		ret = fastrpc_legacy_alloc_dma_buf(lfile, argp);
-		break;
-	case FASTRPC_IOCTL_MMAP:
-		ret = fastrpc_legacy_mmap(lfile, argp);
-		break;
-	case FASTRPC_IOCTL_MUNMAP:
-		ret = fastrpc_legacy_munmap(lfile, argp);
-		break;
-	case FASTRPC_IOCTL_MEM_MAP:
-		ret = fastrpc_legacy_mem_map(lfile, argp,
-					     sizeof(struct fastrpc_mem_map));
-		break;
-	case FASTRPC_IOCTL_MEM_UNMAP:
-		ret = fastrpc_legacy_mem_unmap(lfile, argp,
-					       sizeof(struct fastrpc_mem_unmap));
-		break;
-	case FASTRPC_IOCTL_GET_DSP_INFO:
-		ret = fastrpc_legacy_get_dsp_info(lfile, argp);
-		break;
+static const struct fastrpc_legacy_ioctl fastrpc_legacy_ioctls[] = {
+	{ FASTRPC_IOCTL_INVOKE, fastrpc_legacy_invoke, .root = true },
+	{ FASTRPC_IOCTL_INIT_ATTACH, fastrpc_legacy_init_attach },
+	{ FASTRPC_IOCTL_INIT_ATTACH_SNS, fastrpc_legacy_init_attach },
+	{ FASTRPC_IOCTL_INIT_CREATE, fastrpc_legacy_init_create },
+	{ FASTRPC_IOCTL_INIT_CREATE_STATIC, fastrpc_legacy_init_create_static },
+	{ FASTRPC_IOCTL_ALLOC_DMA_BUFF, fastrpc_legacy_alloc_dma_buf },
+	{ FASTRPC_IOCTL_MMAP, fastrpc_legacy_mmap, .root = true },
+	{ FASTRPC_IOCTL_MUNMAP, fastrpc_legacy_munmap },
+	{ FASTRPC_IOCTL_MEM_MAP, fastrpc_legacy_mem_map, .root = true },
+	{ FASTRPC_IOCTL_MEM_UNMAP, fastrpc_legacy_mem_unmap },
+	{ FASTRPC_IOCTL_GET_DSP_INFO, fastrpc_legacy_get_dsp_info },
 #ifdef CONFIG_COMPAT
 	/* Where u64 is 4-byte aligned, the short forms are the native ones */
-	case FASTRPC_IOCTL_MEM_MAP32:
-		ret = fastrpc_legacy_mem_map(lfile, argp,
-					     FASTRPC_MEM_MAP_SIZE32);
-		break;
-	case FASTRPC_IOCTL_MEM_UNMAP32:
-		ret = fastrpc_legacy_mem_unmap(lfile, argp,
-					       FASTRPC_MEM_UNMAP_SIZE32);
-		break;
+	{ FASTRPC_IOCTL_MEM_MAP32, fastrpc_legacy_mem_map, .root = true, .compat = true },
+	{ FASTRPC_IOCTL_MEM_UNMAP32, fastrpc_legacy_mem_unmap, .compat = true },
 #endif
-	default:
-		/* FREE_DMA_BUFF is not implemented */
-		return -ENOTTY;
-	}
+};
 
+static long fastrpc_legacy_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct fastrpc_legacy_file *lfile = filp->private_data;
+	const struct fastrpc_legacy_ioctl *ioc = NULL;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(fastrpc_legacy_ioctls) && !ioc; i++) {
+		if (fastrpc_legacy_ioctls[i].cmd == cmd &&
+		    (!fastrpc_legacy_ioctls[i].compat || in_compat_syscall()))
+			ioc = &fastrpc_legacy_ioctls[i];
+	}
+	/* FREE_DMA_BUFF is not implemented */
+	if (!ioc)
+		return -ENOTTY;
+	/* A file with no process talks to the root PD: privileged nodes only */
+	if (ioc->root && !lfile->ffile.privileged && !READ_ONCE(lfile->has_pd))
+		return -EACCES;
+
+	ret = ioc->func(lfile, cmd, (void __user *)arg);
 	/* The legacy UAPI reports a lost DSP as -EPIPE */
 	return ret == -ENODEV ? -EPIPE : ret;
 }
-
-static long fastrpc_legacy_ioctl(struct file *filp, unsigned int cmd,
-				 unsigned long arg)
-{
-#ifdef CONFIG_COMPAT
-	if (cmd == FASTRPC_IOCTL_MEM_MAP32 || cmd == FASTRPC_IOCTL_MEM_UNMAP32)
-		return -ENOTTY;
-#endif
-	return fastrpc_legacy_do_ioctl(filp, cmd, (void __user *)arg);
-}
-
-#ifdef CONFIG_COMPAT
-static long fastrpc_legacy_compat_ioctl(struct file *filp, unsigned int cmd,
-					unsigned long arg)
-{
-	return fastrpc_legacy_do_ioctl(filp, cmd, compat_ptr(arg));
-}
-#else
-#define fastrpc_legacy_compat_ioctl NULL
-#endif
 
 static const struct file_operations fastrpc_legacy_fops = {
 	.owner = THIS_MODULE,
 	.open = fastrpc_legacy_open,
 	.release = fastrpc_legacy_release,
 	.unlocked_ioctl = fastrpc_legacy_ioctl,
-	.compat_ioctl = fastrpc_legacy_compat_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
 
-static int fastrpc_legacy_add_node(struct fastrpc_legacy *legacy,
-				   struct fastrpc_channel *channel,
+static int fastrpc_legacy_add_node(struct fastrpc_legacy *legacy, struct fastrpc_channel *channel,
 				   bool secure)
 {
 	struct fastrpc_legacy_node *node = &legacy->nodes[legacy->count];
@@ -844,13 +633,11 @@ static int fastrpc_legacy_add_node(struct fastrpc_legacy *legacy,
 	node->misc.fops = &fastrpc_legacy_fops;
 
 	ret = misc_register(&node->misc);
-	if (ret) {
-		drm_err(&channel->fdev->drm, "registering /dev/%s: %d\n",
-			node->name, ret);
-		return ret;
-	}
-	legacy->count++;
-	return 0;
+	if (ret)
+		drm_err(&channel->fdev->drm, "registering /dev/%s: %d\n", node->name, ret);
+	else
+		legacy->count++;
+	return ret;
 }
 
 /*
@@ -859,10 +646,9 @@ static int fastrpc_legacy_add_node(struct fastrpc_legacy *legacy,
  */
 int fastrpc_legacy_register(struct fastrpc_channel *channel)
 {
-	struct fastrpc_legacy *legacy;
+	struct fastrpc_legacy *legacy = kzalloc(sizeof(*legacy), GFP_KERNEL);
 	int ret;
 
-	legacy = kzalloc(sizeof(*legacy), GFP_KERNEL);
 	if (!legacy)
 		return -ENOMEM;
 

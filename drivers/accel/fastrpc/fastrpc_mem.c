@@ -84,7 +84,6 @@ static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 			       struct dma_buf *dmabuf, u64 size, u64 offset,
 			       u64 len, bool cache, struct fastrpc_bo_map **mapp)
 {
-	struct drm_device *drm = ffile->drm;
 	struct fastrpc_bo_map *map;
 	LIST_HEAD(put);
 	int ret;
@@ -99,7 +98,7 @@ static int fastrpc_mem_map_buf(struct fastrpc_file *ffile,
 	map = fastrpc_mem_find_map_locked(ffile, session, obj, dmabuf);
 	if (!map) {
 		if (!obj) {
-			obj = fastrpc_gem_import_transient(drm, dmabuf);
+			obj = fastrpc_gem_import_transient(ffile->drm, dmabuf);
 			if (IS_ERR(obj)) {
 				ret = PTR_ERR(obj);
 				obj = NULL;
@@ -128,26 +127,33 @@ out_unlock:
 	mutex_unlock(&ffile->maps_lock);
 	fastrpc_bo_map_put_list(&put);
 out_put:
-	if (obj)
-		drm_gem_object_put(obj);
+	drm_gem_object_put(obj);
 	return ret;
+}
+
+/* Gives back a use of @map or, with @pin, the pin of a DSP mapping */
+static void fastrpc_mem_unuse_map(struct fastrpc_file *ffile,
+				  struct fastrpc_bo_map *map, bool pin)
+{
+	LIST_HEAD(put);
+
+	mutex_lock(&ffile->maps_lock);
+	/* A use is off the list already once the file's session is released */
+	if (pin)
+		map->dsp_pins--;
+	else if (map->listed)
+		map->users--;
+	fastrpc_bo_map_unlist_idle_locked(map, &put);
+	mutex_unlock(&ffile->maps_lock);
+	fastrpc_bo_map_put_list(&put);
 }
 
 void fastrpc_mem_put_map(struct fastrpc_file *ffile,
 			 struct fastrpc_bo_map *map)
 {
-	LIST_HEAD(put);
-
 	if (!map)
 		return;
-	mutex_lock(&ffile->maps_lock);
-	/* Off the list already once the file's session is released */
-	if (map->listed) {
-		map->users--;
-		fastrpc_bo_map_unlist_idle_locked(map, &put);
-	}
-	mutex_unlock(&ffile->maps_lock);
-	fastrpc_bo_map_put_list(&put);
+	fastrpc_mem_unuse_map(ffile, map, false);
 	fastrpc_bo_map_put(map);
 }
 
@@ -170,18 +176,6 @@ static void fastrpc_mem_pin_map(struct fastrpc_file *ffile,
 	mutex_unlock(&ffile->maps_lock);
 }
 
-static void fastrpc_mem_unpin_map(struct fastrpc_file *ffile,
-				  struct fastrpc_bo_map *map)
-{
-	LIST_HEAD(put);
-
-	mutex_lock(&ffile->maps_lock);
-	map->dsp_pins--;
-	fastrpc_bo_map_unlist_idle_locked(map, &put);
-	mutex_unlock(&ffile->maps_lock);
-	fastrpc_bo_map_put_list(&put);
-}
-
 /*
  * For a dma-buf the caller already looked up, so that what it learnt of the
  * buffer and the mapping are of the same buffer even if the fd is reused.
@@ -191,11 +185,8 @@ int fastrpc_mem_get_map_dmabuf(struct fastrpc_file *ffile,
 			       struct dma_buf *dmabuf, u64 offset, u64 len,
 			       struct fastrpc_bo_map **mapp)
 {
-	struct drm_gem_object *obj;
-
-	obj = fastrpc_gem_from_dmabuf(ffile->drm, dmabuf);
-	return fastrpc_mem_map_buf(ffile, session, obj, dmabuf, dmabuf->size,
-				   offset, len, false, mapp);
+	return fastrpc_mem_map_buf(ffile, session, fastrpc_gem_from_dmabuf(ffile->drm, dmabuf),
+				   dmabuf, dmabuf->size, offset, len, false, mapp);
 }
 
 /**
@@ -225,9 +216,7 @@ int fastrpc_mem_get_map(struct fastrpc_file *ffile,
 	*mapp = NULL;
 
 	if (flags == DRM_FASTRPC_BUF_GEM) {
-		if (!ffile->file)
-			return -ENOENT;
-		obj = drm_gem_object_lookup(ffile->file, handle);
+		obj = ffile->file ? drm_gem_object_lookup(ffile->file, handle) : NULL;
 		if (!obj)
 			return -ENOENT;
 		return fastrpc_mem_map_buf(ffile, session, obj, NULL,
@@ -249,106 +238,55 @@ int fastrpc_mem_get_map(struct fastrpc_file *ffile,
 int fastrpc_mem_lock_proc(struct fastrpc_file *ffile,
 			  struct fastrpc_proc_ref *proc)
 {
-	int ret;
+	int ret = fastrpc_proc_get(ffile, proc);
 
-	ret = fastrpc_proc_get(ffile, proc);
 	if (ret)
 		return ret;
 
 	/* Held across DSP calls by MAP and INIT */
 	if (mutex_lock_killable(&ffile->lock)) {
-		fastrpc_proc_put(proc);
-		return -EINTR;
-	}
-	if (ffile->session != proc->session ||
-	    ffile->client_id != proc->client_id) {
+		ret = -EINTR;
+	} else if (ffile->session != proc->session ||
+		   ffile->client_id != proc->client_id) {
 		mutex_unlock(&ffile->lock);
-		fastrpc_proc_put(proc);
-		return -EPIPE;
-	}
-	return 0;
-}
-
-static int fastrpc_mem_map_call_locked(struct fastrpc_file *ffile,
-				       const struct fastrpc_mem_req *req,
-				       struct fastrpc_dsp_map *dsp)
-{
-	struct fastrpc_session *session = ffile->session;
-	struct fastrpc_mem_map_req in0;
-	struct fastrpc_mmap_req heap_in0;
-	struct fastrpc_phy_page page;
-	struct fastrpc_karg args[4];
-	u32 dsp_status = 0;
-	__le64 vaddr = 0;
-	u32 sc;
-	int ret;
-
-	lockdep_assert_held(&ffile->lock);
-
-	in0 = (struct fastrpc_mem_map_req) {
-		.pgid = cpu_to_le32(ffile->client_id),
-		.fd = cpu_to_le32(req->fd),
-		.offset = cpu_to_le32(req->dsp_offset),
-		.flags = cpu_to_le32(req->flags),
-		.vaddrin = cpu_to_le64(req->vaddrin),
-		.num = cpu_to_le32(sizeof(page)),
-		.data_len = 0,
-	};
-	/* Reserved memory goes by physical address, with no stream id */
-	page = (struct fastrpc_phy_page) {
-		.addr = cpu_to_le64(dsp->map ?
-				    fastrpc_session_wire_addr(session,
-							      dsp->map->iova +
-							      req->offset) :
-				    dsp->rbuf.phys),
-		.size = cpu_to_le64(req->len),
-	};
-	args[0] = (struct fastrpc_karg) { .len = sizeof(in0), .kptr = &in0 };
-	args[1] = (struct fastrpc_karg) { .len = sizeof(page), .kptr = &page };
-	args[2] = (struct fastrpc_karg) { .len = 0, .kptr = NULL };
-	args[3] = (struct fastrpc_karg) { .len = sizeof(vaddr), .kptr = &vaddr };
-	sc = FASTRPC_SC(FASTRPC_RMID_INIT_MEM_MAP, 3, 1);
-
-	/* MMAP: in0 mmap_req, in1 the page, out0 the DSP address */
-	if (req->heap) {
-		heap_in0 = (struct fastrpc_mmap_req) {
-			.pgid = cpu_to_le32(ffile->client_id),
-			.flags = cpu_to_le32(req->flags),
-			.vaddr = 0,
-			.num = cpu_to_le32(sizeof(page)),
-		};
-		args[0] = (struct fastrpc_karg) {
-			.len = sizeof(heap_in0), .kptr = &heap_in0
-		};
-		args[2] = args[3];
-		sc = FASTRPC_SC(FASTRPC_RMID_INIT_MMAP, 2, 1);
-	}
-
-	ret = fastrpc_proc_init_call_locked(ffile, sc, args,
-					    fastrpc_sc_nbufs(sc), &dsp_status);
-	trace_fastrpc_map(ffile->fdev->label, ffile->client_id, req->fd,
-			  req->flags, req->heap, le64_to_cpu(page.addr), req->len,
-			  ret ? 0 : le64_to_cpu(vaddr), ret);
-	if (fastrpc_proc_unanswered(ret, dsp_status)) {
-		/* The DSP may have mapped it: keep it until the release */
-		dsp->lost = true;
-		return ret;
+		ret = -EPIPE;
 	}
 	if (ret)
-		return ret;
-
-	dsp->dsp_addr = le64_to_cpu(vaddr);
-	return 0;
+		fastrpc_proc_put(proc);
+	return ret;
 }
 
 /*
- * Takes over the caller's reference to @map. A call that got no answer
- * keeps its mapping, unusable, until the process is released.
+ * Takes over the caller's reference to @map; without @map, maps reserved
+ * memory of @req->len bytes. A call that got no answer keeps its mapping,
+ * unusable, until the process is released.
  */
 int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 			       struct fastrpc_bo_map *map,
 			       struct fastrpc_mem_req *req)
 {
+	struct fastrpc_mem_map_req in0 = {
+		.pgid = cpu_to_le32(ffile->client_id),
+		.fd = cpu_to_le32(req->fd),
+		.offset = cpu_to_le32(req->dsp_offset),
+		.flags = cpu_to_le32(req->flags),
+		.vaddrin = cpu_to_le64(req->vaddrin),
+		.num = cpu_to_le32(sizeof(struct fastrpc_phy_page)),
+	};
+	struct fastrpc_mmap_req heap_in0 = {
+		.pgid = cpu_to_le32(ffile->client_id),
+		.flags = cpu_to_le32(req->flags),
+		.num = cpu_to_le32(sizeof(struct fastrpc_phy_page)),
+	};
+	struct fastrpc_phy_page page = { .size = cpu_to_le64(req->len) };
+	__le64 vaddr = 0;
+	struct fastrpc_karg args[4] = {
+		{ .len = sizeof(in0), .kptr = &in0 },
+		{ .len = sizeof(page), .kptr = &page },
+		{ .len = 0, .kptr = NULL },
+		{ .len = sizeof(vaddr), .kptr = &vaddr },
+	};
+	u32 sc = FASTRPC_SC(FASTRPC_RMID_INIT_MEM_MAP, 3, 1);
 	struct fastrpc_dsp_map *dsp;
 	int ret;
 
@@ -360,23 +298,50 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 		return -ENOMEM;
 	}
 	dsp->map = map;
+	dsp->offset = req->offset;
 	dsp->len = req->len;
 	dsp->fd = req->fd;
 	dsp->heap = req->heap;
 
-	fastrpc_mem_pin_map(ffile, map);
-	fastrpc_bo_map_sync_for_device(map, req->offset, req->len);
-	ret = fastrpc_mem_map_call_locked(ffile, req, dsp);
+	/* Reserved memory goes by physical address, with no stream id */
+	if (map) {
+		fastrpc_mem_pin_map(ffile, map);
+		fastrpc_bo_map_sync(map, req->offset, req->len, true);
+		page.addr = cpu_to_le64(fastrpc_session_wire_addr(ffile->session,
+								  map->iova + req->offset));
+	} else {
+		ret = fastrpc_rheap_alloc(ffile->channel->rheap, req->len,
+					  &dsp->rbuf);
+		if (ret) {
+			kfree(dsp);
+			return ret;
+		}
+		page.addr = cpu_to_le64(dsp->rbuf.phys);
+	}
+
+	/* MMAP: in0 mmap_req, in1 the page, out0 the DSP address */
+	if (req->heap) {
+		args[0] = (struct fastrpc_karg) { .len = sizeof(heap_in0), .kptr = &heap_in0 };
+		args[2] = args[3];
+		sc = FASTRPC_SC(FASTRPC_RMID_INIT_MMAP, 2, 1);
+	}
+
+	ret = fastrpc_proc_init_call_locked(ffile, sc, args, fastrpc_sc_nbufs(sc));
+	trace_fastrpc_map(ffile->fdev->label, ffile->client_id, req->fd,
+			  req->flags, req->heap, le64_to_cpu(page.addr), req->len,
+			  ret ? 0 : le64_to_cpu(vaddr), ret);
+	/* The DSP may have mapped it: keep it until the release */
+	dsp->lost = fastrpc_proc_unanswered(ret, ffile->dsp_status);
 	if (ret && !dsp->lost) {
-		fastrpc_mem_unpin_map(ffile, map);
-		fastrpc_bo_map_put(map);
-		kfree(dsp);
+		if (map)
+			fastrpc_mem_unuse_map(ffile, map, true);
+		fastrpc_dsp_map_free(ffile->channel, dsp);
 		return ret;
 	}
-	dsp->offset = req->offset;
 
 	list_add_tail(&dsp->node, &ffile->dsp_maps);
 	fastrpc_count(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	dsp->dsp_addr = ret ? 0 : le64_to_cpu(vaddr);
 	if (!ret)
 		req->dsp_addr = dsp->dsp_addr;
 	return ret;
@@ -386,76 +351,24 @@ int fastrpc_mem_dsp_map_locked(struct fastrpc_file *ffile,
 int fastrpc_mem_dsp_map_rheap_locked(struct fastrpc_file *ffile, u64 len,
 				     u32 fd, u64 *dsp_addr)
 {
-	struct fastrpc_channel *channel = ffile->channel;
 	struct fastrpc_mem_req req = {
 		.len = len,
 		.fd = fd,
 		.heap = true,
 		.flags = FASTRPC_MMAP_REMOTE_HEAP,
 	};
-	struct fastrpc_dsp_map *dsp;
 	int ret;
 
 	lockdep_assert_held(&ffile->lock);
 
-	if (!channel->rheap)
+	if (!ffile->channel->rheap)
 		return -ENODEV;
 	if (!len || !PAGE_ALIGNED(len) || len > SIZE_MAX)
 		return -EINVAL;
 
-	dsp = kzalloc(sizeof(*dsp), GFP_KERNEL);
-	if (!dsp)
-		return -ENOMEM;
-	ret = fastrpc_rheap_alloc(channel->rheap, len, &dsp->rbuf);
-	if (ret) {
-		kfree(dsp);
-		return ret;
-	}
-	dsp->len = len;
-	dsp->fd = fd;
-	dsp->heap = true;
-
-	ret = fastrpc_mem_map_call_locked(ffile, &req, dsp);
-	if (ret && !dsp->lost) {
-		fastrpc_dsp_map_free(channel, dsp);
-		return ret;
-	}
-
-	list_add_tail(&dsp->node, &ffile->dsp_maps);
-	fastrpc_count(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
+	ret = fastrpc_mem_dsp_map_locked(ffile, NULL, &req);
 	if (!ret)
-		*dsp_addr = dsp->dsp_addr;
-	return ret;
-}
-
-static int fastrpc_mem_map_remote_heap(struct drm_device *drm,
-				       struct fastrpc_file *ffile,
-				       struct drm_fastrpc_map *req)
-{
-	struct fastrpc_proc_ref proc;
-	int ret, idx;
-
-	if (req->handle || req->offset || !req->length ||
-	    !PAGE_ALIGNED(req->length))
-		return -EINVAL;
-	/* Reserved memory is for the privileged PDs */
-	if (!ffile->privileged)
-		return -EACCES;
-
-	if (!drm_dev_enter(drm, &idx))
-		return -ENODEV;
-
-	ret = fastrpc_mem_lock_proc(ffile, &proc);
-	if (ret)
-		goto out_exit;
-
-	ret = fastrpc_mem_dsp_map_rheap_locked(ffile, req->length, U32_MAX,
-					       &req->dsp_addr);
-
-	mutex_unlock(&ffile->lock);
-	fastrpc_proc_put(&proc);
-out_exit:
-	drm_dev_exit(idx);
+		*dsp_addr = req.dsp_addr;
 	return ret;
 }
 
@@ -464,20 +377,32 @@ int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 {
 	struct fastrpc_file *ffile = file->driver_priv;
 	struct drm_fastrpc_map *req = data;
-	struct fastrpc_proc_ref proc;
+	bool rheap = req->flags == DRM_FASTRPC_MAP_REMOTE_HEAP;
+	bool heap = req->flags & DRM_FASTRPC_MAP_HEAP;
 	u32 kind = req->flags & DRM_FASTRPC_BUF_FLAGS;
-	struct fastrpc_mem_req mreq;
+	struct fastrpc_mem_req mreq = {
+		.offset = req->offset,
+		.len = req->length,
+		.fd = req->handle,
+		.heap = heap,
+		.flags = heap ? FASTRPC_MMAP_ADD_PAGES : 0,
+	};
+	struct fastrpc_proc_ref proc;
 	struct fastrpc_bo_map *map;
 	int ret, idx;
 
-	if (req->flags == DRM_FASTRPC_MAP_REMOTE_HEAP)
-		return fastrpc_mem_map_remote_heap(drm, ffile, req);
-	if ((req->flags & ~(DRM_FASTRPC_BUF_FLAGS | DRM_FASTRPC_MAP_HEAP)) ||
-	    (kind != DRM_FASTRPC_BUF_GEM && kind != DRM_FASTRPC_BUF_DMABUF))
+	if (!req->length || !PAGE_ALIGNED(req->offset) || !PAGE_ALIGNED(req->length))
 		return -EINVAL;
-	if (!req->length || !PAGE_ALIGNED(req->offset) ||
-	    !PAGE_ALIGNED(req->length))
+	if (rheap) {
+		if (req->handle || req->offset)
+			return -EINVAL;
+		/* Reserved memory is for the privileged PDs */
+		if (!ffile->privileged)
+			return -EACCES;
+	} else if ((req->flags & ~(DRM_FASTRPC_BUF_FLAGS | DRM_FASTRPC_MAP_HEAP)) ||
+		   (kind != DRM_FASTRPC_BUF_GEM && kind != DRM_FASTRPC_BUF_DMABUF)) {
 		return -EINVAL;
+	}
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
@@ -486,24 +411,17 @@ int fastrpc_ioctl_map(struct drm_device *drm, void *data,
 	if (ret)
 		goto out_exit;
 
-	ret = fastrpc_mem_get_map(ffile, ffile->session, kind, req->handle,
-				  req->offset, req->length, &map);
-	if (ret)
-		goto out_unlock;
-
-	mreq = (struct fastrpc_mem_req) {
-		.offset = req->offset,
-		.len = req->length,
-		.fd = req->handle,
-		.heap = req->flags & DRM_FASTRPC_MAP_HEAP,
-		.flags = req->flags & DRM_FASTRPC_MAP_HEAP ?
-			 FASTRPC_MMAP_ADD_PAGES : 0,
-	};
-	ret = fastrpc_mem_dsp_map_locked(ffile, map, &mreq);
-	if (!ret)
-		req->dsp_addr = mreq.dsp_addr;
-
-out_unlock:
+	if (rheap) {
+		ret = fastrpc_mem_dsp_map_rheap_locked(ffile, req->length,
+						       U32_MAX, &req->dsp_addr);
+	} else {
+		ret = fastrpc_mem_get_map(ffile, ffile->session, kind, req->handle,
+					  req->offset, req->length, &map);
+		if (!ret)
+			ret = fastrpc_mem_dsp_map_locked(ffile, map, &mreq);
+		if (!ret)
+			req->dsp_addr = mreq.dsp_addr;
+	}
 	mutex_unlock(&ffile->lock);
 	fastrpc_proc_put(&proc);
 out_exit:
@@ -511,8 +429,9 @@ out_exit:
 	return ret;
 }
 
-static int fastrpc_mem_unmap_locked(struct fastrpc_file *ffile,
-				    struct fastrpc_dsp_map *dsp)
+/* @dsp must not be lost; it is kept when the DSP refuses */
+int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
+				 struct fastrpc_dsp_map *dsp)
 {
 	struct fastrpc_mem_unmap_req in0 = {
 		.pgid = cpu_to_le32(ffile->client_id),
@@ -527,41 +446,24 @@ static int fastrpc_mem_unmap_locked(struct fastrpc_file *ffile,
 	};
 	struct fastrpc_karg arg = { .len = sizeof(in0), .kptr = &in0 };
 	u32 sc = FASTRPC_SC(FASTRPC_RMID_INIT_MEM_UNMAP, 1, 0);
-	u32 dsp_status = 0;
+	int ret = -EBUSY;
 
 	lockdep_assert_held(&ffile->lock);
 
 	if (dsp->heap) {
-		arg = (struct fastrpc_karg) {
-			.len = sizeof(heap_in0), .kptr = &heap_in0
-		};
+		arg = (struct fastrpc_karg) { .len = sizeof(heap_in0), .kptr = &heap_in0 };
 		sc = FASTRPC_SC(FASTRPC_RMID_INIT_MUNMAP, 1, 0);
 	}
-	return fastrpc_proc_init_call_locked(ffile, sc, &arg, 1, &dsp_status);
-}
-
-/* @dsp must not be lost; it is kept when the DSP refuses */
-int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
-				 struct fastrpc_dsp_map *dsp)
-{
-	int ret;
-
-	lockdep_assert_held(&ffile->lock);
-
 	/*
 	 * A running call holds calls_sem, an abandoned one is still in the
 	 * context table: either may use the range. Holding calls_sem keeps
 	 * new calls out until the DSP unmapped it.
 	 */
 	if (down_write_trylock(&ffile->calls_sem)) {
-		if (fastrpc_channel_client_busy(ffile->channel,
-						ffile->client_id))
-			ret = -EBUSY;
-		else
-			ret = fastrpc_mem_unmap_locked(ffile, dsp);
+		if (!fastrpc_channel_client_busy(ffile->channel,
+						 ffile->client_id))
+			ret = fastrpc_proc_init_call_locked(ffile, sc, &arg, 1);
 		up_write(&ffile->calls_sem);
-	} else {
-		ret = -EBUSY;
 	}
 	trace_fastrpc_unmap(ffile->fdev->label, ffile->client_id, dsp->fd,
 			    dsp->heap, dsp->dsp_addr, dsp->len, ret);
@@ -571,8 +473,8 @@ int fastrpc_mem_dsp_unmap_locked(struct fastrpc_file *ffile,
 	list_del(&dsp->node);
 	fastrpc_uncount(ffile->fdev, FASTRPC_CNT_DSP_MAPS);
 	if (dsp->map) {
-		fastrpc_bo_map_sync_for_cpu(dsp->map, dsp->offset, dsp->len);
-		fastrpc_mem_unpin_map(ffile, dsp->map);
+		fastrpc_bo_map_sync(dsp->map, dsp->offset, dsp->len, false);
+		fastrpc_mem_unuse_map(ffile, dsp->map, true);
 	}
 	fastrpc_dsp_map_free(ffile->channel, dsp);
 	return 0;
@@ -583,8 +485,8 @@ int fastrpc_ioctl_unmap(struct drm_device *drm, void *data,
 {
 	struct fastrpc_file *ffile = file->driver_priv;
 	struct drm_fastrpc_unmap *req = data;
-	struct fastrpc_dsp_map *dsp, *found = NULL;
 	struct fastrpc_proc_ref proc;
+	struct fastrpc_dsp_map *dsp;
 	int ret, idx;
 
 	if (req->flags || req->pad)
@@ -597,20 +499,14 @@ int fastrpc_ioctl_unmap(struct drm_device *drm, void *data,
 	if (ret)
 		goto out_exit;
 
+	ret = -ENOENT;
 	list_for_each_entry(dsp, &ffile->dsp_maps, node) {
 		if (!dsp->lost && dsp->dsp_addr == req->dsp_addr) {
-			found = dsp;
+			ret = fastrpc_mem_dsp_unmap_locked(ffile, dsp);
 			break;
 		}
 	}
-	if (!found) {
-		ret = -ENOENT;
-		goto out_unlock;
-	}
 
-	ret = fastrpc_mem_dsp_unmap_locked(ffile, found);
-
-out_unlock:
 	mutex_unlock(&ffile->lock);
 	fastrpc_proc_put(&proc);
 out_exit:

@@ -81,7 +81,6 @@ static inline u32 fastrpc_sc_nargs(u32 sc)
 #define FASTRPC_PD_STATUS_EXIT		1
 #define FASTRPC_PD_STATUS_FORCE_KILL	2
 #define FASTRPC_PD_STATUS_EXCEPTION	3
-#define FASTRPC_PD_STATUS_DSP_SSR	4
 
 /* Only the wire encoding packs the stream id into an address */
 #define FASTRPC_ADDR_SID		GENMASK_ULL(63, 32)
@@ -97,8 +96,6 @@ static inline u64 fastrpc_wire_addr(u32 sid, u64 iova)
 #define FASTRPC_HANDLE_DSP_UTILS	2
 #define FASTRPC_HANDLE_LISTENER		3
 #define FASTRPC_HANDLE_CURRENT_PROCESS	4
-#define FASTRPC_HANDLE_ADSPMSGD		5
-#define FASTRPC_HANDLE_PERF		6
 #define FASTRPC_HANDLE_LISTENER1	7
 #define FASTRPC_HANDLE_REMOTECTL1	8
 #define FASTRPC_HANDLE_PERF1		9
@@ -126,12 +123,7 @@ static inline bool fastrpc_handle_is_system(u32 handle)
 #define FASTRPC_MMAP_ADD_PAGES		0x1000
 
 #define FASTRPC_CREATE_ATTR_DEBUG	BIT(0)
-#define FASTRPC_CREATE_ATTR_PTRACE	BIT(1)
-#define FASTRPC_CREATE_ATTR_CRC		BIT(2)
 #define FASTRPC_CREATE_ATTR_UNSIGNED	BIT(3)
-#define FASTRPC_CREATE_ATTR_ADAPTIVE_QOS BIT(4)
-#define FASTRPC_CREATE_ATTR_SYSTEM	BIT(5)
-#define FASTRPC_CREATE_ATTR_PRIVILEGED	BIT(6)
 
 #define FASTRPC_DSP_UTILS_CAPS_METHOD	0
 #define FASTRPC_DSP_ATTR_COUNT		256
@@ -139,7 +131,6 @@ static inline bool fastrpc_handle_is_system(u32 handle)
 
 /* DSP results are AEE error numbers offset by FASTRPC_DSP_ERR_BASE */
 #define FASTRPC_DSP_ERR_BASE		0x80000400u
-#define FASTRPC_DSP_ERR_MASK		0xfffffc00u
 #define FASTRPC_AEE_EFAILED		0x01
 #define FASTRPC_AEE_ENOMEMORY		0x02
 #define FASTRPC_AEE_EBADSTATE		0x0d
@@ -168,21 +159,17 @@ struct fastrpc_rsp {
 	__le32 pad;
 };
 
-struct fastrpc_remote_buf {
-	__le64 pv;	/* only its in-page offset is used */
-	__le64 len;
-};
-
-struct fastrpc_remote_dma {
-	__le32 fd;
-	__le32 offset;
-	__le32 len;
-	__le32 pad;
-};
-
 union fastrpc_remote_arg {
-	struct fastrpc_remote_buf buf;
-	struct fastrpc_remote_dma dma;
+	struct {
+		__le64 pv;	/* only its in-page offset is used */
+		__le64 len;
+	} buf;
+	struct {
+		__le32 fd;
+		__le32 offset;
+		__le32 len;
+		__le32 pad;
+	} dma;
 };
 
 struct fastrpc_invoke_buf {

@@ -34,29 +34,6 @@ struct fastrpc_rheap {
 	unsigned int nvmids; /* 0: the memory stays the host's */
 };
 
-static int fastrpc_rheap_region(struct device_node *np, phys_addr_t *base,
-				u64 *size)
-{
-	struct reserved_mem *rmem;
-	struct resource res;
-	int ret;
-
-	rmem = of_reserved_mem_lookup(np);
-	if (rmem) {
-		*base = rmem->base;
-		*size = rmem->size;
-		return 0;
-	}
-
-	/* A region added after boot is not in the table */
-	ret = of_address_to_resource(np, 0, &res);
-	if (ret)
-		return ret;
-	*base = res.start;
-	*size = resource_size(&res);
-	return 0;
-}
-
 static int fastrpc_rheap_read_vmids(struct fastrpc_rheap *rheap,
 				    struct device_node *np)
 {
@@ -84,20 +61,29 @@ static int fastrpc_rheap_read_vmids(struct fastrpc_rheap *rheap,
 /* Return: NULL when the node names no "memory-region" */
 struct fastrpc_rheap *fastrpc_rheap_create(struct device *dev)
 {
-	struct fastrpc_rheap *rheap;
-	struct device_node *rnp;
+	struct device_node *rnp __free(device_node) =
+		of_parse_phandle(dev->of_node, "memory-region", 0);
+	struct reserved_mem *rmem;
+	struct resource res;
 	phys_addr_t base;
 	u64 size;
 	int ret;
 
-	rnp = of_parse_phandle(dev->of_node, "memory-region", 0);
 	if (!rnp)
 		return NULL;
-	ret = fastrpc_rheap_region(rnp, &base, &size);
-	of_node_put(rnp);
-	if (ret) {
-		dev_err(dev, "memory-region: no address: %d\n", ret);
-		return ERR_PTR(-EINVAL);
+	rmem = of_reserved_mem_lookup(rnp);
+	if (rmem) {
+		base = rmem->base;
+		size = rmem->size;
+	} else {
+		/* A region added after boot is not in the table */
+		ret = of_address_to_resource(rnp, 0, &res);
+		if (ret) {
+			dev_err(dev, "memory-region: no address: %d\n", ret);
+			return ERR_PTR(-EINVAL);
+		}
+		base = res.start;
+		size = resource_size(&res);
 	}
 	if (!PAGE_ALIGNED(base) || !PAGE_ALIGNED(size) || !size ||
 	    size >> PAGE_SHIFT > ULONG_MAX / 2) {
@@ -106,33 +92,24 @@ struct fastrpc_rheap *fastrpc_rheap_create(struct device *dev)
 		return ERR_PTR(-EINVAL);
 	}
 
-	rheap = kzalloc(sizeof(*rheap), GFP_KERNEL);
+	struct fastrpc_rheap *rheap __free(kfree) = kzalloc(sizeof(*rheap), GFP_KERNEL);
+
 	if (!rheap)
 		return ERR_PTR(-ENOMEM);
 	rheap->dev = dev;
 	rheap->base = base;
 	rheap->pages = size >> PAGE_SHIFT;
-	mutex_init(&rheap->lock);
-
-	ret = fastrpc_rheap_read_vmids(rheap, dev->of_node);
-	if (ret) {
+	if (fastrpc_rheap_read_vmids(rheap, dev->of_node)) {
 		dev_err(dev, "qcom,vmids: unusable\n");
-		goto err_free;
+		return ERR_PTR(-EINVAL);
 	}
-
 	rheap->used = bitmap_zalloc(rheap->pages, GFP_KERNEL);
-	if (!rheap->used) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
+	if (!rheap->used)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&rheap->lock);
 	dev_dbg(dev, "reserved memory %pa, %lu pages, %u VMs\n", &rheap->base,
 		rheap->pages, rheap->nvmids);
-	return rheap;
-
-err_free:
-	mutex_destroy(&rheap->lock);
-	kfree(rheap);
-	return ERR_PTR(ret);
+	return_ptr(rheap);
 }
 
 void fastrpc_rheap_destroy(struct fastrpc_rheap *rheap)
@@ -144,51 +121,10 @@ void fastrpc_rheap_destroy(struct fastrpc_rheap *rheap)
 	kfree(rheap);
 }
 
-#if IS_REACHABLE(CONFIG_QCOM_SCM)
-static int fastrpc_rheap_assign(struct fastrpc_rheap *rheap,
-				struct fastrpc_rheap_buf *buf)
-{
-	u64 owners = BIT_ULL(FASTRPC_RHEAP_VMID_HLOS);
-	int ret;
-
-	if (!qcom_scm_is_available())
-		return -EOPNOTSUPP;
-	ret = qcom_scm_assign_mem(buf->phys, buf->size, &owners,
-				  rheap->vmperms, rheap->nvmids);
-	if (ret)
-		return ret;
-	buf->owners = owners;
-	return 0;
-}
-
-static int fastrpc_rheap_unassign(struct fastrpc_rheap *rheap,
-				  struct fastrpc_rheap_buf *buf)
-{
-	struct qcom_scm_vmperm host = {
-		.vmid = FASTRPC_RHEAP_VMID_HLOS,
-		.perm = QCOM_SCM_PERM_RWX,
-	};
-
-	return qcom_scm_assign_mem(buf->phys, buf->size, &buf->owners,
-				   &host, 1);
-}
-#else
-static int fastrpc_rheap_assign(struct fastrpc_rheap *rheap,
-				struct fastrpc_rheap_buf *buf)
-{
-	return -EOPNOTSUPP;
-}
-
-static int fastrpc_rheap_unassign(struct fastrpc_rheap *rheap,
-				  struct fastrpc_rheap_buf *buf)
-{
-	return -EOPNOTSUPP;
-}
-#endif
-
 int fastrpc_rheap_alloc(struct fastrpc_rheap *rheap, size_t size,
 			struct fastrpc_rheap_buf *buf)
 {
+	u64 owners = BIT_ULL(FASTRPC_RHEAP_VMID_HLOS);
 	unsigned long start, n;
 	int ret;
 
@@ -198,14 +134,12 @@ int fastrpc_rheap_alloc(struct fastrpc_rheap *rheap, size_t size,
 	if (!n || n > rheap->pages)
 		return -ENOMEM;
 
-	mutex_lock(&rheap->lock);
-	start = bitmap_find_next_zero_area(rheap->used, rheap->pages, 0, n, 0);
-	if (start >= rheap->pages) {
-		mutex_unlock(&rheap->lock);
-		return -ENOMEM;
+	scoped_guard(mutex, &rheap->lock) {
+		start = bitmap_find_next_zero_area(rheap->used, rheap->pages, 0, n, 0);
+		if (start >= rheap->pages)
+			return -ENOMEM;
+		bitmap_set(rheap->used, start, n);
 	}
-	bitmap_set(rheap->used, start, n);
-	mutex_unlock(&rheap->lock);
 
 	*buf = (struct fastrpc_rheap_buf) {
 		.phys = rheap->base + ((phys_addr_t)start << PAGE_SHIFT),
@@ -214,31 +148,39 @@ int fastrpc_rheap_alloc(struct fastrpc_rheap *rheap, size_t size,
 	if (!rheap->nvmids)
 		return 0;
 
-	ret = fastrpc_rheap_assign(rheap, buf);
+	ret = -EOPNOTSUPP;
+	if (IS_REACHABLE(CONFIG_QCOM_SCM) && qcom_scm_is_available())
+		ret = qcom_scm_assign_mem(buf->phys, buf->size, &owners,
+					  rheap->vmperms, rheap->nvmids);
 	if (ret) {
 		dev_warn_ratelimited(rheap->dev,
 				     "reserved memory cannot be assigned to qcom,vmids: %d\n",
 				     ret);
-		mutex_lock(&rheap->lock);
-		bitmap_clear(rheap->used, start, n);
-		mutex_unlock(&rheap->lock);
+		scoped_guard(mutex, &rheap->lock)
+			bitmap_clear(rheap->used, start, n);
 		buf->size = 0;
+		return ret;
 	}
-	return ret;
+	buf->owners = owners;
+	return 0;
 }
 
 /* Pages that cannot be assigned back to the host are never reused */
 void fastrpc_rheap_free(struct fastrpc_rheap *rheap,
 			struct fastrpc_rheap_buf *buf)
 {
-	unsigned long start;
+	struct qcom_scm_vmperm host = {
+		.vmid = FASTRPC_RHEAP_VMID_HLOS,
+		.perm = QCOM_SCM_PERM_RWX,
+	};
 	int ret;
 
 	if (!buf->size)
 		return;
 
-	if (buf->owners) {
-		ret = fastrpc_rheap_unassign(rheap, buf);
+	/* Non-zero only once qcom_scm_assign_mem() succeeded */
+	if (IS_REACHABLE(CONFIG_QCOM_SCM) && buf->owners) {
+		ret = qcom_scm_assign_mem(buf->phys, buf->size, &buf->owners, &host, 1);
 		if (ret) {
 			dev_err(rheap->dev,
 				"reserved memory %pa+%#zx stays with the DSP: %d\n",
@@ -248,10 +190,9 @@ void fastrpc_rheap_free(struct fastrpc_rheap *rheap,
 		}
 	}
 
-	start = (buf->phys - rheap->base) >> PAGE_SHIFT;
-	mutex_lock(&rheap->lock);
-	bitmap_clear(rheap->used, start, buf->size >> PAGE_SHIFT);
-	mutex_unlock(&rheap->lock);
+	scoped_guard(mutex, &rheap->lock)
+		bitmap_clear(rheap->used, (buf->phys - rheap->base) >> PAGE_SHIFT,
+			     buf->size >> PAGE_SHIFT);
 	buf->size = 0;
 	buf->owners = 0;
 }

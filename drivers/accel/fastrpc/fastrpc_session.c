@@ -46,8 +46,7 @@ int fastrpc_sgt_contiguous(struct sg_table *sgt, size_t size, dma_addr_t *iova)
 			return -EINVAL;
 		next = sg_dma_address(sg) + sg_dma_len(sg);
 	}
-	if (!sgt->nents || next - start < size ||
-	    (u64)start + size - 1 > U32_MAX)
+	if (!sgt->nents || next - start < size || (u64)start + size - 1 > U32_MAX)
 		return -EINVAL;
 
 	*iova = start;
@@ -55,44 +54,39 @@ int fastrpc_sgt_contiguous(struct sg_table *sgt, size_t size, dma_addr_t *iova)
 }
 
 /* Zeroed pages for a buffer, charged to the caller's memory cgroup */
-static int fastrpc_dma_alloc_pages(struct device *dev, size_t size,
-				   struct fastrpc_dma *buf)
+static int fastrpc_dma_alloc_pages(struct device *dev, size_t size, struct fastrpc_dma *buf)
 {
-	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN |
-		    __GFP_RETRY_MAYFAIL;
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	unsigned int npages = size >> PAGE_SHIFT, i;
 	struct page **pages;
 	int ret;
 
 	buf->size = size;
-	if (!device_iommu_mapped(dev)) {
-		/* Nothing joins pages for the device: one physical range */
-		buf->vaddr = alloc_pages_exact(size, gfp);
-		if (!buf->vaddr)
-			return -ENOMEM;
+	/* Without an IOMMU nothing joins pages for the device: one physical range */
+	buf->contig = !device_iommu_mapped(dev);
+	if (buf->contig) {
 		ret = sg_alloc_table(&buf->sgt, 1, GFP_KERNEL);
-		if (ret) {
-			free_pages_exact(buf->vaddr, size);
-			buf->vaddr = NULL;
+		if (ret)
 			return ret;
+		buf->vaddr = alloc_pages_exact(size, gfp);
+		if (!buf->vaddr) {
+			sg_free_table(&buf->sgt);
+			return -ENOMEM;
 		}
 		sg_set_buf(buf->sgt.sgl, buf->vaddr, size);
-		buf->contig = true;
 		return 0;
 	}
 
 	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
+	ret = -ENOMEM;
 	for (i = 0; i < npages; i++) {
 		pages[i] = alloc_page(gfp);
-		if (!pages[i]) {
-			ret = -ENOMEM;
+		if (!pages[i])
 			goto err_free_pages;
-		}
 	}
-	ret = sg_alloc_table_from_pages(&buf->sgt, pages, npages, 0, size,
-					GFP_KERNEL);
+	ret = sg_alloc_table_from_pages(&buf->sgt, pages, npages, 0, size, GFP_KERNEL);
 	if (ret)
 		goto err_free_pages;
 	buf->vaddr = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
@@ -101,7 +95,6 @@ static int fastrpc_dma_alloc_pages(struct device *dev, size_t size,
 		ret = -ENOMEM;
 		goto err_free_pages;
 	}
-	buf->contig = false;
 	/* The table owns the pages */
 	kvfree(pages);
 	return 0;
@@ -128,8 +121,7 @@ static void fastrpc_dma_free_pages(struct fastrpc_dma *buf)
 	buf->vaddr = NULL;
 }
 
-static void fastrpc_cb_dma_unmap_locked(struct fastrpc_cb *cb,
-					struct fastrpc_dma *buf)
+static void fastrpc_cb_dma_unmap_locked(struct fastrpc_cb *cb, struct fastrpc_dma *buf)
 {
 	lockdep_assert_held(&cb->maps_lock);
 
@@ -140,8 +132,7 @@ static void fastrpc_cb_dma_unmap_locked(struct fastrpc_cb *cb,
 	buf->mapped = false;
 }
 
-static void fastrpc_cb_dma_free_locked(struct fastrpc_cb *cb,
-				       struct fastrpc_dma *buf)
+static void fastrpc_cb_dma_free_locked(struct fastrpc_cb *cb, struct fastrpc_dma *buf)
 {
 	lockdep_assert_held(&cb->maps_lock);
 
@@ -150,37 +141,6 @@ static void fastrpc_cb_dma_free_locked(struct fastrpc_cb *cb,
 	fastrpc_cb_dma_unmap_locked(cb, buf);
 	fastrpc_dma_free_pages(buf);
 	fastrpc_uncount(cb->channel->fdev, FASTRPC_CNT_PAYLOADS);
-}
-
-/* Frees the pages of @buf on failure */
-static int fastrpc_cb_dma_map_locked(struct fastrpc_cb *cb,
-				     struct fastrpc_dma *buf)
-{
-	size_t size = buf->size;
-	int ret;
-
-	lockdep_assert_held(&cb->maps_lock);
-
-	if (cb->unmapped) {
-		ret = -EPIPE;
-		goto err_free;
-	}
-	ret = dma_map_sgtable(cb->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
-	if (ret)
-		goto err_free;
-	ret = fastrpc_sgt_contiguous(&buf->sgt, size, &buf->dma);
-	if (ret) {
-		dma_unmap_sgtable(cb->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
-		goto err_free;
-	}
-	buf->mapped = true;
-	list_add_tail(&buf->node, &cb->bufs);
-	fastrpc_count(cb->channel->fdev, FASTRPC_CNT_PAYLOADS);
-	return 0;
-
-err_free:
-	fastrpc_dma_free_pages(buf);
-	return ret == -EINVAL ? -ENOMEM : ret;
 }
 
 /*
@@ -211,15 +171,10 @@ static void fastrpc_cb_cache_flush_locked(struct fastrpc_cb *cb)
 		while (cache->count[c]) {
 			struct fastrpc_dma *buf = &cache->bufs[c][--cache->count[c]];
 
-			/* Mapped, but on no list while cached */
-			if (buf->mapped) {
-				dma_unmap_sgtable(cb->dev, &buf->sgt,
-						  DMA_BIDIRECTIONAL, 0);
-				buf->mapped = false;
-			}
+			/* Mapped (only mapped buffers are cached), but on no list */
+			dma_unmap_sgtable(cb->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
 			fastrpc_dma_free_pages(buf);
-			fastrpc_uncount(cb->channel->fdev,
-					FASTRPC_CNT_PAYLOAD_CACHE_HELD);
+			fastrpc_uncount(cb->channel->fdev, FASTRPC_CNT_PAYLOAD_CACHE_HELD);
 		}
 	}
 }
@@ -235,9 +190,8 @@ static void fastrpc_cb_cache_own_locked(struct fastrpc_cb *cb)
 	}
 }
 
-static struct fastrpc_cb *
-fastrpc_session_find_cb_locked(struct fastrpc_channel *channel,
-			       struct mm_struct *mm)
+static struct fastrpc_cb *fastrpc_session_find_cb_locked(struct fastrpc_channel *channel,
+							 struct mm_struct *mm)
 {
 	struct fastrpc_cb *cb, *found = NULL;
 
@@ -259,27 +213,23 @@ fastrpc_session_find_cb_locked(struct fastrpc_channel *channel,
 struct fastrpc_session *fastrpc_session_acquire(struct fastrpc_channel *channel,
 						struct mm_struct *mm)
 {
-	struct fastrpc_session *session = NULL;
+	struct fastrpc_session *session;
 	struct fastrpc_cb *cb;
-	u32 i;
 
 	if (fastrpc_channel_is_dead(channel))
 		return ERR_PTR(-EPIPE);
 
-	mutex_lock(&channel->session_lock);
+	guard(mutex)(&channel->session_lock);
 	cb = fastrpc_session_find_cb_locked(channel, mm);
 	if (!cb) {
-		mutex_unlock(&channel->session_lock);
 		fastrpc_count(channel->fdev, FASTRPC_CNT_SESSIONS_BUSY);
 		return ERR_PTR(-EBUSY);
 	}
 
-	for (i = 0; i < cb->nslots; i++) {
-		if (!refcount_read(&cb->slots[i].users)) {
-			session = &cb->slots[i];
-			break;
-		}
-	}
+	/* busy < nslots: a slot is free */
+	session = cb->slots;
+	while (refcount_read(&session->users))
+		session++;
 
 	if (!cb->owner) {
 		/* Dropped in fastrpc_session_put() when the bank is free */
@@ -293,20 +243,16 @@ struct fastrpc_session *fastrpc_session_acquire(struct fastrpc_channel *channel,
 	/* Put in fastrpc_session_put() */
 	kref_get(&cb->ref);
 	fastrpc_count(channel->fdev, FASTRPC_CNT_SESSIONS_USED);
-	mutex_unlock(&channel->session_lock);
-
 	return session;
 }
 
 /* The caller holds a use, or a lock under which a use cannot go */
 void fastrpc_session_get(struct fastrpc_session *session)
 {
-	struct fastrpc_cb *cb = session->cb;
-
 	refcount_inc(&session->users);
 	/* Put in fastrpc_session_put() */
-	kref_get(&cb->ref);
-	fastrpc_count(cb->channel->fdev, FASTRPC_CNT_SESSIONS_USED);
+	kref_get(&session->cb->ref);
+	fastrpc_count(session->cb->channel->fdev, FASTRPC_CNT_SESSIONS_USED);
 }
 
 /*
@@ -324,8 +270,7 @@ void fastrpc_session_put(struct fastrpc_session *session)
 
 	cb = session->cb;
 	fastrpc_uncount(cb->channel->fdev, FASTRPC_CNT_SESSIONS_USED);
-	if (refcount_dec_and_mutex_lock(&session->users,
-					&cb->channel->session_lock)) {
+	if (refcount_dec_and_mutex_lock(&session->users, &cb->channel->session_lock)) {
 		if (!--cb->busy) {
 			owner = cb->owner;
 			cb->owner = NULL;
@@ -336,10 +281,10 @@ void fastrpc_session_put(struct fastrpc_session *session)
 
 	if (owner) {
 		/* The owner's payload buffers, unless a new owner dropped them */
-		mutex_lock(&cb->maps_lock);
-		if (cb->cache.gen == gen)
-			fastrpc_cb_cache_flush_locked(cb);
-		mutex_unlock(&cb->maps_lock);
+		scoped_guard(mutex, &cb->maps_lock) {
+			if (cb->cache.gen == gen)
+				fastrpc_cb_cache_flush_locked(cb);
+		}
 		mmdrop(owner);
 	}
 	kref_put(&cb->ref, fastrpc_cb_release);
@@ -354,11 +299,6 @@ bool fastrpc_session_is_dead(struct fastrpc_session *session)
 u32 fastrpc_session_sid(struct fastrpc_session *session)
 {
 	return session->cb->sid;
-}
-
-struct device *fastrpc_session_dev(struct fastrpc_session *session)
-{
-	return session->cb->dev;
 }
 
 u64 fastrpc_session_wire_addr(struct fastrpc_session *session, dma_addr_t dma)
@@ -380,51 +320,55 @@ int fastrpc_session_dma_alloc(struct fastrpc_session *session, size_t size,
 	ret = fastrpc_dma_alloc_pages(cb->dev, size, buf);
 	if (ret)
 		return ret;
-	mutex_lock(&cb->maps_lock);
-	ret = fastrpc_cb_dma_map_locked(cb, buf);
-	mutex_unlock(&cb->maps_lock);
-	return ret;
+
+	scoped_guard(mutex, &cb->maps_lock) {
+		ret = -EPIPE;
+		if (!cb->unmapped)
+			ret = dma_map_sgtable(cb->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+		if (!ret && fastrpc_sgt_contiguous(&buf->sgt, size, &buf->dma)) {
+			dma_unmap_sgtable(cb->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+			ret = -EINVAL;
+		}
+		if (!ret) {
+			buf->mapped = true;
+			list_add_tail(&buf->node, &cb->bufs);
+		}
+	}
+	if (ret) {
+		fastrpc_dma_free_pages(buf);
+		return ret == -EINVAL ? -ENOMEM : ret;
+	}
+	fastrpc_count(cb->channel->fdev, FASTRPC_CNT_PAYLOADS);
+	return 0;
 }
 
-void fastrpc_session_dma_free(struct fastrpc_session *session,
-			      struct fastrpc_dma *buf)
+void fastrpc_session_dma_free(struct fastrpc_session *session, struct fastrpc_dma *buf)
 {
-	struct fastrpc_cb *cb = session->cb;
-
-	mutex_lock(&cb->maps_lock);
-	fastrpc_cb_dma_free_locked(cb, buf);
-	mutex_unlock(&cb->maps_lock);
+	guard(mutex)(&session->cb->maps_lock);
+	fastrpc_cb_dma_free_locked(session->cb, buf);
 }
 
 void fastrpc_session_dma_move(struct fastrpc_session *session,
 			      struct fastrpc_dma *dst, struct fastrpc_dma *src)
 {
-	struct fastrpc_cb *cb = session->cb;
-
-	mutex_lock(&cb->maps_lock);
+	guard(mutex)(&session->cb->maps_lock);
 	*dst = *src;
 	if (src->mapped)
 		list_replace(&src->node, &dst->node);
 	src->vaddr = NULL;
 	src->mapped = false;
-	mutex_unlock(&cb->maps_lock);
 }
 
 void fastrpc_session_dma_sync(struct fastrpc_session *session,
 			      struct fastrpc_dma *buf, bool for_device)
 {
-	struct fastrpc_cb *cb = session->cb;
-
-	mutex_lock(&cb->maps_lock);
-	if (buf->mapped) {
-		if (for_device)
-			dma_sync_sgtable_for_device(cb->dev, &buf->sgt,
-						    DMA_BIDIRECTIONAL);
-		else
-			dma_sync_sgtable_for_cpu(cb->dev, &buf->sgt,
-						 DMA_BIDIRECTIONAL);
-	}
-	mutex_unlock(&cb->maps_lock);
+	guard(mutex)(&session->cb->maps_lock);
+	if (!buf->mapped)
+		return;
+	if (for_device)
+		dma_sync_sgtable_for_device(session->cb->dev, &buf->sgt, DMA_BIDIRECTIONAL);
+	else
+		dma_sync_sgtable_for_cpu(session->cb->dev, &buf->sgt, DMA_BIDIRECTIONAL);
 }
 
 /*
@@ -439,93 +383,56 @@ int fastrpc_session_payload_get(struct fastrpc_session *session, size_t size,
 	struct fastrpc_device *fdev = cb->channel->fdev;
 	struct fastrpc_payload_cache *cache = &cb->cache;
 	int c = fastrpc_payload_class(size);
-	int ret = 0;
-	u8 i;
+	int ret;
 
-	*reused = false;
-	mutex_lock(&cb->maps_lock);
-	if (cb->unmapped) {
-		ret = -EPIPE;
-		goto out_unlock;
-	}
-
-	if (c >= 0) {
-		fastrpc_cb_cache_own_locked(cb);
-		/* The whole class, so that the buffer can be cached later */
-		size = PAGE_SIZE << c;
-		if (cache->count[c]) {
-			i = --cache->count[c];
-			*buf = cache->bufs[c][i];
-			cache->bufs[c][i].vaddr = NULL;
+	scoped_guard(mutex, &cb->maps_lock) {
+		if (cb->unmapped)
+			return -EPIPE;
+		if (c >= 0) {
+			fastrpc_cb_cache_own_locked(cb);
+			/* The whole class, so that the buffer can be cached later */
+			size = PAGE_SIZE << c;
+		}
+		*reused = c >= 0 && cache->count[c];
+		if (*reused) {
+			*buf = cache->bufs[c][--cache->count[c]];
 			list_add_tail(&buf->node, &cb->bufs);
 			fastrpc_uncount(fdev, FASTRPC_CNT_PAYLOAD_CACHE_HELD);
 			fastrpc_count(fdev, FASTRPC_CNT_PAYLOAD_CACHE_HITS);
 			fastrpc_count(fdev, FASTRPC_CNT_PAYLOADS);
-			*reused = true;
-			goto out_unlock;
+			return 0;
 		}
 	}
-
-	mutex_unlock(&cb->maps_lock);
 
 	ret = fastrpc_session_dma_alloc(session, size, buf);
 	if (!ret)
 		fastrpc_count(fdev, FASTRPC_CNT_PAYLOAD_ALLOCS);
 	return ret;
-
-out_unlock:
-	mutex_unlock(&cb->maps_lock);
-	return ret;
 }
 
 /* Only once the DSP is done with @buf: it answered the call or is gone. */
-void fastrpc_session_payload_put(struct fastrpc_session *session,
-				 struct fastrpc_dma *buf)
+void fastrpc_session_payload_put(struct fastrpc_session *session, struct fastrpc_dma *buf)
 {
 	struct fastrpc_cb *cb = session->cb;
+	struct fastrpc_device *fdev = cb->channel->fdev;
 	struct fastrpc_payload_cache *cache = &cb->cache;
 	int c = fastrpc_payload_class(buf->size);
-	u8 i;
 
-	mutex_lock(&cb->maps_lock);
-	if (!buf->vaddr)
-		goto out_unlock;
-
+	guard(mutex)(&cb->maps_lock);
 	if (buf->mapped && c >= 0 && buf->size == PAGE_SIZE << c) {
 		fastrpc_cb_cache_own_locked(cb);
 		if (cache->count[c] < FASTRPC_PAYLOAD_CACHE_DEPTH) {
-			i = cache->count[c]++;
 			/* Still mapped, on no list while cached */
 			list_del(&buf->node);
-			cache->bufs[c][i] = *buf;
+			cache->bufs[c][cache->count[c]++] = *buf;
 			buf->vaddr = NULL;
 			buf->mapped = false;
-			fastrpc_uncount(cb->channel->fdev,
-					FASTRPC_CNT_PAYLOADS);
-			fastrpc_count(cb->channel->fdev,
-				      FASTRPC_CNT_PAYLOAD_CACHE_HELD);
-			goto out_unlock;
+			fastrpc_uncount(fdev, FASTRPC_CNT_PAYLOADS);
+			fastrpc_count(fdev, FASTRPC_CNT_PAYLOAD_CACHE_HELD);
+			return;
 		}
 	}
 	fastrpc_cb_dma_free_locked(cb, buf);
-out_unlock:
-	mutex_unlock(&cb->maps_lock);
-}
-
-/*
- * Unmap while the DMA setup still exists. The owners of the buffers free them
- * when done, so nothing is freed under a caller still copying into it.
- */
-static void fastrpc_cb_unmap_bufs(struct fastrpc_cb *cb)
-{
-	struct fastrpc_dma *buf, *tmp;
-
-	mutex_lock(&cb->maps_lock);
-	cb->unmapped = true;
-	fastrpc_cb_cache_flush_locked(cb);
-	list_for_each_entry_safe(buf, tmp, &cb->bufs, node)
-		fastrpc_cb_dma_unmap_locked(cb, buf);
-	mutex_unlock(&cb->maps_lock);
 }
 
 u32 fastrpc_channel_num_sessions(struct fastrpc_channel *channel)
@@ -533,21 +440,18 @@ u32 fastrpc_channel_num_sessions(struct fastrpc_channel *channel)
 	struct fastrpc_cb *cb;
 	u32 n = 0;
 
-	mutex_lock(&channel->session_lock);
+	guard(mutex)(&channel->session_lock);
 	list_for_each_entry(cb, &channel->cbs, node)
 		n += cb->nslots;
-	mutex_unlock(&channel->session_lock);
-
 	return n;
 }
 
 struct fastrpc_cb *fastrpc_cb_create(struct fastrpc_channel *channel,
 				     struct device *dev, u32 sid, u32 nslots)
 {
-	struct fastrpc_cb *cb;
+	struct fastrpc_cb *cb = kzalloc(struct_size(cb, slots, nslots), GFP_KERNEL);
 	u32 i;
 
-	cb = kzalloc(struct_size(cb, slots, nslots), GFP_KERNEL);
 	if (!cb)
 		return NULL;
 
@@ -563,27 +467,34 @@ struct fastrpc_cb *fastrpc_cb_create(struct fastrpc_channel *channel,
 	cb->channel = fastrpc_channel_get(channel);
 	cb->dev = get_device(dev);
 
-	mutex_lock(&channel->session_lock);
-	list_add_tail(&cb->node, &channel->cbs);
-	mutex_unlock(&channel->session_lock);
+	scoped_guard(mutex, &channel->session_lock)
+		list_add_tail(&cb->node, &channel->cbs);
 	return cb;
 }
 
 /* No new session on @cb from here on */
 void fastrpc_cb_unlist(struct fastrpc_cb *cb)
 {
-	struct fastrpc_channel *channel = cb->channel;
-
-	mutex_lock(&channel->session_lock);
+	guard(mutex)(&cb->channel->session_lock);
 	WRITE_ONCE(cb->dead, true);
 	list_del(&cb->node);
-	mutex_unlock(&channel->session_lock);
 }
 
-/* After fastrpc_cb_unlist() and the unmapping of the objects' mappings */
+/*
+ * After fastrpc_cb_unlist() and the unmapping of the objects' mappings: unmap
+ * while the DMA setup still exists. The owners of the buffers free them when
+ * done, so nothing is freed under a caller still copying into it.
+ */
 void fastrpc_cb_destroy(struct fastrpc_cb *cb)
 {
-	fastrpc_cb_unmap_bufs(cb);
+	struct fastrpc_dma *buf, *tmp;
+
+	scoped_guard(mutex, &cb->maps_lock) {
+		cb->unmapped = true;
+		fastrpc_cb_cache_flush_locked(cb);
+		list_for_each_entry_safe(buf, tmp, &cb->bufs, node)
+			fastrpc_cb_dma_unmap_locked(cb, buf);
+	}
 	/* The list's reference, from fastrpc_cb_create() */
 	kref_put(&cb->ref, fastrpc_cb_release);
 }
