@@ -11,14 +11,16 @@
 #                   non-coherent and coherent context banks (ARM64_KINDS)
 #
 # Variables: FASTRPC_CACHE (cache root, default ~/.cache/fastrpc-accel),
-# JOBS (make -j), KVM=1 (boot with KVM instead of TCG), VARIANT=base|debug|
+# JOBS (make -j), KVM=1 (boot with KVM instead of TCG), ICOUNT=1 (TCG with
+# a clock that counts guest instructions: make bench's figures do not
+# depend on the host's load), VARIANT=base|debug|
 # arm64-vm (for kernel, modules, userspace, vm-check, vm-shell; arm64-vm's
 # vm-check runs the arm64 set with the simulator's default kind,
 # non-coherent).
 
 VARIANT ?= base
 H := harness
-export FASTRPC_CACHE JOBS KVM
+export FASTRPC_CACHE JOBS KVM ICOUNT
 
 .PHONY: all demo bench check deps kernel modules userspace initramfs vm-check \
 	vm-shell lint arm64 vm-check-arm64 clean help fuzz

@@ -60,6 +60,10 @@ APPEND="log_buf_len=16M panic=-1 oops=panic harness_mode=$MODE harness_timeout=$
 case $ARCH in
 x86_64)
 	accel=(-accel tcg)
+	# ICOUNT=1: the guest's clock counts its instructions (1 ns each)
+	# and skips idle time, so its timings do not depend on the host's
+	# load; one thread runs both vCPUs (for make bench's A/B comparisons)
+	[ "${ICOUNT:-0}" = 1 ] && accel=(-accel tcg -icount shift=0,sleep=off)
 	[ "${KVM:-0}" = 1 ] && accel=(-accel kvm -cpu host)
 	QEMU=(qemu-system-x86_64 "${accel[@]}" -m 1G -smp 2
 		-kernel "$art/$img" -initrd "$art/initramfs.cpio"
