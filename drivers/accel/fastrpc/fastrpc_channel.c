@@ -118,15 +118,19 @@ bool fastrpc_channel_is_dead(struct fastrpc_channel *channel)
 
 static struct workqueue_struct *fastrpc_release_wq;
 
-/* A call begins or ends; with IRQs off, under &fastrpc_channel.lock */
-static void fastrpc_quota_busy(struct fastrpc_quota *quota, bool begin)
+/* Both called with IRQs off, under &fastrpc_channel.lock */
+static void fastrpc_quota_busy_begin(struct fastrpc_quota *quota)
 {
-	scoped_guard(spinlock, &quota->busy_lock) {
-		if (begin && !quota->busy_calls++)
+	scoped_guard(spinlock, &quota->busy_lock)
+		if (!quota->busy_calls++)
 			quota->busy_since = ktime_get_ns();
-		else if (!begin && !WARN_ON_ONCE(!quota->busy_calls) && !--quota->busy_calls)
+}
+
+static void fastrpc_quota_busy_end(struct fastrpc_quota *quota)
+{
+	scoped_guard(spinlock, &quota->busy_lock)
+		if (!WARN_ON_ONCE(!quota->busy_calls) && !--quota->busy_calls)
 			quota->busy_ns += ktime_get_ns() - quota->busy_since;
-	}
 }
 
 /* Abandoned calls count until the DSP answers them */
@@ -163,7 +167,7 @@ static void fastrpc_channel_complete_locked(struct fastrpc_channel *channel,
 	complete(&call->done);
 	fastrpc_uncount(channel->fdev, FASTRPC_CNT_IN_FLIGHT);
 	if (call->quota)
-		fastrpc_quota_busy(call->quota, false);
+		fastrpc_quota_busy_end(call->quota);
 	/* The table's reference, taken in fastrpc_channel_submit() */
 	kref_put(&call->ref, fastrpc_call_release_deferred);
 }
@@ -226,7 +230,7 @@ int fastrpc_channel_submit(struct fastrpc_channel *channel,
 		kref_get(&call->ref);
 		fastrpc_count(fdev, FASTRPC_CNT_IN_FLIGHT);
 		if (call->quota)
-			fastrpc_quota_busy(call->quota, true);
+			fastrpc_quota_busy_begin(call->quota);
 	}
 
 	msg->ctx = cpu_to_le64(call->match.ctx);
